@@ -1,0 +1,53 @@
+# The Makefile drives CMake. `make` builds Release into build/ (build/libn2d.a, build/n2d);
+# `make test` installs what the tests need, builds them and runs them; `make sanitize` runs
+# them under ASan+UBSan; `make bench` builds the benchmarks; `make demo` runs the demo.
+BUILD    ?= build
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+WERROR   ?= OFF
+CMAKE_FLAGS ?=
+CTEST_FLAGS ?=
+
+configure = cmake -S . -B $(1) -DN2D_WERROR=$(WERROR) $(CMAKE_FLAGS) $(2) >/dev/null
+
+.PHONY: all test sanitize bench demo deps deps-bench clean
+
+all:
+	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release)
+	cmake --build $(BUILD) -j $(JOBS) --target n2d n2d_cli
+
+test: deps
+	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_TESTS=ON)
+	cmake --build $(BUILD) -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure $(CTEST_FLAGS)
+
+sanitize: deps
+	@$(call configure,$(BUILD)-sanitize,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DN2D_SANITIZE=ON -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF)
+	cmake --build $(BUILD)-sanitize -j $(JOBS)
+	N2D_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(BUILD)-sanitize --output-on-failure $(CTEST_FLAGS)
+
+bench: deps-bench
+	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_BENCH=ON)
+	cmake --build $(BUILD) -j $(JOBS)
+	@echo "benchmarks built in $(BUILD)/bench/ (see bench/README.md)"
+
+demo: all
+	./$(BUILD)/n2d fit synthetic --plot demo.png
+
+# $(call need,PACKAGE,FILE): installs Debian PACKAGE when FILE is missing (as root), else
+# stops with the one command to run.
+need = test -e $(2) || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+    echo "installing $(1)"; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null 2>&1 || \
+    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }; \
+  else echo "$(2) is missing; install it with:  sudo apt-get install $(1)" >&2; exit 1; fi; }
+
+deps:
+	@$(call need,doctest-dev,/usr/include/doctest/doctest.h)
+
+deps-bench:
+	@$(call need,libbenchmark-dev,/usr/include/benchmark/benchmark.h)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-sanitize

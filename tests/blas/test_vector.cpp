@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "n2d/n2d.hpp"
+
+using namespace n2d;
+
+namespace {
+std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
+    Rng r(seed);
+    std::vector<float> v(n);
+    for (auto& x : v) x = static_cast<float>(r.uniform(-2.0, 2.0));
+    return v;
+}
+void check_close(const std::vector<float>& a, const std::vector<float>& b, float tol) {
+    REQUIRE(a.size() == b.size());
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) bad += !(std::fabs(a[i] - b[i]) <= tol * (1.0f + std::fabs(b[i])));
+    CHECK(bad == 0);
+}
+}  // namespace
+
+TEST_CASE("vector kernels of every usable target match scalar") {
+    const VectorKernels& ref = vector_kernels(SimdTarget::scalar);
+    for (SimdTarget t : usable_targets()) {
+        CAPTURE(to_string(t));
+        const VectorKernels& k = vector_kernels(t);
+        for (std::size_t n : {1u, 7u, 16u, 33u, 100u, 1027u}) {
+            CAPTURE(n);
+            const std::size_t rows = 5, ld = n + 3;
+            auto x = random_vector(rows * ld, n), bias = random_vector(n, n + 1);
+            auto y1 = x, y2 = x;
+            ref.bias_add(y1.data(), rows, n, ld, bias.data());
+            k.bias_add(y2.data(), rows, n, ld, bias.data());
+            check_close(y2, y1, 1e-6f);
+
+            std::vector<float> s1(n), s2(n);
+            ref.col_sums(x.data(), rows, n, ld, s1.data());
+            k.col_sums(x.data(), rows, n, ld, s2.data());
+            check_close(s2, s1, 1e-5f);
+
+            std::vector<float> r1(rows), r2(rows);
+            ref.sq_row_norms(x.data(), rows, n, ld, r1.data());
+            k.sq_row_norms(x.data(), rows, n, ld, r2.data());
+            check_close(r2, r1, 1e-5f);
+
+            auto a = random_vector(n, 3 * n), b = random_vector(n, 5 * n);
+            auto b1 = b, b2 = b;
+            ref.axpy(n, 0.7f, a.data(), b1.data());
+            k.axpy(n, 0.7f, a.data(), b2.data());
+            check_close(b2, b1, 1e-6f);
+            ref.scale(n, -1.3f, b1.data());
+            k.scale(n, -1.3f, b2.data());
+            check_close(b2, b1, 1e-6f);
+            CHECK(k.dot(n, a.data(), b.data()) == doctest::Approx(ref.dot(n, a.data(), b.data())).epsilon(1e-4));
+
+            std::vector<float> f1(n), f2(n), g1(n), g2(n);
+            ref.relu_forward(n, a.data(), f1.data());
+            k.relu_forward(n, a.data(), f2.data());
+            check_close(f2, f1, 0.0f);
+            ref.relu_backward(n, a.data(), b.data(), g1.data());
+            k.relu_backward(n, a.data(), b.data(), g2.data());
+            check_close(g2, g1, 0.0f);
+
+            auto w1 = a, w2 = a, m1 = b, m2 = b;
+            std::vector<float> v1(n, 0.01f), v2(n, 0.01f);
+            AdamStep step{1e-3f, 0.9f, 0.999f, 1e-7f};
+            ref.adam_update(n, w1.data(), b.data(), m1.data(), v1.data(), step);
+            k.adam_update(n, w2.data(), b.data(), m2.data(), v2.data(), step);
+            check_close(w2, w1, 1e-6f);
+            check_close(m2, m1, 1e-6f);
+            check_close(v2, v1, 1e-6f);
+        }
+    }
+}
+
+TEST_CASE("adam step follows the Keras update") {
+    float w = 1.0f, g = 0.5f, m = 0.0f, v = 0.0f;
+    const float lr = 1e-3f, b1 = 0.9f, b2 = 0.999f;
+    const float lr_t = lr * std::sqrt(1 - b2) / (1 - b1);
+    adam_update(1, &w, &g, &m, &v, AdamStep{lr_t, b1, b2, 1e-7f});
+    CHECK(m == doctest::Approx(0.05));
+    CHECK(v == doctest::Approx(0.00025));
+    CHECK(w == doctest::Approx(1.0 - lr_t * 0.05 / (std::sqrt(0.00025) + 1e-7)));
+}
