@@ -11,6 +11,12 @@ public:
     explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
+// Thrown when a progress callback asked to stop.
+class Cancelled : public Error {
+public:
+    explicit Cancelled(const std::string& stage) : Error("n2d: " + stage + " cancelled by the progress callback") {}
+};
+
 // Throws n2d::Error when `condition` is false. `message` is only built on failure.
 #define N2D_REQUIRE(condition, message)                                          \
     do {                                                                         \

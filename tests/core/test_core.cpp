@@ -156,3 +156,30 @@ TEST_CASE("activation gradients match finite differences") {
     }
     CHECK_THROWS_AS(parse_activation("swish"), Error);
 }
+
+TEST_CASE("checksums match known values") {
+    const char* s = "123456789";
+    CHECK(crc32(s, 9) == 0xCBF43926u);
+    CHECK(crc32(s + 4, 5, crc32(s, 4)) == 0xCBF43926u);
+    CHECK(adler32("Wikipedia", 9) == 0x11E60398u);
+}
+
+TEST_CASE("byte reader round-trips and refuses truncation") {
+    ByteWriter w;
+    w.put<std::uint32_t>(7);
+    w.put_string("hello");
+    std::vector<float> v = {1.5f, -2.0f, 3.25f};
+    w.put_vector(v);
+    w.put<double>(0.125);
+    auto bytes = w.take();
+    ByteReader r(bytes.data(), bytes.size(), "test blob");
+    CHECK(r.get<std::uint32_t>() == 7);
+    CHECK(r.get_string() == "hello");
+    CHECK(r.get_vector<float>() == v);
+    CHECK(r.get<double>() == 0.125);
+    CHECK(r.at_end());
+    for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+        ByteReader t(bytes.data(), cut, "test blob");
+        CHECK_THROWS_AS((t.get<std::uint32_t>(), t.get_string(), t.get_vector<float>(), t.get<double>()), Error);
+    }
+}

@@ -1,0 +1,21 @@
+// One progress callback type for every stage (autoencoder epochs, kNN, UMAP epochs, EM).
+#pragma once
+#include <cstddef>
+#include <functional>
+
+namespace n2d {
+
+struct Progress {
+    const char* stage = "";    // "autoencoder", "knn", "umap", "gmm", ...
+    std::size_t step = 0;      // 1-based step within the stage (epoch, iteration)
+    std::size_t total = 0;     // steps planned (0 = unknown)
+    double loss = 0.0;         // stage-specific objective, NaN when none
+    double items_per_second = 0.0;
+    double elapsed_seconds = 0.0;
+    double eta_seconds = 0.0;  // estimated time to the end of the stage
+};
+
+// Return false to cancel: the stage stops and throws n2d::Cancelled.
+using ProgressCallback = std::function<bool(const Progress&)>;
+
+}  // namespace n2d
