@@ -10,6 +10,7 @@
 #include "n2d/core/bytes.hpp"
 #include "n2d/core/checksum.hpp"
 #include "n2d/core/error.hpp"
+#include "n2d/core/file.hpp"
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/progress.hpp"
 #include "n2d/core/rng.hpp"

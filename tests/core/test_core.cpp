@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <unistd.h>
 #include <cstdint>
 #include <set>
 #include <vector>
@@ -182,4 +184,15 @@ TEST_CASE("byte reader round-trips and refuses truncation") {
         ByteReader t(bytes.data(), cut, "test blob");
         CHECK_THROWS_AS((t.get<std::uint32_t>(), t.get_string(), t.get_vector<float>(), t.get<double>()), Error);
     }
+}
+
+TEST_CASE("files are written atomically and read back") {
+    const std::string path = "/tmp/n2d_test_file_" + std::to_string(::getpid());
+    const char first[] = "first version";
+    write_file_atomically(path, first, sizeof first);
+    auto back = read_file(path);
+    CHECK(std::string(reinterpret_cast<const char*>(back.data())) == first);
+    CHECK_THROWS_AS(write_file_atomically("/nonexistent-dir/x", first, 1), Error);
+    CHECK_THROWS_AS(read_file("/nonexistent-dir/x"), Error);
+    std::remove(path.c_str());
 }
