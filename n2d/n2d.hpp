@@ -16,4 +16,7 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/core/version.hpp"
+#include "n2d/data/dataset.hpp"
+#include "n2d/data/inflate.hpp"
+#include "n2d/data/readers.hpp"
 #include "n2d/device/device.hpp"
