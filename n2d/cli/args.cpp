@@ -1,0 +1,164 @@
+#include "n2d/cli/args.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+
+namespace n2d::cli {
+
+namespace {
+
+const OptionSpec* find_option(const CommandSpec& spec, const std::string& name) {
+    for (const auto& o : spec.options)
+        if (o.name == name) return &o;
+    return nullptr;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + v[i];
+    return s;
+}
+
+}  // namespace
+
+std::uint64_t parse_uint(const std::string& text, const std::string& what) {
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+        throw UsageError("n2d: " + what + " expects a non-negative integer, got '" + text + "'");
+    errno = 0;
+    const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+    if (errno == ERANGE) throw UsageError("n2d: " + what + " value '" + text + "' is too large");
+    return v;
+}
+
+double parse_double(const std::string& text, const std::string& what) {
+    char* end = nullptr;
+    errno = 0;
+    const double v = text.empty() ? 0.0 : std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(v))
+        throw UsageError("n2d: " + what + " expects a finite number, got '" + text + "'");
+    return v;
+}
+
+Args Args::parse(const CommandSpec& spec, int argc, const char* const* argv, int first) {
+    Args a;
+    a.command_ = spec.name;
+    const std::string cmd = "n2d " + spec.name;
+    for (int i = first; i < argc; ++i) {
+        std::string tok = argv[i];
+        if (tok == "--help" || tok == "-h") {
+            a.help_ = true;
+            return a;
+        }
+        if (tok.size() > 2 && tok.compare(0, 2, "--") == 0) {
+            std::string name = tok, inline_value;
+            bool has_inline = false;
+            if (auto eq = tok.find('='); eq != std::string::npos) {
+                name = tok.substr(0, eq);
+                inline_value = tok.substr(eq + 1);
+                has_inline = true;
+            }
+            const OptionSpec* o = find_option(spec, name);
+            if (!o) throw UsageError(cmd + ": unknown option '" + name + "'; run `" + cmd + " --help` for the options");
+            if (a.values_.count(name)) throw UsageError(cmd + ": option '" + name + "' given twice; give it once");
+            if (o->placeholder.empty()) {
+                if (has_inline) throw UsageError(cmd + ": option '" + name + "' takes no value");
+                a.values_[name] = "";
+            } else if (has_inline) {
+                a.values_[name] = inline_value;
+            } else {
+                if (i + 1 >= argc)
+                    throw UsageError(cmd + ": option '" + name + "' needs a value (" + name + " " + o->placeholder + ")");
+                a.values_[name] = argv[++i];
+            }
+            continue;
+        }
+        if (tok.size() > 1 && tok[0] == '-' && !(tok[1] >= '0' && tok[1] <= '9'))
+            throw UsageError(cmd + ": unknown option '" + tok + "'; options start with '--' (run `" + cmd + " --help`)");
+        a.positionals_.push_back(tok);
+    }
+    const std::size_t required = spec.positionals.size() - spec.optional_positionals;
+    if (a.positionals_.size() < required || a.positionals_.size() > spec.positionals.size()) {
+        std::string expect = spec.positionals.empty() ? "no positional arguments" : join(spec.positionals, " ");
+        throw UsageError(cmd + ": expected " + expect + " but got " + std::to_string(a.positionals_.size()) +
+                    " positional argument(s); usage: " + cmd + " " + spec.synopsis);
+    }
+    return a;
+}
+
+bool Args::has(const std::string& name) const { return values_.count(name) != 0; }
+
+std::optional<std::string> Args::value(const std::string& name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::string Args::get_string(const std::string& name, const std::string& fallback) const {
+    auto v = value(name);
+    if (!v) return fallback;
+    if (v->empty()) throw UsageError("n2d " + command_ + ": option '" + name + "' needs a non-empty value");
+    return *v;
+}
+
+std::uint64_t Args::get_uint(const std::string& name, std::uint64_t fallback, std::uint64_t min, std::uint64_t max) const {
+    auto v = value(name);
+    if (!v) return fallback;
+    const std::uint64_t x = parse_uint(*v, "n2d " + command_ + ": option '" + name + "'");
+    if (x < min || x > max)
+        throw UsageError("n2d " + command_ + ": option '" + name + "' is " + *v + " but must be in [" + std::to_string(min) +
+                    ", " + (max == UINT64_MAX ? std::string("inf") : std::to_string(max)) + "]");
+    return x;
+}
+
+double Args::get_double(const std::string& name, double fallback, double min, double max) const {
+    auto v = value(name);
+    if (!v) return fallback;
+    const double x = parse_double(*v, "n2d " + command_ + ": option '" + name + "'");
+    if (x < min || x > max)
+        throw UsageError("n2d " + command_ + ": option '" + name + "' is " + *v + " but must be in [" + std::to_string(min) +
+                    ", " + std::to_string(max) + "]");
+    return x;
+}
+
+std::string Args::get_choice(const std::string& name, const std::string& fallback,
+                             const std::vector<std::string>& choices) const {
+    auto v = value(name);
+    if (!v) return fallback;
+    for (const auto& c : choices)
+        if (c == *v) return c;
+    throw UsageError("n2d " + command_ + ": option '" + name + "' is '" + *v + "' but must be one of: " + join(choices, ", "));
+}
+
+std::vector<std::size_t> Args::get_size_list(const std::string& name, const std::vector<std::size_t>& fallback) const {
+    auto v = value(name);
+    if (!v) return fallback;
+    std::vector<std::size_t> out;
+    std::size_t start = 0;
+    while (start <= v->size()) {
+        const auto comma = v->find(',', start);
+        const std::string item = v->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        const auto x = parse_uint(item, "n2d " + command_ + ": option '" + name + "' (comma-separated layer widths)");
+        if (x == 0) throw UsageError("n2d " + command_ + ": option '" + name + "' has a zero layer width; widths must be >= 1");
+        out.push_back(static_cast<std::size_t>(x));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+std::string help_text(const CommandSpec& spec) {
+    std::string s = "usage: n2d " + spec.name + " " + spec.synopsis + "\n\n" + spec.summary + "\n";
+    if (!spec.options.empty()) s += "\noptions:\n";
+    for (const auto& o : spec.options) {
+        std::string left = "  " + o.name + (o.placeholder.empty() ? "" : " " + o.placeholder);
+        if (left.size() < 30) left.resize(30, ' ');
+        else left += "\n" + std::string(30, ' ');
+        s += left + o.help + "\n";
+    }
+    s += "  --help                      show this help\n";
+    return s;
+}
+
+}  // namespace n2d::cli
