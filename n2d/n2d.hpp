@@ -6,6 +6,7 @@
 #include "n2d/blas/gemm.hpp"
 #include "n2d/blas/simd.hpp"
 #include "n2d/blas/vector.hpp"
+#include "n2d/cluster/kmeans.hpp"
 #include "n2d/core/aligned.hpp"
 #include "n2d/core/bytes.hpp"
 #include "n2d/core/checksum.hpp"
@@ -20,3 +21,4 @@
 #include "n2d/data/inflate.hpp"
 #include "n2d/data/readers.hpp"
 #include "n2d/device/device.hpp"
+#include "n2d/metrics/metrics.hpp"

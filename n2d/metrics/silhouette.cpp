@@ -1,0 +1,87 @@
+// Silhouette coefficients (sklearn silhouette_samples / silhouette_score) with exact
+// Euclidean distances in double. Rows are processed in fixed chunks, each row's result
+// depends only on that row, so the output is identical at any thread count.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "n2d/core/rng.hpp"
+#include "n2d/core/thread_pool.hpp"
+#include "n2d/metrics/contingency.hpp"
+#include "n2d/metrics/metrics.hpp"
+
+namespace n2d {
+
+std::vector<double> silhouette_samples(ConstMatrixView x, const std::vector<int>& labels, ThreadPool* pool) {
+    const std::size_t n = x.rows, d = x.cols;
+    N2D_REQUIRE(labels.size() == n, "silhouette: x has " + std::to_string(n) + " rows but labels has " +
+                                        std::to_string(labels.size()) + " entries; pass one label per row");
+    std::vector<int> ids;
+    const auto code = detail::encode_labels(labels, ids);
+    const std::size_t n_labels = ids.size();
+    N2D_REQUIRE(n_labels >= 2 && n_labels + 1 <= n,
+                "silhouette: number of labels is " + std::to_string(n_labels) +
+                    ". Valid values are 2 to n_samples - 1 (inclusive) = " + std::to_string(n > 0 ? n - 1 : 0));
+    require_finite(x, "silhouette input x");
+    std::vector<double> xd(n * d);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < d; ++j) xd[i * d + j] = double(x(i, j));
+    std::vector<std::size_t> freq(n_labels, 0);
+    for (auto c : code) ++freq[c];
+
+    std::vector<double> s(n, 0.0);
+    ThreadPool& tp = pool ? *pool : default_pool();
+    tp.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        std::vector<double> sums(n_labels);
+        for (std::size_t i = lo; i < hi; ++i) {
+            std::fill(sums.begin(), sums.end(), 0.0);
+            const double* xi = &xd[i * d];
+            for (std::size_t j = 0; j < n; ++j) {
+                const double* xj = &xd[j * d];
+                double acc = 0.0;
+                for (std::size_t t = 0; t < d; ++t) {
+                    const double diff = xi[t] - xj[t];
+                    acc += diff * diff;
+                }
+                sums[code[j]] += std::sqrt(acc);
+            }
+            const std::uint32_t own = code[i];
+            if (freq[own] <= 1) continue;  // singleton: 0/0 in sklearn, replaced by 0
+            const double a = sums[own] / double(freq[own] - 1);
+            double b = std::numeric_limits<double>::infinity();
+            for (std::size_t c = 0; c < n_labels; ++c)
+                if (c != own) b = std::min(b, sums[c] / double(freq[c]));
+            const double m = std::max(a, b);
+            s[i] = m > 0 ? (b - a) / m : 0.0;
+        }
+    });
+    return s;
+}
+
+double silhouette(ConstMatrixView x, const std::vector<int>& labels, const SilhouetteOptions& options) {
+    if (!options.sample_size || *options.sample_size >= x.rows) {
+        const auto s = silhouette_samples(x, labels, options.pool);
+        return std::accumulate(s.begin(), s.end(), 0.0) / double(s.size());
+    }
+    const std::size_t m = *options.sample_size;
+    N2D_REQUIRE(labels.size() == x.rows, "silhouette: x has " + std::to_string(x.rows) + " rows but labels has " +
+                                             std::to_string(labels.size()) + " entries; pass one label per row");
+    N2D_REQUIRE(m >= 3, "silhouette: sample_size " + std::to_string(m) + " is too small; use at least 3 (or none)");
+    std::vector<std::size_t> idx(x.rows);
+    std::iota(idx.begin(), idx.end(), std::size_t(0));
+    Rng rng(options.seed, 0x73696c68ull);
+    // Partial Fisher–Yates: the first m entries are a uniform random subset.
+    for (std::size_t i = 0; i < m; ++i) std::swap(idx[i], idx[i + std::size_t(rng.below(x.rows - i))]);
+    Matrix sub(m, x.cols);
+    std::vector<int> sub_labels(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        std::copy(x.row(idx[i]), x.row(idx[i]) + x.cols, sub.row(i));
+        sub_labels[i] = labels[idx[i]];
+    }
+    const auto s = silhouette_samples(sub, sub_labels, options.pool);
+    return std::accumulate(s.begin(), s.end(), 0.0) / double(m);
+}
+
+}  // namespace n2d
