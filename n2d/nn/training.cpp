@@ -1,0 +1,197 @@
+// Autoencoder::fit — the training loop. Every buffer is allocated before the first epoch
+// (activations for the largest batch, gradient ping-pong buffers, loss scratch, the shuffled
+// order), so the loop itself never allocates.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "n2d/core/error.hpp"
+#include "n2d/core/thread_pool.hpp"
+#include "n2d/nn/autoencoder.hpp"
+#include "n2d/nn/network.hpp"
+
+namespace n2d {
+
+namespace {
+
+constexpr std::uint64_t kShuffleStream = 0x73687566;  // "shuf"
+constexpr std::uint64_t kNoiseStream = 0x6E6F6973;    // "nois"
+
+void require_unit_interval(ConstMatrixView x) {
+    for (std::size_t i = 0; i < x.rows; ++i)
+        for (std::size_t j = 0; j < x.cols; ++j)
+            N2D_REQUIRE(x(i, j) >= 0.0f && x(i, j) <= 1.0f,
+                        "binary_crossentropy needs targets in [0, 1], but the data holds " + std::to_string(x(i, j)) +
+                            " at row " + std::to_string(i) + ", column " + std::to_string(j) +
+                            "; scale the data to [0, 1] (e.g. min-max) or use Loss::mse");
+}
+
+// Applies a built-in noise transform to rows [lo, hi) of the batch; each row draws from its
+// own stream (seed, step, row), so the noise does not depend on the thread count.
+void add_noise(const InputTransform& t, MatrixView batch, std::size_t lo, std::size_t hi, std::uint64_t seed,
+               std::uint64_t step) {
+    const std::uint64_t step_seed = derive_seed(seed, kNoiseStream, step);
+    for (std::size_t i = lo; i < hi; ++i) {
+        Rng rng(step_seed, i);
+        float* r = batch.row(i);
+        if (t.kind == InputTransform::Kind::gaussian_noise) {
+            for (std::size_t j = 0; j < batch.cols; ++j)
+                r[j] = static_cast<float>(std::clamp(double(r[j]) + t.amount * rng.normal(), 0.0, 1.0));
+        } else {
+            for (std::size_t j = 0; j < batch.cols; ++j)
+                if (rng.uniform() < t.amount) r[j] = 0.0f;
+        }
+    }
+}
+
+}  // namespace
+
+void Autoencoder::fit(ConstMatrixView x) {
+    State& s = *s_;
+    const AutoencoderOptions& o = s.options;
+    validate(o);
+    N2D_REQUIRE(x.rows > 0, "autoencoder fit data has no rows; pass at least one sample");
+    N2D_REQUIRE(x.cols == s.input_dim, "autoencoder fit data has " + std::to_string(x.cols) +
+                                           " columns but the autoencoder was built for " +
+                                           std::to_string(s.input_dim) + "; build it with input_dim = x.cols");
+    require_finite(x, "autoencoder fit data");
+    if (o.loss == Loss::binary_crossentropy) require_unit_interval(x);
+    s.restored_epoch.reset();
+    if (o.epochs == 0) return;
+
+    Device& dev = *s.dev;
+    ThreadPool* pool = s.pool();
+    const nn::Layout& L = s.layout;
+    const std::size_t n = x.rows, dim = s.input_dim, n_layers = L.layers.size();
+    const std::size_t batch = std::min(o.batch_size, n);
+    const bool transform = o.input_transform.kind != InputTransform::Kind::none;
+    s.ensure_training_buffers();
+
+    // Workspace for the largest batch.
+    DeviceBuffer target(dev, batch * dim);
+    DeviceBuffer noisy = transform ? DeviceBuffer(dev, batch * dim) : DeviceBuffer();
+    std::vector<DeviceBuffer> ys(n_layers), zs(n_layers);
+    for (std::size_t l = 0; l < n_layers; ++l) {
+        ys[l] = DeviceBuffer(dev, batch * L.layers[l].out);
+        if (L.layers[l].needs_preactivation()) zs[l] = DeviceBuffer(dev, batch * L.layers[l].out);
+    }
+    DeviceBuffer grad_a(dev, batch * L.max_width()), grad_b(dev, batch * L.max_width());
+    DeviceBuffer row_loss(dev, batch);
+    Matrix host_batch(batch, dim);
+    std::vector<float> host_row_loss(batch);
+    std::vector<double> host_row_sums(batch);
+    const bool host_loss = o.loss != Loss::mse;
+    Matrix host_pred(host_loss ? batch : 0, dim), host_target(host_loss ? batch : 0, dim);
+    const nn::LossScratch scratch{row_loss.data(), host_row_loss.data(), host_row_sums.data(), host_pred.data(),
+                                  host_target.data()};
+    DeviceBuffer best = o.patience ? DeviceBuffer(dev, L.size()) : DeviceBuffer();
+    std::vector<std::size_t> order(n);
+    s.history.reserve(s.history.size() + o.epochs);
+    s.moment_count = nn::optimizer_state_count(o.optimizer);
+
+    float* const params = s.params.data();
+    float* const grads = s.grads.data();
+    float* const m0 = s.moments[0].data();
+    float* const m1 = s.moments[1].data();
+    const float* const input = transform ? noisy.data() : target.data();
+
+    double best_loss = INFINITY;
+    std::size_t wait = 0;
+    std::optional<std::size_t> best_epoch;
+    const auto t_start = std::chrono::steady_clock::now();
+    std::size_t epoch = 0;
+    for (; epoch < o.epochs; ++epoch) {
+        const auto t_epoch = std::chrono::steady_clock::now();
+        const std::size_t global_epoch = s.history.size();
+        std::iota(order.begin(), order.end(), std::size_t(0));
+        Rng(derive_seed(o.seed, kShuffleStream, global_epoch)).shuffle(order);
+
+        double loss_sum = 0.0;
+        for (std::size_t b0 = 0; b0 < n; b0 += batch) {
+            const std::size_t rows = std::min(batch, n - b0);
+            const std::uint64_t step = ++s.step;
+            // Gather the batch's rows (host), upload them as targets, then the transformed inputs.
+            MatrixView hb = host_batch.view().row_block(0, rows);
+            pool->parallel_for(0, rows, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
+                for (std::size_t i = lo; i < hi; ++i) std::memcpy(hb.row(i), x.row(order[b0 + i]), dim * sizeof(float));
+            });
+            dev.upload(target.data(), hb.data, rows * dim);
+            if (transform) {
+                if (o.input_transform.kind == InputTransform::Kind::custom) {
+                    Rng rng(derive_seed(o.seed, kNoiseStream, step), 0xC057);
+                    o.input_transform.fn(hb, rng);
+                } else {
+                    pool->parallel_for(0, rows, 16, [&](std::size_t lo, std::size_t hi, std::size_t) {
+                        add_noise(o.input_transform, hb, lo, hi, o.seed, step);
+                    });
+                }
+                dev.upload(noisy.data(), hb.data, rows * dim);
+            }
+
+            // Forward.
+            const float* cur = input;
+            for (std::size_t l = 0; l < n_layers; ++l) {
+                nn::dense_forward(dev, pool, L.layers[l], rows, cur, params + L.w(l), params + L.b(l), zs[l].data(),
+                                  ys[l].data());
+                cur = ys[l].data();
+            }
+            float* g = grad_a.data();
+            float* g_next = grad_b.data();
+            loss_sum += nn::loss_forward_backward(dev, pool, o.loss, rows, dim, cur, target.data(), g, scratch) *
+                        static_cast<double>(rows);
+
+            // Backward, updating each layer as soon as its gradients are complete (its W is no
+            // longer needed for this step once dX has been computed); W and dW are still warm.
+            for (std::size_t l = n_layers; l-- > 0;) {
+                const float* x_in = l ? ys[l - 1].data() : input;
+                nn::dense_backward(dev, pool, L.layers[l], rows, x_in, params + L.w(l), zs[l].data(), ys[l].data(), g,
+                                   grads + L.w(l), grads + L.b(l), l ? g_next : nullptr);
+                const std::size_t off = L.begin(l);
+                nn::optimizer_update(dev, pool, o.optimizer, step, L.end(l) - off, params + off, grads + off,
+                                     m0 ? m0 + off : nullptr, m1 ? m1 + off : nullptr);
+                std::swap(g, g_next);
+            }
+        }
+        dev.synchronize();
+
+        const double loss = loss_sum / static_cast<double>(n);
+        N2D_REQUIRE(std::isfinite(loss), "autoencoder training diverged at epoch " + std::to_string(global_epoch + 1) +
+                                             " (loss " + std::to_string(loss) +
+                                             "); lower optimizer.learning_rate or standardise the data");
+        s.history.push_back(loss);
+
+        bool stop = false;
+        if (o.patience) {
+            if (loss < best_loss - o.min_delta) {
+                best_loss = loss;
+                best_epoch = global_epoch;
+                wait = 0;
+                dev.copy(L.size(), params, best.data());
+            } else if (++wait >= o.patience) {
+                stop = true;
+            }
+        }
+        if (o.progress) {
+            const auto now = std::chrono::steady_clock::now();
+            Progress p;
+            p.stage = "autoencoder";
+            p.step = epoch + 1;
+            p.total = o.epochs;
+            p.loss = loss;
+            p.elapsed_seconds = std::chrono::duration<double>(now - t_start).count();
+            p.items_per_second = static_cast<double>(n) / std::max(1e-9, std::chrono::duration<double>(now - t_epoch).count());
+            p.eta_seconds = p.elapsed_seconds / static_cast<double>(epoch + 1) * static_cast<double>(o.epochs - epoch - 1);
+            if (!o.progress(p)) throw Cancelled("autoencoder training");
+        }
+        if (stop) break;
+    }
+    if (best_epoch && *best_epoch + 1 != s.history.size()) {
+        dev.copy(L.size(), best.data(), params);
+        s.restored_epoch = best_epoch;
+    }
+    dev.synchronize();
+}
+
+}  // namespace n2d

@@ -1,0 +1,202 @@
+// Autoencoder serialisation: the ByteWriter payload (embedded by the one-file model) and the
+// standalone weights file around it.
+//
+// Payload, version 1 (little-endian; arrays are u64 count + data 64-byte aligned):
+//   u32 magic "N2AE", u32 version,
+//   u64 input_dim, u64[] architecture, u64 latent_dim,
+//   u8 hidden/latent/output activation, u8 has_alpha, f32 alpha, u8 loss,
+//   optimizer: u8 type, f64 learning_rate, beta1, beta2, epsilon, momentum, u8 nesterov,
+//   u64 batch_size, epochs, patience, f64 min_delta, u64 seed, u8 transform kind, f64 amount,
+//   u64 optimizer steps, f64[] loss history,
+//   u64 layer count, then per layer f32[] W (fan_in×fan_out row-major) and f32[] b,
+//   u8 optimizer state arrays k (0 = none), then for each of the k arrays per layer W and b.
+// File: "N2DAEWTS", u32 file version 1, u32 CRC-32 of the payload, u64 payload size, zero
+// padding to byte 64, payload.
+#include <cmath>
+#include <cstring>
+
+#include "n2d/core/checksum.hpp"
+#include "n2d/core/error.hpp"
+#include "n2d/core/file.hpp"
+#include "n2d/nn/autoencoder.hpp"
+#include "n2d/nn/network.hpp"
+
+namespace n2d {
+
+namespace {
+
+constexpr std::uint32_t kPayloadVersion = 1;
+constexpr char kFileMagic[8] = {'N', '2', 'D', 'A', 'E', 'W', 'T', 'S'};
+constexpr std::uint32_t kFileVersion = 1;
+constexpr std::size_t kHeaderSize = 64;
+
+std::uint32_t payload_magic() {  // the bytes "N2AE"
+    std::uint32_t m;
+    std::memcpy(&m, "N2AE", 4);
+    return m;
+}
+
+void put_layers(ByteWriter& w, const nn::Layout& L, const std::vector<float>& host) {
+    for (std::size_t l = 0; l < L.layers.size(); ++l) {
+        w.put_array(host.data() + L.w(l), L.layers[l].in * L.layers[l].out);
+        w.put_array(host.data() + L.b(l), L.layers[l].out);
+    }
+}
+
+void get_layers(ByteReader& r, const nn::Layout& L, std::vector<float>& host, const char* what) {
+    for (std::size_t l = 0; l < L.layers.size(); ++l) {
+        r.get_array(host.data() + L.w(l), L.layers[l].in * L.layers[l].out);
+        r.get_array(host.data() + L.b(l), L.layers[l].out);
+    }
+    for (float v : host) r.expect(std::isfinite(v), std::string(what) + " hold a non-finite value");
+}
+
+template <class E>
+E get_enum(ByteReader& r, std::uint8_t count, const char* what) {
+    const auto v = r.get<std::uint8_t>();
+    r.expect(v < count, std::string("unknown ") + what + " code " + std::to_string(v));
+    return static_cast<E>(v);
+}
+
+}  // namespace
+
+void Autoencoder::save(ByteWriter& w, bool include_optimizer_state) const {
+    const State& s = *s_;
+    const AutoencoderOptions& o = s.options;
+    w.put<std::uint32_t>(payload_magic());
+    w.put<std::uint32_t>(kPayloadVersion);
+    w.put<std::uint64_t>(s.input_dim);
+    std::vector<std::uint64_t> arch(o.architecture.begin(), o.architecture.end());
+    w.put_vector(arch);
+    w.put<std::uint64_t>(o.latent_dim);
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(o.hidden_activation));
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(o.latent_activation));
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(o.output_activation));
+    w.put<std::uint8_t>(o.activation_alpha.has_value());
+    w.put<float>(o.activation_alpha.value_or(0.0f));
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(o.loss));
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(o.optimizer.type));
+    for (double v : {o.optimizer.learning_rate, o.optimizer.beta1, o.optimizer.beta2, o.optimizer.epsilon,
+                     o.optimizer.momentum})
+        w.put<double>(v);
+    w.put<std::uint8_t>(o.optimizer.nesterov);
+    w.put<std::uint64_t>(o.batch_size);
+    w.put<std::uint64_t>(o.epochs);
+    w.put<std::uint64_t>(o.patience);
+    w.put<double>(o.min_delta);
+    w.put<std::uint64_t>(o.seed);
+    const bool builtin = o.input_transform.kind != InputTransform::Kind::custom;
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(builtin ? o.input_transform.kind : InputTransform::Kind::none));
+    w.put<double>(builtin ? o.input_transform.amount : 0.0);
+    w.put<std::uint64_t>(s.step);
+    w.put_vector(s.history);
+
+    const nn::Layout& L = s.layout;
+    w.put<std::uint64_t>(L.layers.size());
+    put_layers(w, L, s.download(s.params));
+    const std::size_t k = include_optimizer_state ? s.moment_count : 0;
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(k));
+    for (std::size_t i = 0; i < k; ++i) put_layers(w, L, s.download(s.moments[i]));
+}
+
+Autoencoder Autoencoder::load(ByteReader& r) {
+    r.expect(r.get<std::uint32_t>() == payload_magic(), "not autoencoder data (magic \"N2AE\" missing)");
+    const auto version = r.get<std::uint32_t>();
+    r.expect(version == kPayloadVersion, "autoencoder format version " + std::to_string(version) +
+                                             " is not supported (this build reads version 1)");
+    const auto input_dim = r.get<std::uint64_t>();
+    const auto arch = r.get_vector<std::uint64_t>(4096);
+    AutoencoderOptions o;
+    o.architecture.assign(arch.begin(), arch.end());
+    o.latent_dim = static_cast<std::size_t>(r.get<std::uint64_t>());
+    o.hidden_activation = get_enum<Activation>(r, 7, "activation");
+    o.latent_activation = get_enum<Activation>(r, 7, "activation");
+    o.output_activation = get_enum<Activation>(r, 7, "activation");
+    const bool has_alpha = r.get<std::uint8_t>() != 0;
+    const float alpha = r.get<float>();
+    if (has_alpha) o.activation_alpha = alpha;
+    o.loss = get_enum<Loss>(r, 3, "loss");
+    o.optimizer.type = get_enum<OptimizerType>(r, 2, "optimizer");
+    o.optimizer.learning_rate = r.get<double>();
+    o.optimizer.beta1 = r.get<double>();
+    o.optimizer.beta2 = r.get<double>();
+    o.optimizer.epsilon = r.get<double>();
+    o.optimizer.momentum = r.get<double>();
+    o.optimizer.nesterov = r.get<std::uint8_t>() != 0;
+    o.batch_size = static_cast<std::size_t>(r.get<std::uint64_t>());
+    o.epochs = static_cast<std::size_t>(r.get<std::uint64_t>());
+    o.patience = static_cast<std::size_t>(r.get<std::uint64_t>());
+    o.min_delta = r.get<double>();
+    o.seed = r.get<std::uint64_t>();
+    o.input_transform.kind = get_enum<InputTransform::Kind>(r, 3, "input transform");
+    o.input_transform.amount = r.get<double>();
+
+    std::unique_ptr<State> s;
+    try {
+        s = std::make_unique<State>(static_cast<std::size_t>(input_dim), std::move(o));
+    } catch (const Error& e) {
+        r.fail(std::string("invalid autoencoder settings (") + e.what() + ")");
+    }
+    s->step = r.get<std::uint64_t>();
+    s->history = r.get_vector<double>();
+    const nn::Layout& L = s->layout;
+    const auto n_layers = r.get<std::uint64_t>();
+    r.expect(n_layers == L.layers.size(), "layer count " + std::to_string(n_layers) + " does not match the " +
+                                              std::to_string(L.layers.size()) + " layers of the stored architecture");
+    std::vector<float> host(L.size(), 0.0f);
+    get_layers(r, L, host, "weights");
+    s->upload(s->params, host);
+    const auto k = r.get<std::uint8_t>();
+    r.expect(k == 0 || k == nn::optimizer_state_count(s->options.optimizer),
+             "optimizer state count " + std::to_string(k) + " does not match the " + to_string(s->options.optimizer.type) +
+                 " optimizer");
+    if (k) {
+        s->ensure_training_buffers();
+        for (std::size_t i = 0; i < k; ++i) {
+            get_layers(r, L, host, "optimizer state arrays");
+            s->upload(s->moments[i], host);
+        }
+        s->moment_count = k;
+    }
+    return Autoencoder(std::move(s));
+}
+
+void Autoencoder::save_weights(const std::string& path, bool include_optimizer_state) const {
+    ByteWriter payload;
+    save(payload, include_optimizer_state);
+    ByteWriter file;
+    file.put_bytes(kFileMagic, sizeof kFileMagic);
+    file.put<std::uint32_t>(kFileVersion);
+    file.put<std::uint32_t>(crc32(payload.bytes().data(), payload.size()));
+    file.put<std::uint64_t>(payload.size());
+    file.align(kHeaderSize);
+    file.put_bytes(payload.bytes().data(), payload.size());
+    write_file_atomically(path, file.bytes().data(), file.size());
+}
+
+Autoencoder Autoencoder::load_weights(const std::string& path) {
+    const std::vector<unsigned char> bytes = read_file(path);
+    const std::string where = "n2d: " + path + ": ";
+    if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kFileMagic, sizeof kFileMagic) != 0)
+        throw Error(where + "not an n2d autoencoder weights file (magic \"N2DAEWTS\" missing); pass a file written "
+                            "by Autoencoder::save_weights");
+    std::uint32_t version, crc;
+    std::uint64_t size;
+    std::memcpy(&version, bytes.data() + 8, 4);
+    std::memcpy(&crc, bytes.data() + 12, 4);
+    std::memcpy(&size, bytes.data() + 16, 8);
+    if (version != kFileVersion)
+        throw Error(where + "weights file version " + std::to_string(version) +
+                    " is not supported (this build reads version 1); re-save it with this version of n2d");
+    if (size != bytes.size() - kHeaderSize)
+        throw Error(where + "weights file is truncated or has trailing data (payload of " + std::to_string(size) +
+                    " bytes declared, " + std::to_string(bytes.size() - kHeaderSize) + " present)");
+    if (crc32(bytes.data() + kHeaderSize, size) != crc)
+        throw Error(where + "weights file checksum mismatch (CRC-32); the file is corrupt — re-save or re-train");
+    ByteReader r(bytes.data() + kHeaderSize, size, "autoencoder weights in " + path);
+    Autoencoder ae = load(r);
+    r.expect(r.at_end(), "trailing data after the autoencoder weights");
+    return ae;
+}
+
+}  // namespace n2d
