@@ -1,48 +1,305 @@
+// sgemm the BLIS way: op(A) and op(B) are packed into contiguous micro-panels (the four transpose
+// forms are all handled by the packers), the k dimension is cut into KC blocks and the columns
+// into NC blocks so the packed B block stays in L2 while one packed A micro-panel (MR×KC) sits in
+// L1, and one register-blocked MR×NR micro-kernel per ISA does the arithmetic.
+//
+// Determinism: every element of C is summed in the same order (KC blocks from k alone, p
+// increasing inside a block) whichever thread computes it and however many threads run; tiles
+// sit at fixed MR/NR offsets, so results are bit-identical for any thread count.
 #include "n2d/blas/gemm.hpp"
 
 #include <algorithm>
+#include <cstring>
 
+#include "n2d/blas/gemm_kernels.hpp"
+#include "n2d/core/aligned.hpp"
+#include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
 
 namespace n2d {
 
+namespace gemm_detail {
 namespace {
-inline float at(Trans t, const float* X, std::size_t ld, std::size_t r, std::size_t c) {
-    return t == Trans::N ? X[r * ld + c] : X[c * ld + r];
-}
+// Portable kernel: 4×8 tile in plain arrays (the compiler vectorises it for the baseline ISA,
+// SSE2 on x86-64 or NEON on aarch64).
+constexpr std::size_t kScalarMr = 4, kScalarNr = 8;
 
-// Rows [i0, i1) of C: scale by beta, then accumulate alpha*op(A)*op(B) one k-panel at a time.
-void gemm_rows(Trans ta, Trans tb, std::size_t i0, std::size_t i1, std::size_t n, std::size_t k, float alpha,
-               const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
-               std::size_t ldc) {
-    for (std::size_t i = i0; i < i1; ++i) {
-        float* c = C + i * ldc;
-        if (beta == 0.0f) std::fill(c, c + n, 0.0f);
-        else if (beta != 1.0f) for (std::size_t j = 0; j < n; ++j) c[j] *= beta;
+void kernel_scalar(std::size_t k, const float* a, const float* b, std::size_t ldb, float* c, std::size_t ldc,
+                   float beta) {
+    float acc[kScalarMr][kScalarNr] = {};
+    for (std::size_t p = 0; p < k; ++p) {
+        for (std::size_t i = 0; i < kScalarMr; ++i)
+            for (std::size_t j = 0; j < kScalarNr; ++j) acc[i][j] += a[i] * b[j];
+        a += kScalarMr;
+        b += ldb;
     }
-    if (alpha == 0.0f || k == 0) return;
-    for (std::size_t i = i0; i < i1; ++i) {
-        float* c = C + i * ldc;
-        for (std::size_t p = 0; p < k; ++p) {
-            const float a = alpha * at(ta, A, lda, i, p);
-            if (tb == Trans::N) {
-                const float* b = B + p * ldb;
-                for (std::size_t j = 0; j < n; ++j) c[j] += a * b[j];
-            } else {
-                for (std::size_t j = 0; j < n; ++j) c[j] += a * B[j * ldb + p];
-            }
-        }
+    for (std::size_t i = 0; i < kScalarMr; ++i) {
+        float* ci = c + i * ldc;
+        if (beta == 0.0f)
+            for (std::size_t j = 0; j < kScalarNr; ++j) ci[j] = acc[i][j];
+        else
+            for (std::size_t j = 0; j < kScalarNr; ++j) ci[j] = beta * ci[j] + acc[i][j];
     }
 }
 }  // namespace
 
-void sgemm(SimdTarget, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
+GemmKernel scalar_kernel() noexcept {
+    GemmKernel g;
+    g.mr = kScalarMr;
+    g.nr = kScalarNr;
+    g.kernel = kernel_scalar;
+    return g;
+}
+}  // namespace gemm_detail
+
+namespace {
+using gemm_detail::GemmKernel;
+
+// Blocking (floats). KC·NC·4 bytes of packed B (≈ 0.75 MiB) stay in the 1 MiB L2 of a Zen 4
+// core; an A micro-panel of MR·KC floats stays in L1.
+#ifndef N2D_KC
+#define N2D_KC 384
+#define N2D_NC 1024
+#endif
+constexpr std::size_t kKc = N2D_KC;
+constexpr std::size_t kNc = N2D_NC;
+// Below this many rows per block B is read in place instead of packed (packing would cost more
+// than it saves when a B panel meets only a few A micro-panels).
+constexpr std::size_t kDirectBRows = 32;
+// Minimum multiply-adds per thread before a GEMM is split across threads (thread wake-up costs
+// tens of microseconds).
+constexpr std::size_t kFmaPerThread = std::size_t(1) << 21;
+
+std::size_t round_up(std::size_t x, std::size_t to) { return (x + to - 1) / to * to; }
+
+const GemmKernel& kernel_for(SimdTarget target) {
+    static const GemmKernel scalar = gemm_detail::scalar_kernel();
+#if defined(__x86_64__)
+    static const GemmKernel avx2 = gemm_detail::avx2_kernel();
+    static const GemmKernel avx512 = gemm_detail::avx512_kernel();
+    static const bool avx2_ok = target_usable(SimdTarget::avx2), avx512_ok = target_usable(SimdTarget::avx512);
+    if (target == SimdTarget::avx512 && avx512_ok) return avx512;
+    if (target == SimdTarget::avx2 && avx2_ok) return avx2;
+#endif
+    N2D_REQUIRE(target == SimdTarget::scalar, std::string("sgemm: SIMD target ") + to_string(target) +
+                                                  " is not usable on this CPU or build; run `n2d info` for the usable targets");
+    return scalar;
+}
+
+// Per-thread packing buffers: grown on demand, kept for the thread's lifetime (no allocation per
+// call once warm). Pool workers are long-lived threads, so this is effectively pool-owned.
+struct Scratch {
+    AlignedArray<float> a, b, tile;
+};
+Scratch& scratch() {
+    thread_local Scratch s;
+    return s;
+}
+float* ensure(AlignedArray<float>& buf, std::size_t n) {
+    if (buf.size() < n) buf = AlignedArray<float>(n);
+    return buf.data();
+}
+
+// ---- portable packers ------------------------------------------------------------------------
+
+// dst[p*mr + i] = alpha * src[i*lda + p]  (op(A) = A: rows of A are contiguous in p)
+void pack_a_n_portable(std::size_t rows, std::size_t mr, std::size_t k, float alpha, const float* src,
+                       std::size_t lda, float* dst) {
+    for (std::size_t i = 0; i < rows; ++i) {
+        const float* s = src + i * lda;
+        for (std::size_t p = 0; p < k; ++p) dst[p * mr + i] = alpha * s[p];
+    }
+    for (std::size_t i = rows; i < mr; ++i)
+        for (std::size_t p = 0; p < k; ++p) dst[p * mr + i] = 0.0f;
+}
+// dst[p*mr + i] = alpha * src[p*lda + i]  (op(A) = A^T: columns of op(A) are contiguous)
+void pack_a_t(std::size_t rows, std::size_t mr, std::size_t k, float alpha, const float* src, std::size_t lda,
+              float* dst) {
+    for (std::size_t p = 0; p < k; ++p, dst += mr) {
+        const float* s = src + p * lda;
+        std::size_t i = 0;
+        for (; i < rows; ++i) dst[i] = alpha * s[i];
+        for (; i < mr; ++i) dst[i] = 0.0f;
+    }
+}
+// dst[p*nr + j] = src[p*ldb + j]  (op(B) = B)
+void pack_b_n(std::size_t cols, std::size_t nr, std::size_t k, const float* src, std::size_t ldb, float* dst) {
+    for (std::size_t p = 0; p < k; ++p, dst += nr) {
+        std::memcpy(dst, src + p * ldb, cols * sizeof(float));
+        for (std::size_t j = cols; j < nr; ++j) dst[j] = 0.0f;
+    }
+}
+// dst[p*nr + j] = src[j*ldb + p]  (op(B) = B^T)
+void pack_b_t_portable(std::size_t cols, std::size_t nr, std::size_t k, const float* src, std::size_t ldb,
+                       float* dst) {
+    for (std::size_t j = 0; j < cols; ++j) {
+        const float* s = src + j * ldb;
+        for (std::size_t p = 0; p < k; ++p) dst[p * nr + j] = s[p];
+    }
+    for (std::size_t j = cols; j < nr; ++j)
+        for (std::size_t p = 0; p < k; ++p) dst[p * nr + j] = 0.0f;
+}
+
+// One GEMM problem. C(i, j) lives at C[i*rs_c + j*cs_c]; cs_c != 1 only when the problem was
+// transposed (C^T = op(B)^T op(A)^T) to put a tiny n on the MR side.
+struct Problem {
+    const GemmKernel* kr;
+    Trans ta, tb;
+    std::size_t m, n, k;
+    float alpha;
+    const float* A;
+    std::size_t lda;
+    const float* B;
+    std::size_t ldb;
+    float beta;
+    float* C;
+    std::size_t rs_c, cs_c;
+    std::size_t kc;  // k block, from k alone
+
+    void pack_a(std::size_t i0, std::size_t p0, std::size_t rows, std::size_t kc_len, float* dst) const {
+        const std::size_t mr = kr->mr;
+        if (ta == Trans::N) {
+            const float* src = A + i0 * lda + p0;
+            if (kr->pack_a_n) kr->pack_a_n(rows, kc_len, alpha, src, lda, dst);
+            else pack_a_n_portable(rows, mr, kc_len, alpha, src, lda, dst);
+        } else {
+            pack_a_t(rows, mr, kc_len, alpha, A + p0 * lda + i0, lda, dst);
+        }
+    }
+    void pack_b(std::size_t p0, std::size_t j0, std::size_t cols, std::size_t kc_len, float* dst) const {
+        const std::size_t nr = kr->nr;
+        if (tb == Trans::N) {
+            pack_b_n(cols, nr, kc_len, B + p0 * ldb + j0, ldb, dst);
+        } else {
+            const float* src = B + j0 * ldb + p0;
+            if (kr->pack_b_t) kr->pack_b_t(cols, kc_len, src, ldb, dst);
+            else pack_b_t_portable(cols, nr, kc_len, src, ldb, dst);
+        }
+    }
+
+    // C[i0:i1, j0:j1] on the calling thread; i0 and j0 are multiples of MR and NR.
+    void run_block(std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1) const {
+        const std::size_t mr = kr->mr, nr = kr->nr;
+        Scratch& s = scratch();
+        float* tile = ensure(s.tile, mr * nr);
+        float* apack = ensure(s.a, mr * kc);
+        // B is read in place when it is not transposed and only a few micro-panels of A use it.
+        const bool direct_b = tb == Trans::N && i1 - i0 <= kDirectBRows;
+        const std::size_t nc_max = std::max(nr, kNc / nr * nr);  // NC block, a multiple of NR
+        float* bpack = ensure(s.b, kc * (direct_b ? nr : std::min(nc_max, round_up(j1 - j0, nr))));
+        for (std::size_t pc = 0; pc < k; pc += kc) {
+            const std::size_t kc_len = std::min(kc, k - pc);
+            const float beta_k = pc == 0 ? beta : 1.0f;
+            for (std::size_t jc = j0; jc < j1; jc += nc_max) {
+                const std::size_t nc = std::min(nc_max, j1 - jc);
+                if (!direct_b) {
+                    for (std::size_t jr = 0; jr < nc; jr += nr)
+                        pack_b(pc, jc + jr, std::min(nr, nc - jr), kc_len, bpack + jr * kc_len);
+                } else if (nc % nr) {
+                    pack_b(pc, jc + nc / nr * nr, nc % nr, kc_len, bpack);
+                }
+                for (std::size_t ic = i0; ic < i1; ic += mr) {
+                    const std::size_t rows = std::min(mr, i1 - ic);
+                    pack_a(ic, pc, rows, kc_len, apack);
+                    for (std::size_t jr = 0; jr < nc; jr += nr) {
+                        const std::size_t cols = std::min(nr, nc - jr);
+                        const float* bp = bpack + jr * kc_len;
+                        std::size_t bld = nr;
+                        if (direct_b) {
+                            if (cols == nr) {
+                                bp = B + pc * ldb + jc + jr;
+                                bld = ldb;
+                            } else {
+                                bp = bpack;
+                            }
+                        }
+                        float* c = C + ic * rs_c + (jc + jr) * cs_c;
+                        if (rows == mr && cols == nr && cs_c == 1) {
+                            kr->kernel(kc_len, apack, bp, bld, c, rs_c, beta_k);
+                        } else {
+                            kr->kernel(kc_len, apack, bp, bld, tile, nr, 0.0f);
+                            merge_tile(tile, rows, cols, c, beta_k);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    void merge_tile(const float* tile, std::size_t rows, std::size_t cols, float* c, float beta_k) const {
+        const std::size_t nr = kr->nr;
+        for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = 0; j < cols; ++j) {
+                float& dst = c[i * rs_c + j * cs_c];
+                dst = beta_k == 0.0f ? tile[i * nr + j] : beta_k * dst + tile[i * nr + j];
+            }
+    }
+};
+
+void scale_c(std::size_t m, std::size_t n, float beta, float* C, std::size_t ldc) {
+    if (beta == 1.0f) return;
+    for (std::size_t i = 0; i < m; ++i) {
+        float* c = C + i * ldc;
+        if (beta == 0.0f) std::fill(c, c + n, 0.0f);
+        else for (std::size_t j = 0; j < n; ++j) c[j] *= beta;
+    }
+}
+
+Trans flip(Trans t) { return t == Trans::N ? Trans::T : Trans::N; }
+
+inline float at(Trans t, const float* X, std::size_t ld, std::size_t r, std::size_t c) {
+    return t == Trans::N ? X[r * ld + c] : X[c * ld + r];
+}
+}  // namespace
+
+void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
            float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
            std::size_t ldc) {
     if (m == 0 || n == 0) return;
-    pool.parallel_for(0, m, 16, [&](std::size_t lo, std::size_t hi, std::size_t) {
-        gemm_rows(ta, tb, lo, hi, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-    });
+    N2D_REQUIRE(C != nullptr && (k == 0 || alpha == 0.0f || (A != nullptr && B != nullptr)),
+                "sgemm: null matrix pointer (A, B or C); pass valid arrays for the m×k, k×n and m×n operands");
+    N2D_REQUIRE(ldc >= n, "sgemm: ldc (" + std::to_string(ldc) + ") is smaller than n (" + std::to_string(n) +
+                              "); ldc is the row stride of C in floats");
+    if (k != 0 && alpha != 0.0f) {
+        const std::size_t a_cols = ta == Trans::N ? k : m, b_cols = tb == Trans::N ? n : k;
+        N2D_REQUIRE(lda >= a_cols, "sgemm: lda (" + std::to_string(lda) + ") is smaller than the " +
+                                       std::to_string(a_cols) + " columns of A as stored");
+        N2D_REQUIRE(ldb >= b_cols, "sgemm: ldb (" + std::to_string(ldb) + ") is smaller than the " +
+                                       std::to_string(b_cols) + " columns of B as stored");
+    }
+    if (k == 0 || alpha == 0.0f) {
+        scale_c(m, n, beta, C, ldc);
+        return;
+    }
+    const GemmKernel& kr = kernel_for(target);
+    Problem P{&kr, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, 1, 0};
+    // A tiny n would waste most of each NR-wide tile: compute C^T = op(B)^T op(A)^T instead, so the
+    // tiny side meets the narrower MR.
+    if (n < kr.nr / 2 && m > n) P = Problem{&kr, flip(tb), flip(ta), n, m, k, alpha, B, ldb, A, lda, beta, C, 1, ldc, 0};
+    const std::size_t k_blocks = (k + kKc - 1) / kKc;
+    P.kc = (k + k_blocks - 1) / k_blocks;
+
+    const std::size_t work = P.m * P.n * P.k;
+    const std::size_t threads = std::min(pool.num_threads(), std::max<std::size_t>(1, work / kFmaPerThread));
+    const std::size_t m_panels = (P.m + kr.mr - 1) / kr.mr, n_panels = (P.n + kr.nr - 1) / kr.nr;
+    if (threads <= 1 || (m_panels < 2 && n_panels < 2)) {
+        P.run_block(0, P.m, 0, P.n);
+        return;
+    }
+    // Split the side whose other operand is cheaper to pack twice: splitting columns makes every
+    // thread pack all of A, splitting rows makes every thread pack all of B.
+    const bool split_n = n_panels >= threads && (P.m <= P.n || m_panels < threads);
+    if (split_n) {
+        const std::size_t per = (n_panels + threads - 1) / threads;
+        pool.parallel_for(0, n_panels, per, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            P.run_block(0, P.m, lo * kr.nr, std::min(hi * kr.nr, P.n));
+        });
+    } else {
+        const std::size_t per = (m_panels + threads - 1) / threads;
+        pool.parallel_for(0, m_panels, per, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            P.run_block(lo * kr.mr, std::min(hi * kr.mr, P.m), 0, P.n);
+        });
+    }
 }
 
 void sgemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* A,

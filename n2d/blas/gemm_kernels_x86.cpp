@@ -1,0 +1,207 @@
+// AVX2+FMA and AVX-512 sgemm micro-kernels (x86-64 only; each function carries its own target
+// attribute, nothing here is built with global ISA flags). The code is self-contained: only
+// intrinsics are called inside target-attributed functions, never inline library templates.
+#include "n2d/blas/gemm_kernels.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define N2D_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define N2D_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
+
+namespace n2d::gemm_detail {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// AVX-512: MR rows × (16·NV) columns, accumulators in MR·NV zmm registers. A elements are
+// broadcast from the packed panel; B rows are loaded as NV vectors per k step.
+template <int MR, int NV>
+N2D_TARGET_AVX512 void kernel_avx512(std::size_t k, const float* a, const float* b, std::size_t ldb, float* c,
+                                     std::size_t ldc, float beta) {
+    __m512 acc[MR][NV];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+
+    for (std::size_t p = 0; p < k; ++p) {
+        __m512 bv[NV];
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i) {
+            const __m512 ai = _mm512_set1_ps(a[i]);
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
+        }
+        a += MR;
+        b += ldb;
+    }
+
+    if (beta == 0.0f) {
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) _mm512_storeu_ps(c + i * ldc + 16 * v, acc[i][v]);
+    } else if (beta == 1.0f) {
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) {
+                float* ci = c + i * ldc + 16 * v;
+                _mm512_storeu_ps(ci, _mm512_add_ps(_mm512_loadu_ps(ci), acc[i][v]));
+            }
+    } else {
+        const __m512 bb = _mm512_set1_ps(beta);
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) {
+                float* ci = c + i * ldc + 16 * v;
+                _mm512_storeu_ps(ci, _mm512_fmadd_ps(bb, _mm512_loadu_ps(ci), acc[i][v]));
+            }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AVX2+FMA: MR rows × (8·NV) columns in ymm registers (16 architectural registers).
+template <int MR, int NV>
+N2D_TARGET_AVX2 void kernel_avx2(std::size_t k, const float* a, const float* b, std::size_t ldb, float* c,
+                                 std::size_t ldc, float beta) {
+    __m256 acc[MR][NV];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_setzero_ps();
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+
+    for (std::size_t p = 0; p < k; ++p) {
+        __m256 bv[NV];
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i) {
+            const __m256 ai = _mm256_broadcast_ss(a + i);
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_fmadd_ps(ai, bv[v], acc[i][v]);
+        }
+        a += MR;
+        b += ldb;
+    }
+
+    if (beta == 0.0f) {
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) _mm256_storeu_ps(c + i * ldc + 8 * v, acc[i][v]);
+    } else if (beta == 1.0f) {
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) {
+                float* ci = c + i * ldc + 8 * v;
+                _mm256_storeu_ps(ci, _mm256_add_ps(_mm256_loadu_ps(ci), acc[i][v]));
+            }
+    } else {
+        const __m256 bb = _mm256_set1_ps(beta);
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) {
+                float* ci = c + i * ldc + 8 * v;
+                _mm256_storeu_ps(ci, _mm256_fmadd_ps(bb, _mm256_loadu_ps(ci), acc[i][v]));
+            }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transposing packers: dst[p * W + r] = scale * src[r * ld + p] for rows r < `rows` (zero-filled up
+// to W, a multiple of 8) and p < k, by 8×8 register transposes of full 8-row groups.
+N2D_TARGET_AVX2 inline void transpose8x8(__m256 r[8]) {
+    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+    r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+    r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+    r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+    r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+template <int W>
+N2D_TARGET_AVX2 void pack_transpose(std::size_t rows, std::size_t k, float scale, const float* src, std::size_t ld,
+                                    float* dst) {
+    const __m256 sv = _mm256_set1_ps(scale);
+    for (std::size_t g = 0; g < static_cast<std::size_t>(W); g += 8) {
+        const float* s = src + g * ld;
+        float* d = dst + g;
+        if (g + 8 <= rows) {
+            std::size_t p = 0;
+            for (; p + 8 <= k; p += 8) {
+                __m256 r[8];
+#pragma GCC unroll 8
+                for (int q = 0; q < 8; ++q) r[q] = _mm256_loadu_ps(s + q * ld + p);
+                transpose8x8(r);
+#pragma GCC unroll 8
+                for (int q = 0; q < 8; ++q) _mm256_storeu_ps(d + (p + q) * W, _mm256_mul_ps(r[q], sv));
+            }
+            for (; p < k; ++p)
+                for (std::size_t q = 0; q < 8; ++q) d[p * W + q] = scale * s[q * ld + p];
+        } else {
+            const std::size_t have = rows > g ? rows - g : 0;
+            for (std::size_t p = 0; p < k; ++p)
+                for (std::size_t q = 0; q < 8; ++q) d[p * W + q] = q < have ? scale * s[q * ld + p] : 0.0f;
+        }
+    }
+}
+
+template <int W>
+N2D_TARGET_AVX2 void pack_a_n(std::size_t rows, std::size_t k, float alpha, const float* a, std::size_t lda,
+                              float* dst) {
+    pack_transpose<W>(rows, k, alpha, a, lda, dst);
+}
+template <int W>
+N2D_TARGET_AVX2 void pack_b_t(std::size_t cols, std::size_t k, const float* b, std::size_t ldb, float* dst) {
+    pack_transpose<W>(cols, k, 1.0f, b, ldb, dst);
+}
+
+}  // namespace
+
+#ifndef N2D_GEMM_AVX512_MR
+#define N2D_GEMM_AVX512_MR 8
+#define N2D_GEMM_AVX512_NV 2
+#endif
+
+GemmKernel avx2_kernel() noexcept {
+    GemmKernel g;
+    g.mr = 6;
+    g.nr = 16;
+    g.kernel = kernel_avx2<6, 2>;
+    g.pack_b_t = pack_b_t<16>;
+    return g;
+}
+
+GemmKernel avx512_kernel() noexcept {
+    GemmKernel g;
+    g.mr = N2D_GEMM_AVX512_MR;
+    g.nr = 16 * N2D_GEMM_AVX512_NV;
+    g.kernel = kernel_avx512<N2D_GEMM_AVX512_MR, N2D_GEMM_AVX512_NV>;
+    g.pack_a_n = pack_a_n<N2D_GEMM_AVX512_MR>;
+    g.pack_b_t = pack_b_t<16 * N2D_GEMM_AVX512_NV>;
+    return g;
+}
+
+}  // namespace n2d::gemm_detail
+
+#endif  // __x86_64__
