@@ -21,4 +21,8 @@
 #include "n2d/data/inflate.hpp"
 #include "n2d/data/readers.hpp"
 #include "n2d/device/device.hpp"
+#include "n2d/plot/canvas.hpp"
+#include "n2d/plot/deflate.hpp"
+#include "n2d/plot/png.hpp"
+#include "n2d/plot/scatter.hpp"
 #include "n2d/metrics/metrics.hpp"

@@ -33,8 +33,9 @@ void Image::blend(long x, long y, Rgb c, float alpha) noexcept {
     alpha = std::min(alpha, 1.0f);
     std::uint8_t* p = pixels_.data() + 3 * (std::size_t(y) * width_ + std::size_t(x));
     const std::uint8_t src[3] = {c.r, c.g, c.b};
+    // The mix lies in [0, 255], so adding 0.5 and truncating rounds it (no libm call per channel).
     for (int k = 0; k < 3; ++k)
-        p[k] = static_cast<std::uint8_t>(std::lround(float(p[k]) + (float(src[k]) - float(p[k])) * alpha));
+        p[k] = static_cast<std::uint8_t>(float(p[k]) + (float(src[k]) - float(p[k])) * alpha + 0.5f);
 }
 
 void Image::fill_rect(long x0, long y0, long x1, long y1, Rgb c) noexcept {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <utility>
 
 #include "n2d/core/checksum.hpp"
 #include "n2d/core/error.hpp"
@@ -36,30 +37,36 @@ inline unsigned paeth(unsigned a, unsigned b, unsigned c) {
     return (pa <= pb && pa <= pc) ? a : pb <= pc ? b : c;
 }
 
-// Writes filter type `f` of `row` (previous row `up`, all zeros for the first) into out[0..n).
-void filter_row(int f, const std::uint8_t* row, const std::uint8_t* up, std::size_t n, std::uint8_t* out) {
-    for (std::size_t i = 0; i < n; ++i) {
-        const unsigned a = i >= kBytesPerPixel ? row[i - kBytesPerPixel] : 0;
-        const unsigned b = up[i];
-        const unsigned c = i >= kBytesPerPixel ? up[i - kBytesPerPixel] : 0;
-        unsigned predictor = 0;
-        switch (f) {
-            case 1: predictor = a; break;
-            case 2: predictor = b; break;
-            case 3: predictor = (a + b) / 2; break;
-            case 4: predictor = paeth(a, b, c); break;
-            default: break;
-        }
-        out[i] = static_cast<std::uint8_t>(row[i] - predictor);
-    }
+// Writes filter type F of `row` (previous row `up`, all zeros for the first) into out[0..n)
+// and returns the sum of the filtered bytes read as signed values, in absolute value — the
+// usual "minimum sum of absolute differences" estimate of how well a row will compress.
+template <int F>
+inline unsigned predict(unsigned a, unsigned b, unsigned c) {
+    if constexpr (F == 1) return a;
+    if constexpr (F == 2) return b;
+    if constexpr (F == 3) return (a + b) / 2;
+    if constexpr (F == 4) return paeth(a, b, c);
+    return 0;
 }
 
-// Sum of the filtered bytes read as signed values, in absolute value: small = compressible.
-std::uint64_t signed_magnitude(const std::uint8_t* bytes, std::size_t n) {
-    std::uint64_t sum = 0;
-    for (std::size_t i = 0; i < n; ++i) sum += bytes[i] < 128 ? bytes[i] : 256 - bytes[i];
-    return sum;
+template <int F>
+std::uint64_t filter_row(const std::uint8_t* row, const std::uint8_t* up, std::size_t n, std::uint8_t* out) {
+    std::uint64_t cost = 0;
+    auto put = [&](std::size_t i, unsigned a, unsigned c) {
+        const auto v = static_cast<std::uint8_t>(row[i] - predict<F>(a, up[i], c));
+        out[i] = v;
+        cost += static_cast<std::uint64_t>(std::abs(int(static_cast<std::int8_t>(v))));
+    };
+    // The first pixel has no left neighbour; the loop after it runs without that branch.
+    for (std::size_t i = 0; i < std::min(n, kBytesPerPixel); ++i) put(i, 0, 0);
+    for (std::size_t i = kBytesPerPixel; i < n; ++i) put(i, row[i - kBytesPerPixel], up[i - kBytesPerPixel]);
+    return cost;
 }
+
+using FilterFn = std::uint64_t (*)(const std::uint8_t*, const std::uint8_t*, std::size_t, std::uint8_t*);
+// Tried in this order; a row whose cost reaches 0 (e.g. a repeat of the row above) stops the search.
+constexpr std::array<std::pair<int, FilterFn>, 5> kFilters = {{
+    {2, filter_row<2>}, {0, filter_row<0>}, {1, filter_row<1>}, {4, filter_row<4>}, {3, filter_row<3>}}};
 
 }  // namespace
 
@@ -83,15 +90,16 @@ std::vector<unsigned char> encode_png(const std::uint8_t* rgb, std::size_t width
         const std::uint8_t* row = rgb + y * row_bytes;
         const std::uint8_t* up = y > 0 ? row - row_bytes : zeros.data();
         std::uint8_t* dst = raw.data() + y * (row_bytes + 1);
-        int best_filter = 0;
         std::uint64_t best_cost = ~std::uint64_t(0);
-        for (int f = 0; f < 5; ++f) {
-            filter_row(f, row, up, row_bytes, candidate.data());
-            const std::uint64_t cost = signed_magnitude(candidate.data(), row_bytes);
-            if (cost < best_cost) best_cost = cost, best_filter = f;
+        for (const auto& [type, filter] : kFilters) {
+            const std::uint64_t cost = filter(row, up, row_bytes, candidate.data());
+            if (cost < best_cost) {
+                best_cost = cost;
+                dst[0] = static_cast<std::uint8_t>(type);
+                std::copy(candidate.begin(), candidate.end(), dst + 1);
+            }
+            if (best_cost == 0) break;
         }
-        dst[0] = static_cast<std::uint8_t>(best_filter);
-        filter_row(best_filter, row, up, row_bytes, dst + 1);
     }
     const std::vector<unsigned char> zlib = zlib_compress(raw.data(), raw.size(), deflate);
 

@@ -236,9 +236,12 @@ Image render_scatter(ConstMatrixView points, const std::vector<ScatterPanel>& pa
         };
         const long left = long(p) * panel_width + kMarginLeft, top = kMarginTop;
 
+        // Title centred over the plot, shortened to the panel and kept inside it.
+        const long panel_left = long(p) * panel_width;
         const std::string title = fit_text(panel.title, panel_width - 16, kTitleScale);
-        img.draw_text(left + size / 2 - Image::text_width(title, kTitleScale) / 2,
-                      (kMarginTop - Image::text_height(kTitleScale)) / 2, title, kTitleScale, kText);
+        const long title_w = Image::text_width(title, kTitleScale);
+        const long title_x = std::clamp(left + size / 2 - title_w / 2, panel_left + 8, panel_left + panel_width - 8 - title_w);
+        img.draw_text(title_x, (kMarginTop - Image::text_height(kTitleScale)) / 2, title, kTitleScale, kText);
 
         // Points, clipped to the plotting area by drawing them into a sub-image first.
         Image plot(static_cast<std::size_t>(size), static_cast<std::size_t>(size), kBackground);

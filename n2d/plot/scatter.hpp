@@ -16,19 +16,20 @@
 
 namespace n2d {
 
+// Members have default initialisers, so {title, labels} or {title, labels, names} are complete.
 struct ScatterPanel {
     // Shown above the panel.
-    std::string title;
+    std::string title{};
     // One label (>= 0) per point, in the row order of the points.
-    std::vector<int> labels;
+    std::vector<int> labels{};
     // label_names[l] names label l in the legend (e.g. class names); labels without a
     // (non-empty) name are shown as unnamed_prefix + number, e.g. "cluster 3".
-    std::vector<std::string> label_names;
+    std::vector<std::string> label_names{};
     // Optional palette slot per label: label l is drawn in palette_color(color_of_label[l]).
     // Empty = slot l. Lets a caller give matched clusters and classes the same colour (e.g. by
     // the Hungarian mapping of cluster_accuracy) without renaming any label. When given, it
     // must have an entry >= 0 for every label that occurs.
-    std::vector<int> color_of_label;
+    std::vector<int> color_of_label{};
     std::string unnamed_prefix = "cluster ";
 };
 

@@ -1,0 +1,117 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "n2d/core/checksum.hpp"
+#include "n2d/core/error.hpp"
+#include "n2d/core/rng.hpp"
+#include "n2d/plot/deflate.hpp"
+#include "png_check.hpp"
+
+using namespace n2d;
+
+namespace {
+
+std::vector<std::vector<unsigned char>> sample_inputs() {
+    Rng rng(7);
+    std::vector<std::vector<unsigned char>> in;
+    in.push_back({});
+    in.push_back({'x'});
+    in.push_back({'a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'});
+    in.push_back(std::vector<unsigned char>(100000, 0xFF));  // long runs: matches at distance 1
+    std::vector<unsigned char> noise(70000);
+    for (auto& b : noise) b = static_cast<unsigned char>(rng.next());
+    in.push_back(noise);  // incompressible: must fall back to stored blocks
+    std::vector<unsigned char> text;
+    const char* words[] = {"manifold ", "cluster ", "autoencoder ", "the ", "of ", "UMAP ", "mixture\n"};
+    for (int i = 0; i < 60000; ++i)
+        for (const char* c = words[rng.below(7)]; *c; ++c) text.push_back(static_cast<unsigned char>(*c));
+    in.push_back(text);  // several dynamic-Huffman blocks
+    std::vector<unsigned char> mixed(300000);
+    for (std::size_t i = 0; i < mixed.size(); ++i)
+        mixed[i] = rng.below(12) == 0 ? static_cast<unsigned char>(rng.below(4)) : static_cast<unsigned char>(i % 251);
+    in.push_back(mixed);  // matches at every distance up to the window
+    return in;
+}
+
+}  // namespace
+
+TEST_CASE("zlib_compress writes a valid zlib header and the Adler-32 of the input") {
+    for (const auto& input : sample_inputs()) {
+        for (int level : {0, 1, 6, 9}) {
+            const auto z = zlib_compress(input.data(), input.size(), {level});
+            REQUIRE(z.size() >= 6);
+            CHECK((z[0] & 0x0F) == 8);                    // deflate
+            CHECK((z[0] >> 4) == 7);                      // 32 KiB window
+            CHECK((z[0] * 256 + z[1]) % 31 == 0);         // header check bits
+            CHECK((z[1] & 0x20) == 0);                    // no preset dictionary
+            CHECK(test::be32(&z[z.size() - 4]) == adler32(input.data(), input.size()));
+        }
+    }
+}
+
+TEST_CASE("compression: runs and text shrink, noise grows by a few bytes only") {
+    const auto in = sample_inputs();
+    CHECK(zlib_compress(in[3].data(), in[3].size()).size() < 400);
+    CHECK(zlib_compress(in[4].data(), in[4].size()).size() <= in[4].size() + 5 * (in[4].size() / 65535 + 1) + 16);
+    const std::size_t text_z = zlib_compress(in[5].data(), in[5].size()).size();
+    CHECK(text_z * 4 < in[5].size());
+    // Higher levels search more and never lose much; level 0 stores.
+    CHECK(zlib_compress(in[5].data(), in[5].size(), {9}).size() <= text_z + text_z / 50);
+    CHECK(zlib_compress(in[5].data(), in[5].size(), {0}).size() > in[5].size());
+}
+
+TEST_CASE("compression is deterministic") {
+    const auto in = sample_inputs();
+    for (const auto& input : in) CHECK(zlib_compress(input.data(), input.size()) == zlib_compress(input.data(), input.size()));
+}
+
+TEST_CASE("deflate rejects bad arguments") {
+    CHECK_THROWS_AS(zlib_compress("abc", 3, {10}), Error);
+    CHECK_THROWS_AS(zlib_compress("abc", 3, {-1}), Error);
+    CHECK_THROWS_AS(deflate_raw(nullptr, 5), Error);
+    CHECK_NOTHROW(deflate_raw(nullptr, 0));
+}
+
+#if N2D_TEST_HAVE_INFLATE
+TEST_CASE("round trip through our inflate at every level") {
+    for (const auto& input : sample_inputs())
+        for (int level = 0; level <= 9; ++level) {
+            const auto z = zlib_compress(input.data(), input.size(), {level});
+            CHECK(zlib_decompress(z.data(), z.size(), "test stream") == input);
+            const auto raw = deflate_raw(input.data(), input.size(), {level});
+            std::vector<unsigned char> out;
+            CHECK(inflate_raw(raw.data(), raw.size(), out, "raw test stream") == raw.size());
+            CHECK(out == input);
+        }
+}
+#endif
+
+TEST_CASE("round trip through Python's zlib (an independent decoder)") {
+    if (!test::python_zlib_available()) {
+        MESSAGE("python3 with zlib not found: skipping the external decoder check");
+        return;
+    }
+    const auto inputs = sample_inputs();
+    const std::string dir = test::temp_path("deflate");
+    int files = 0;
+    for (std::size_t k = 0; k < inputs.size(); ++k)
+        for (int level : {0, 1, 4, 6, 9}) {
+            const auto z = zlib_compress(inputs[k].data(), inputs[k].size(), {level});
+            std::ofstream(dir + std::to_string(files) + ".z", std::ios::binary)
+                .write(reinterpret_cast<const char*>(z.data()), std::streamsize(z.size()));
+            std::ofstream(dir + std::to_string(files) + ".raw", std::ios::binary)
+                .write(reinterpret_cast<const char*>(inputs[k].data()), std::streamsize(inputs[k].size()));
+            ++files;
+        }
+    const std::string cmd = "python3 -c \"import zlib,sys\nfor i in range(" + std::to_string(files) +
+                            "):\n p=sys.argv[1]+str(i)\n assert zlib.decompress(open(p+'.z','rb').read())==open(p+'.raw','rb').read(), i\" '" +
+                            dir + "' >/dev/null 2>&1";
+    CHECK(std::system(cmd.c_str()) == 0);
+    for (int i = 0; i < files; ++i) {
+        std::remove((dir + std::to_string(i) + ".z").c_str());
+        std::remove((dir + std::to_string(i) + ".raw").c_str());
+    }
+}
