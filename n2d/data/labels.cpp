@@ -12,12 +12,16 @@ std::vector<int> read_label_lines(const std::string& path, int first, std::size_
     std::vector<int> labels;
     text::LineReader lines(bytes);
     text::Line line;
+    bool seen_content = false;
     const long long lo = first, hi = n_classes ? lo + static_cast<long long>(n_classes) : (1ll << 31) + lo;
     while (lines.next(line)) {
         const char* b = text::skip_blanks(line.begin, line.end);
         const char* e = text::trim_end(b, line.end);
         if (b == e || *b == '#') continue;
         long long v;
+        const bool first_line = !seen_content;
+        seen_content = true;
+        if (first_line && std::isalpha(static_cast<unsigned char>(*b)) && !text::parse_int(b, e, v)) continue;  // a header
         if (!text::parse_int(b, e, v))
             text::fail(path, line.number, text::quoted(b, e) + " is not an integer label (one label per line expected)");
         if (v < lo || v >= hi)
@@ -41,6 +45,7 @@ std::vector<int> load_labels(const std::string& path) {
     };
     if (ends_with("-ubyte") || ends_with("-ubyte.gz") || ends_with(".idx") || ends_with(".idx.gz"))
         return read_idx_labels(path);
+    if (ends_with(".npy") || ends_with(".npy.gz")) return read_npy_labels(path);
     return read_label_lines(path);
 }
 

@@ -83,6 +83,50 @@ bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// Appends the rows and labels of `b` to `a` (same width).
+Dataset concatenate(const std::string& name, const Dataset& a, const Dataset& b) {
+    if (a.x.cols() != b.x.cols())
+        throw Error("n2d: dataset '" + name + "': the train part has " + std::to_string(a.x.cols()) +
+                    " columns but the test part has " + std::to_string(b.x.cols()));
+    Dataset d;
+    d.name = name;
+    d.x = Matrix(a.x.rows() + b.x.rows(), a.x.cols());
+    std::copy(a.x.data(), a.x.data() + a.x.size(), d.x.data());
+    std::copy(b.x.data(), b.x.data() + b.x.size(), d.x.data() + a.x.size());
+    d.labels = a.labels;
+    d.labels.insert(d.labels.end(), b.labels.begin(), b.labels.end());
+    return d;
+}
+
+// USPS: usps_train.jf + usps_test.jf, values as stored (the paper's loader does not rescale).
+Dataset load_usps(const fs::path& dir) {
+    const Dataset train = read_usps_jf(find_file(dir, "usps_train.jf", "usps"));
+    const Dataset test = read_usps_jf(find_file(dir, "usps_test.jf", "usps"));
+    Dataset d = concatenate("usps", train, test);
+    if (d.n_classes() > 10) throw Error("n2d: dataset 'usps': labels beyond 0..9 found; the files are not USPS");
+    d.class_names = digit_names();
+    return d;
+}
+
+// Pendigits: pendigits.tra + pendigits.tes, 16 features then the digit; features / 100.
+Dataset load_pendigits(const fs::path& dir) {
+    CsvOptions csv;
+    csv.delimiter = ',';
+    csv.header = CsvHeader::absent;
+    csv.label_column = LabelColumn::last;
+    csv.n_classes = 10;
+    const Dataset train = read_csv(find_file(dir, "pendigits.tra", "pendigits"), csv);
+    const Dataset test = read_csv(find_file(dir, "pendigits.tes", "pendigits"), csv);
+    Dataset d = concatenate("pendigits", train, test);
+    for (std::size_t i = 0; i < d.x.size(); ++i) d.x.data()[i] = static_cast<float>(double(d.x.data()[i]) / 100.0);
+    d.class_names = digit_names();
+    return d;
+}
+
+bool looks_like_har(const fs::path& dir) {
+    return is_file(dir / "activity_labels.txt") || is_dir(dir / "train") || is_dir(dir / "test");
+}
+
 }  // namespace
 
 std::size_t Dataset::n_classes() const {
@@ -124,7 +168,8 @@ fs::path resolve_data_dir(const std::string& override_dir) {
 }
 
 const std::vector<std::string>& named_datasets() {
-    static const std::vector<std::string> names = {"mnist", "mnist-test", "fashion", "synthetic"};
+    static const std::vector<std::string> names = {"mnist",     "mnist-test", "fashion",  "usps",
+                                                   "pendigits", "har",        "synthetic"};
     return names;
 }
 
@@ -144,17 +189,37 @@ Dataset load_dataset(const std::string& name_or_path, const std::string& data_di
             return load_mnist_like(dir / "fashion", name, true,
                                    {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
                                     "Bag", "Ankle boot"});
+        if (name == "usps") return load_usps(dir / "usps");
+        if (name == "pendigits") return load_pendigits(dir / "pendigits");
+        if (name == "har") return read_har(dir / "har");
     }
     if (!is_file(name) && !is_dir(name)) {
         std::string known;
         for (const auto& n : named_datasets()) known += (known.empty() ? "" : ", ") + n;
         throw Error("n2d: '" + name + "' is neither a named dataset (" + known + ") nor an existing file");
     }
-    const std::string lower = lower_case(fs::path(name).filename().string());
-    if (ends_with(lower, "-ubyte") || ends_with(lower, "-ubyte.gz") || ends_with(lower, ".idx") ||
-        ends_with(lower, ".idx.gz"))
-        return read_idx(name);
-    throw Error("n2d: " + name + ": unknown file format; use .csv, .tsv, .txt, .npy, .jf or IDX (-ubyte), optionally .gz");
+    if (is_dir(name)) {
+        if (looks_like_har(name)) return read_har(name);
+        throw Error("n2d: " + name + " is a folder but not in the UCI HAR layout (train/, test/, activity_labels.txt); "
+                    "pass a data file instead");
+    }
+    std::string lower = lower_case(fs::path(name).filename().string());
+    if (ends_with(lower, ".gz")) lower.resize(lower.size() - 3);
+    if (ends_with(lower, ".npy")) return read_npy(name);
+    if (ends_with(lower, ".jf")) return read_usps_jf(name);
+    if (ends_with(lower, "-ubyte") || ends_with(lower, ".idx")) return read_idx(name);
+    CsvOptions csv;
+    if (ends_with(lower, ".csv")) csv.delimiter = ',';
+    if (ends_with(lower, ".tsv")) csv.delimiter = '\t';
+    if (ends_with(lower, ".csv") || ends_with(lower, ".tsv") || ends_with(lower, ".txt") || ends_with(lower, ".dat"))
+        return read_csv(name, csv);
+    // No known extension: decide by content.
+    const std::vector<unsigned char> head = read_maybe_gzipped(name);
+    if (head.size() >= 6 && head[0] == 0x93 && std::equal(head.begin() + 1, head.begin() + 6, "NUMPY")) return read_npy(name);
+    if (head.size() >= 4 && head[0] == 0 && head[1] == 0 && head[3] >= 1 && head[3] <= 8) return read_idx(name);
+    throw Error("n2d: " + name +
+                ": unknown file format; use .csv, .tsv, .txt, .npy, .jf, IDX (-ubyte or .idx), optionally gzipped (.gz), "
+                "or a UCI HAR folder");
 }
 
 }  // namespace n2d

@@ -1,0 +1,58 @@
+// Helpers for the data tests: a private temporary folder and small file writers.
+#pragma once
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "n2d/core/checksum.hpp"
+#include "n2d/core/file.hpp"
+#include "n2d/plot/deflate.hpp"
+
+namespace n2d::test {
+
+// A fresh folder under the system temp folder, removed with everything in it at scope exit.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "n2d-data-test-XXXXXX").string();
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+    // Writes `content` to `name` (folders created) and returns the full path.
+    std::string write(const std::string& name, const std::string& content) const {
+        const std::filesystem::path p = path_ / name;
+        std::filesystem::create_directories(p.parent_path());
+        write_file_atomically(p.string(), content.data(), content.size());
+        return p.string();
+    }
+    std::string write(const std::string& name, const std::vector<unsigned char>& content) const {
+        return write(name, std::string(content.begin(), content.end()));
+    }
+
+private:
+    std::filesystem::path path_;
+};
+
+// A single-member gzip file of `data` (made with the project's own DEFLATE compressor).
+inline std::vector<unsigned char> gzip_bytes(const std::string& data) {
+    std::vector<unsigned char> g = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+    const std::vector<unsigned char> raw = deflate_raw(data.data(), data.size());
+    g.insert(g.end(), raw.begin(), raw.end());
+    const std::uint32_t trailer[2] = {crc32(data.data(), data.size()), static_cast<std::uint32_t>(data.size())};
+    for (std::uint32_t v : trailer)
+        for (int i = 0; i < 4; ++i) g.push_back(static_cast<unsigned char>(v >> (8 * i)));
+    return g;
+}
+
+}  // namespace n2d::test
