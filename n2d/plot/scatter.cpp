@@ -58,7 +58,7 @@ Legend layout_legend(const ScatterPanel& panel, const std::vector<int>& present,
         if (n > capacity) {  // keep the first labels and say how many are left out
             const std::size_t hidden = n - (capacity - 1);
             lg.entries.resize(capacity - 1);
-            lg.entries.push_back({-1, "+" + std::to_string(hidden) + " more"});
+            lg.entries.push_back({-1, std::string("+").append(std::to_string(hidden)).append(" more")});
         }
     }
     const long text_max = lg.scale == 2 ? kLargeTextMax : kSmallTextMax;

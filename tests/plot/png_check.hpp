@@ -1,5 +1,5 @@
 // Test helpers: an independent reading of our PNG files (chunk walk with CRC check, IDAT
-// decompression by the data component's inflate when present, PNG unfiltering) and a check by
+// decompression by the data component's inflate, PNG unfiltering) and a check by
 // Python's zlib when python3 is installed.
 #pragma once
 #include <algorithm>
@@ -12,12 +12,7 @@
 #include <vector>
 
 #include "n2d/core/checksum.hpp"
-#if __has_include("n2d/data/inflate.hpp")
 #include "n2d/data/inflate.hpp"
-#define N2D_TEST_HAVE_INFLATE 1
-#else
-#define N2D_TEST_HAVE_INFLATE 0
-#endif
 
 namespace n2d::test {
 
