@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "n2d/n2d.hpp"
@@ -37,7 +38,8 @@ void check_gemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::si
             if (j >= n) bad += got != want;  // padding untouched
             else bad += !(std::fabs(got - want) <= tol);
         }
-    CAPTURE(to_string(target));
+    const std::string target_name = to_string(target);
+    CAPTURE(target_name);
     CAPTURE(m);
     CAPTURE(n);
     CAPTURE(k);
@@ -52,31 +54,78 @@ void check_gemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::si
 
 TEST_CASE("sgemm matches the reference on awkward shapes for every usable target") {
     ThreadPool pool(2);
-    const std::size_t shapes[][3] = {{1, 1, 1},   {1, 17, 3},   {5, 1, 9},    {7, 13, 1},   {17, 31, 29},
-                                     {33, 65, 47}, {64, 64, 64}, {97, 129, 255}, {130, 70, 301}, {255, 17, 600},
-                                     {600, 33, 5}};
+    // Edges of every micro-tile (MR 4/6/8, NR 8/16/32), k crossing the KC block (384), n crossing
+    // the NC block (1024), tiny n (computed transposed) and few rows (B read in place).
+    const std::size_t shapes[][3] = {{1, 1, 1},     {1, 17, 3},     {5, 1, 9},     {7, 13, 1},    {17, 31, 29},
+                                     {33, 65, 47},  {64, 64, 64},   {8, 32, 385},  {97, 129, 255}, {130, 70, 301},
+                                     {255, 17, 600}, {600, 33, 5},  {3, 600, 17},  {250, 10, 40}, {10, 300, 50},
+                                     {33, 1100, 9}, {9, 49, 769}};
     for (SimdTarget t : usable_targets())
         for (auto ta : {Trans::N, Trans::T})
             for (auto tb : {Trans::N, Trans::T})
                 for (const auto& s : shapes)
                     for (auto [alpha, beta] : {std::pair{1.0f, 0.0f}, std::pair{1.0f, 1.0f}, std::pair{-0.5f, 0.3f},
                                                std::pair{0.0f, 2.0f}})
-                        check_gemm(t, pool, ta, tb, s[0], s[1], s[2], alpha, beta, (s[0] + s[2]) % 3);
+                        check_gemm(t, pool, ta, tb, s[0], s[1], s[2], alpha, beta, (s[0] + s[2]) % 3 + (s[1] % 5 == 0 ? 17 : 0));
 }
 
 TEST_CASE("sgemm results do not depend on the thread count") {
-    const std::size_t m = 300, n = 257, k = 513;
-    auto A = random_vector(m * k, 11), B = random_vector(k * n, 12);
+    // Shapes that split rows, split columns, run transposed (tiny n) and read B in place.
+    const std::size_t shapes[][3] = {{300, 257, 513}, {64, 700, 200}, {3000, 10, 300}, {24, 2000, 300}};
+    ThreadPool p1(1), p2(2), p3(3), p5(5);
+    for (SimdTarget t : usable_targets())
+        for (const auto& s : shapes)
+            for (auto ta : {Trans::N, Trans::T})
+                for (auto tb : {Trans::N, Trans::T}) {
+                    const std::size_t m = s[0], n = s[1], k = s[2];
+                    const std::size_t lda = ta == Trans::N ? k : m, ldb = tb == Trans::N ? n : k;
+                    auto A = random_vector(m * k, 11 + m), B = random_vector(k * n, 12 + n);
+                    const auto C0 = random_vector(m * n, 13);
+                    std::vector<float> ref;
+                    for (ThreadPool* pool : {&p1, &p2, &p3, &p5}) {
+                        std::vector<float> C = C0;
+                        sgemm(t, *pool, ta, tb, m, n, k, 0.5f, A.data(), lda, B.data(), ldb, 0.25f, C.data(), n);
+                        if (ref.empty()) ref = C;
+                        const std::string target_name = to_string(t);
+                        CAPTURE(target_name);
+                        CAPTURE(m);
+                        CAPTURE(n);
+                        CAPTURE(pool->num_threads());
+                        CHECK(std::memcmp(ref.data(), C.data(), C.size() * sizeof(float)) == 0);
+                    }
+                }
+}
+
+TEST_CASE("alpha == 0 only scales C and never reads A or B") {
+    ThreadPool pool(2);
+    std::vector<float> A(64 * 64, std::nanf("")), B = A, C;
     for (SimdTarget t : usable_targets()) {
-        std::vector<float> ref;
-        for (std::size_t threads : {1u, 2u, 5u}) {
-            ThreadPool pool(threads);
-            std::vector<float> C(m * n, 0.0f);
-            sgemm(t, pool, Trans::N, Trans::N, m, n, k, 1.0f, A.data(), k, B.data(), n, 0.0f, C.data(), n);
-            if (ref.empty()) ref = C;
-            else CHECK(std::memcmp(ref.data(), C.data(), C.size() * sizeof(float)) == 0);
-        }
+        C.assign(64 * 64, 3.0f);
+        sgemm(t, pool, Trans::N, Trans::N, 64, 64, 64, 0.0f, A.data(), 64, B.data(), 64, 0.5f, C.data(), 64);
+        CHECK(C[0] == 1.5f);
+        CHECK(C[64 * 64 - 1] == 1.5f);
+        sgemm(t, pool, Trans::N, Trans::N, 64, 64, 64, 0.0f, A.data(), 64, B.data(), 64, 1.0f, C.data(), 64);
+        CHECK(C[100] == 1.5f);
     }
+}
+
+TEST_CASE("sgemm rejects strides smaller than the matrices") {
+    ThreadPool pool(1);
+    std::vector<float> A(100, 1.0f), B(100, 1.0f), C(100, 0.0f);
+    CHECK_THROWS_AS(sgemm(SimdTarget::scalar, pool, Trans::N, Trans::N, 4, 5, 6, 1.0f, A.data(), 6, B.data(), 5,
+                          0.0f, C.data(), 4),
+                    Error);  // ldc < n
+    CHECK_THROWS_AS(sgemm(SimdTarget::scalar, pool, Trans::N, Trans::N, 4, 5, 6, 1.0f, A.data(), 5, B.data(), 5,
+                          0.0f, C.data(), 5),
+                    Error);  // lda < k
+    CHECK_THROWS_AS(sgemm(SimdTarget::scalar, pool, Trans::N, Trans::T, 4, 5, 6, 1.0f, A.data(), 6, B.data(), 5,
+                          0.0f, C.data(), 5),
+                    Error);  // B^T stored 5×6 needs ldb >= 6
+    for (SimdTarget t : {SimdTarget::avx2, SimdTarget::avx512, SimdTarget::neon})
+        if (!target_usable(t))
+            CHECK_THROWS_AS(sgemm(t, pool, Trans::N, Trans::N, 1, 1, 1, 1.0f, A.data(), 1, B.data(), 1, 0.0f,
+                                  C.data(), 1),
+                            Error);
 }
 
 TEST_CASE("beta == 0 overwrites NaN in C") {
@@ -87,6 +136,12 @@ TEST_CASE("beta == 0 overwrites NaN in C") {
         sgemm(t, pool, Trans::N, Trans::N, 2, 2, 2, 1.0f, A, 2, B, 2, 0.0f, C, 2);
         CHECK(C[0] == 1.0f);
         CHECK(C[3] == 4.0f);
+        // Full micro-tiles write C directly: no NaN may survive there either.
+        std::vector<float> X(64 * 64, 1.0f), Y(64 * 64, std::nanf(""));
+        sgemm(t, pool, Trans::N, Trans::N, 64, 64, 64, 1.0f, X.data(), 64, X.data(), 64, 0.0f, Y.data(), 64);
+        std::size_t bad = 0;
+        for (float y : Y) bad += y != 64.0f;
+        CHECK(bad == 0);
     }
 }
 
