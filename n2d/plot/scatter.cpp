@@ -218,8 +218,8 @@ Image render_scatter(ConstMatrixView points, const std::vector<ScatterPanel>& pa
 
     const float radius = options.marker_radius > 0 ? options.marker_radius : auto_radius(n, size);
     const float alpha = options.alpha > 0 ? options.alpha : auto_alpha(n);
-    std::vector<std::uint32_t> order(n);
-    for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
     Rng(options.draw_order_seed, 0x706C6F74ull).shuffle(order);
     // Pixel positions once for all panels (the points are shared).
     std::vector<float> px(n), py(n);
@@ -245,7 +245,7 @@ Image render_scatter(ConstMatrixView points, const std::vector<ScatterPanel>& pa
 
         // Points, clipped to the plotting area by drawing them into a sub-image first.
         Image plot(static_cast<std::size_t>(size), static_cast<std::size_t>(size), kBackground);
-        for (std::uint32_t i : order) plot.fill_disc(px[i], py[i], radius, color_of(panel.labels[i]), alpha);
+        for (std::size_t i : order) plot.fill_disc(px[i], py[i], radius, color_of(panel.labels[i]), alpha);
         for (long y = 0; y < size; ++y)
             std::copy_n(plot.data() + 3 * std::size_t(y) * std::size_t(size), 3 * std::size_t(size),
                         img.data() + 3 * (std::size_t(top + y) * img.width() + std::size_t(left)));

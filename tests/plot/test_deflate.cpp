@@ -63,6 +63,18 @@ TEST_CASE("compression: runs and text shrink, noise grows by a few bytes only") 
     CHECK(zlib_compress(in[5].data(), in[5].size(), {0}).size() > in[5].size());
 }
 
+TEST_CASE("each block takes the cheapest type: stored for noise, fixed for tiny, dynamic for text") {
+    const auto in = sample_inputs();
+    auto first_block_type = [](const std::vector<unsigned char>& input) {
+        const auto raw = deflate_raw(input.data(), input.size());
+        return (raw.at(0) >> 1) & 3;  // bit 0 is BFINAL, bits 1-2 BTYPE
+    };
+    CHECK(first_block_type(in[4]) == 0);
+    CHECK(first_block_type(in[2]) == 1);
+    CHECK(first_block_type(in[5]) == 2);
+    CHECK(first_block_type(in[6]) == 2);
+}
+
 TEST_CASE("compression is deterministic") {
     const auto in = sample_inputs();
     for (const auto& input : in) CHECK(zlib_compress(input.data(), input.size()) == zlib_compress(input.data(), input.size()));
