@@ -1,0 +1,296 @@
+#include "n2d/umap/optimize_layout.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "n2d/core/error.hpp"
+#include "n2d/core/rng.hpp"
+#include "n2d/core/thread_pool.hpp"
+
+namespace n2d {
+
+SparseGraph prune_edges(const SparseGraph& graph, float threshold) {
+    SparseGraph out;
+    out.n_rows = graph.n_rows;
+    out.n_cols = graph.n_cols;
+    out.indptr.assign(graph.n_rows + 1, 0);
+    out.indices.reserve(graph.nnz());
+    out.weights.reserve(graph.nnz());
+    for (std::size_t i = 0; i < graph.n_rows; ++i) {
+        for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e)
+            if (graph.weights[e] >= threshold && graph.weights[e] > 0.0f) {
+                out.indices.push_back(graph.indices[e]);
+                out.weights.push_back(graph.weights[e]);
+            }
+        out.indptr[i + 1] = out.indices.size();
+    }
+    return out;
+}
+
+float max_weight(const SparseGraph& graph) {
+    float m = 0.0f;
+    for (float w : graph.weights) m = std::max(m, w);
+    return m;
+}
+
+namespace {
+
+// Negative-sample stream of one (seed, epoch, vertex): SplitMix64, cheap to seed per vertex.
+struct SampleStream {
+    std::uint64_t state;
+    std::size_t below(std::size_t n) noexcept {
+        const std::uint64_t z = splitmix64(state);
+        return static_cast<std::size_t>((static_cast<__uint128_t>(z) * n) >> 64);
+    }
+};
+
+struct Forces {
+    float a, b, two_ab, two_gamma_b;
+    explicit Forces(const LayoutParams& p)
+        : a(static_cast<float>(p.a)),
+          b(static_cast<float>(p.b)),
+          two_ab(static_cast<float>(2.0 * p.a * p.b)),
+          two_gamma_b(static_cast<float>(2.0 * p.repulsion_strength * p.b)) {}
+    // Attraction coefficient for squared distance d2 > 0: −2ab·d2^(b−1)/(1 + a·d2^b).
+    float attract(float d2) const noexcept {
+        const float pb = std::pow(d2, b);
+        return -two_ab * (pb / d2) / (1.0f + a * pb);
+    }
+    // Repulsion coefficient for d2 > 0: 2γb/((0.001 + d2)(1 + a·d2^b)).
+    float repel(float d2) const noexcept { return two_gamma_b / ((0.001f + d2) * (1.0f + a * std::pow(d2, b))); }
+};
+
+inline float clip4(float g) noexcept { return g > 4.0f ? 4.0f : (g < -4.0f ? -4.0f : g); }
+
+inline float squared_distance(const float* x, const float* y, std::size_t dim) noexcept {
+    float s = 0.0f;
+    for (std::size_t d = 0; d < dim; ++d) {
+        const float t = x[d] - y[d];
+        s += t * t;
+    }
+    return s;
+}
+
+// x += step · clip(c · (x − y)) per dimension.
+inline void move(float* x, const float* y, std::size_t dim, float c, float step) noexcept {
+    for (std::size_t d = 0; d < dim; ++d) x[d] += step * clip4(c * (x[d] - y[d]));
+}
+
+// Per-edge sampling schedule (umap-learn's epochs_per_sample and its counters).
+struct Schedule {
+    std::vector<float> eps, eps_neg, next, next_neg;
+    void init(const float* weights, std::size_t count, float max_w, float negative_sample_rate) {
+        eps.resize(count);
+        eps_neg.resize(count);
+        next.resize(count);
+        next_neg.resize(count);
+        for (std::size_t e = 0; e < count; ++e) {
+            eps[e] = weights[e] > 0.0f ? max_w / weights[e] : -1.0f;
+            eps_neg[e] = negative_sample_rate > 0.0f ? eps[e] / negative_sample_rate : 0.0f;
+            next[e] = eps[e];
+            next_neg[e] = eps_neg[e];
+        }
+    }
+};
+
+// Processes the sampled edges [begin, end) of head `x` in epoch `epoch`. Negatives are rows of
+// `others` (n_others rows, stride dim); `self` is the head's own index there (or n_others).
+inline void process_head(float* x, std::size_t dim, const float* others, std::size_t n_others, std::size_t self,
+                         const std::int32_t* cols, std::size_t begin, std::size_t end, Schedule& s, float epoch,
+                         float alpha, float attract_scale, const Forces& f, SampleStream& rng) {
+    for (std::size_t e = begin; e < end; ++e) {
+        if (!(s.next[e] <= epoch) || s.eps[e] <= 0.0f) continue;
+        const float* y = others + static_cast<std::size_t>(cols[e]) * dim;
+        const float d2 = squared_distance(x, y, dim);
+        if (d2 > 0.0f) move(x, y, dim, f.attract(d2), attract_scale * alpha);
+        s.next[e] += s.eps[e];
+        if (s.eps_neg[e] <= 0.0f) continue;
+        const float ratio = (epoch - s.next_neg[e]) / s.eps_neg[e];
+        const int n_neg = ratio > 0.0f ? static_cast<int>(ratio) : 0;
+        for (int p = 0; p < n_neg; ++p) {
+            const std::size_t k = rng.below(n_others);
+            if (k == self) continue;
+            const float* z = others + k * dim;
+            const float dz = squared_distance(x, z, dim);
+            if (dz > 0.0f) move(x, z, dim, f.repel(dz), alpha);
+        }
+        s.next_neg[e] += static_cast<float>(n_neg) * s.eps_neg[e];
+    }
+}
+
+float epoch_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
+    // umap-learn decays α after each epoch: epoch e ≥ 1 runs with α0·(1 − (e − 1)/n_epochs).
+    return epoch == 0 ? alpha0
+                      : alpha0 * (1.0f - static_cast<float>(epoch - 1) / static_cast<float>(n_epochs));
+}
+
+void check_params(const LayoutParams& p) {
+    N2D_REQUIRE(std::isfinite(p.a) && std::isfinite(p.b) && p.a > 0 && p.b > 0,
+                "UMAP curve parameters a = " + std::to_string(p.a) + ", b = " + std::to_string(p.b) +
+                    " must be positive and finite");
+    N2D_REQUIRE(p.repulsion_strength >= 0.0f, "UMAP repulsion_strength must be >= 0");
+    N2D_REQUIRE(p.learning_rate >= 0.0f, "UMAP learning_rate must be >= 0");
+    N2D_REQUIRE(p.negative_sample_rate >= 0.0f, "UMAP negative_sample_rate must be >= 0");
+}
+
+}  // namespace
+
+EdgeColoring color_edges(const SparseGraph& graph) {
+    const std::size_t n = graph.n_rows, nnz = graph.nnz();
+    N2D_REQUIRE(nnz < (std::size_t(1) << 32), "UMAP graph has too many edges (" + std::to_string(nnz) + ")");
+    EdgeColoring out;
+    out.head.resize(nnz);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e) out.head[e] = static_cast<std::uint32_t>(i);
+    // Greedy: each directed edge takes the smallest colour free at both its ends. Per-vertex
+    // bit sets grow on demand (a vertex touches at most 2·degree directed edges).
+    std::vector<std::vector<std::uint64_t>> used(n);
+    std::vector<std::uint32_t> color(nnz);
+    std::uint32_t n_colors = 0;
+    for (std::size_t e = 0; e < nnz; ++e) {
+        auto& a = used[out.head[e]];
+        auto& b = used[static_cast<std::size_t>(graph.indices[e])];
+        std::size_t w = 0;
+        for (;; ++w) {
+            const std::uint64_t word = (w < a.size() ? a[w] : 0) | (w < b.size() ? b[w] : 0);
+            if (word != ~std::uint64_t(0)) {
+                const auto bit = static_cast<std::size_t>(__builtin_ctzll(~word));
+                color[e] = static_cast<std::uint32_t>(w * 64 + bit);
+                if (a.size() <= w) a.resize(w + 1, 0);
+                if (b.size() <= w) b.resize(w + 1, 0);
+                a[w] |= std::uint64_t(1) << bit;
+                b[w] |= std::uint64_t(1) << bit;
+                break;
+            }
+        }
+        n_colors = std::max(n_colors, color[e] + 1);
+    }
+    // Counting sort by colour (stable: within a colour, edges stay in head order).
+    out.color_begin.assign(n_colors + 1, 0);
+    for (std::uint32_t c : color) ++out.color_begin[c + 1];
+    for (std::size_t c = 0; c < n_colors; ++c) out.color_begin[c + 1] += out.color_begin[c];
+    out.order.resize(nnz);
+    std::vector<std::size_t> fill(out.color_begin.begin(), out.color_begin.end() - 1);
+    for (std::size_t e = 0; e < nnz; ++e) out.order[fill[color[e]]++] = static_cast<std::uint32_t>(e);
+    return out;
+}
+
+void optimize_layout(MatrixView embedding, const SparseGraph& graph, const LayoutParams& params, std::uint64_t seed,
+                     const ProgressCallback& progress, ThreadPool* pool_ptr) {
+    check_params(params);
+    const std::size_t n = embedding.rows, dim = embedding.cols;
+    N2D_REQUIRE(graph.n_rows == n && graph.n_cols == n,
+                "optimize_layout: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
+                    " for an embedding of " + std::to_string(n) + " rows");
+    N2D_REQUIRE(embedding.contiguous(), "optimize_layout: the embedding must be contiguous");
+    ThreadPool& pool = pool_ptr ? *pool_ptr : default_pool();
+    const Forces forces(params);
+    Schedule s;
+    s.init(graph.weights.data(), graph.nnz(), max_weight(graph), params.negative_sample_rate);
+    const EdgeColoring coloring = color_edges(graph);
+    Matrix snapshot(n, dim);
+    float* emb = embedding.data;
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t epoch = 0; epoch < params.n_epochs; ++epoch) {
+        const float alpha = epoch_alpha(params.learning_rate, epoch, params.n_epochs);
+        const float ep = static_cast<float>(epoch);
+        // Edges [lo, hi) of the colour order; vertex-disjoint within a colour, so they may run
+        // in any order or concurrently with the same result.
+        auto run_edges = [&](std::size_t lo, std::size_t hi, std::size_t) {
+            for (std::size_t idx = lo; idx < hi; ++idx) {
+                const std::size_t e = coloring.order[idx];
+                if (!(s.next[e] <= ep) || s.eps[e] <= 0.0f) continue;
+                const std::size_t i = coloring.head[e], j = static_cast<std::size_t>(graph.indices[e]);
+                float* x = emb + i * dim;
+                float* y = emb + j * dim;
+                const float d2 = squared_distance(x, y, dim);
+                if (d2 > 0.0f) {
+                    const float c = forces.attract(d2);
+                    for (std::size_t d = 0; d < dim; ++d) {
+                        const float g = alpha * clip4(c * (x[d] - y[d]));
+                        x[d] += g;
+                        y[d] -= g;
+                    }
+                }
+                s.next[e] += s.eps[e];
+                if (s.eps_neg[e] <= 0.0f) continue;
+                const float ratio = (ep - s.next_neg[e]) / s.eps_neg[e];
+                const int n_neg = ratio > 0.0f ? static_cast<int>(ratio) : 0;
+                if (n_neg == 0) continue;
+                SampleStream rng{derive_seed(seed, epoch, e)};
+                for (int p = 0; p < n_neg; ++p) {
+                    const std::size_t k = rng.below(n);
+                    if (k == i) continue;
+                    const float* z = snapshot.row(k);
+                    const float dz = squared_distance(x, z, dim);
+                    if (dz > 0.0f) move(x, z, dim, forces.repel(dz), alpha);
+                }
+                s.next_neg[e] += static_cast<float>(n_neg) * s.eps_neg[e];
+            }
+        };
+        if (epoch > 0 && n > 0) {  // epoch 0 samples nothing (every edge first fires at epoch >= 1)
+            std::memcpy(snapshot.data(), emb, n * dim * sizeof(float));
+            for (std::size_t c = 0; c + 1 < coloring.color_begin.size(); ++c) {
+                const std::size_t lo = coloring.color_begin[c], hi = coloring.color_begin[c + 1];
+                if (hi - lo < 2048) run_edges(lo, hi, 0);
+                else pool.parallel_for(lo, hi, 1024, run_edges);
+            }
+        }
+        if (progress) {
+            Progress p;
+            p.stage = "umap";
+            p.step = epoch + 1;
+            p.total = params.n_epochs;
+            p.loss = std::nan("");
+            p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            p.items_per_second = p.elapsed_seconds > 0 ? static_cast<double>(epoch + 1) / p.elapsed_seconds : 0.0;
+            p.eta_seconds = p.elapsed_seconds / static_cast<double>(epoch + 1) *
+                            static_cast<double>(params.n_epochs - epoch - 1);
+            if (!progress(p)) throw Cancelled("umap");
+        }
+    }
+}
+
+void optimize_points(MatrixView points, ConstMatrixView tail, const SparseGraph& graph, const LayoutParams& params,
+                     const std::vector<std::uint64_t>& row_seeds, ThreadPool* pool_ptr) {
+    check_params(params);
+    const std::size_t n = points.rows, dim = points.cols;
+    N2D_REQUIRE(tail.cols == dim && tail.contiguous(),
+                "optimize_points: the fixed embedding must be contiguous with " + std::to_string(dim) + " columns");
+    N2D_REQUIRE(graph.n_rows == n && graph.n_cols == tail.rows && row_seeds.size() == n,
+                "optimize_points: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
+                    " for " + std::to_string(n) + " points and " + std::to_string(tail.rows) + " fixed points");
+    if (tail.rows == 0) return;
+    ThreadPool& pool = pool_ptr ? *pool_ptr : default_pool();
+    const Forces forces(params);
+    pool.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        Schedule s;
+        std::vector<float> weights;
+        std::vector<std::int32_t> cols;
+        for (std::size_t i = lo; i < hi; ++i) {
+            // This row's edges, pruned at its own max weight / n_epochs.
+            float max_w = 0.0f;
+            for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e) max_w = std::max(max_w, graph.weights[e]);
+            const float threshold = max_w / static_cast<float>(std::max<std::size_t>(params.n_epochs, 1));
+            weights.clear();
+            cols.clear();
+            for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e)
+                if (graph.weights[e] >= threshold && graph.weights[e] > 0.0f) {
+                    weights.push_back(graph.weights[e]);
+                    cols.push_back(graph.indices[e]);
+                }
+            s.init(weights.data(), weights.size(), max_w, params.negative_sample_rate);
+            SampleStream rng{row_seeds[i]};
+            float* x = points.row(i);
+            for (std::size_t epoch = 1; epoch < params.n_epochs; ++epoch)
+                process_head(x, dim, tail.data, tail.rows, tail.rows, cols.data(), 0, cols.size(), s,
+                             static_cast<float>(epoch), epoch_alpha(params.learning_rate, epoch, params.n_epochs),
+                             1.0f, forces, rng);
+        }
+    });
+}
+
+}  // namespace n2d

@@ -1,0 +1,62 @@
+// UMAP stage: stochastic gradient descent of the embedding (umap-learn 0.5 semantics,
+// REFERENCE.md §4.7, §4.9): edges sampled every max(w)/w epochs, negative_sample_rate
+// negatives per sample, per-dimension gradient clip at ±4, learning rate decaying linearly,
+// the attractive force −2ab·d^(2b−2)/(1 + a·d^(2b)) and the repulsive 2γb/((0.001 + d²)(1 + a·d^(2b))).
+//
+// Reproducible parallel SGD. The directed edges are greedily coloured once so that the edges
+// of one colour share no vertex (each colour is a matching). An epoch runs the colours in
+// order; the edges of a colour run concurrently, each moving both of its ends exactly as
+// umap-learn's sequential loop does (move_other), so attraction is applied Gauss–Seidel style
+// as in umap-learn. Negative samples are read from a snapshot taken at the start of the epoch
+// and drawn from a stream derived from (seed, epoch, edge). No two concurrent updates touch
+// the same row and no read depends on scheduling, so the result is bit-identical across runs
+// AND across thread counts (for the same SIMD target and build).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "n2d/core/matrix.hpp"
+#include "n2d/core/progress.hpp"
+#include "n2d/umap/fuzzy_set.hpp"
+
+namespace n2d {
+
+class ThreadPool;
+
+struct LayoutParams {
+    double a = 1.577, b = 0.895;       // curve parameters (find_ab.hpp)
+    float repulsion_strength = 1.0f;   // γ
+    float learning_rate = 1.0f;        // α0; epoch e ≥ 1 runs with α0·(1 − (e − 1)/n_epochs)
+    float negative_sample_rate = 5.0f; // negatives per positive sample
+    std::size_t n_epochs = 200;
+};
+
+// The colouring the fit optimiser uses: order lists edge ids (CSR positions) grouped by colour,
+// colour c spanning order[color_begin[c], color_begin[c+1]); head[e] is the row of edge e.
+struct EdgeColoring {
+    std::vector<std::uint32_t> order;
+    std::vector<std::size_t> color_begin;
+    std::vector<std::uint32_t> head;
+};
+EdgeColoring color_edges(const SparseGraph& graph);
+
+// umap-learn's pruning: entries with weight < threshold dropped (zeros always dropped).
+SparseGraph prune_edges(const SparseGraph& graph, float threshold);
+
+// Largest weight of the graph (0 for an empty graph).
+float max_weight(const SparseGraph& graph);
+
+// Optimises `embedding` (n × dim, the initial layout) in place along the symmetric `graph`.
+// `progress` (stage "umap") is called after every epoch; returning false throws n2d::Cancelled.
+void optimize_layout(MatrixView embedding, const SparseGraph& graph, const LayoutParams& params, std::uint64_t seed,
+                     const ProgressCallback& progress = {}, ThreadPool* pool = nullptr);
+
+// transform: optimises each row i of `points` (its initial positions) along row i of `graph`
+// (n_points × n_tail) against the fixed `tail` embedding; negatives are tail points drawn from a
+// stream seeded by row_seeds[i]. Each row uses its own max weight for the sampling periods and
+// the pruning, so a row's result depends only on that row — never on the others in the call.
+void optimize_points(MatrixView points, ConstMatrixView tail, const SparseGraph& graph, const LayoutParams& params,
+                     const std::vector<std::uint64_t>& row_seeds, ThreadPool* pool = nullptr);
+
+}  // namespace n2d
