@@ -64,7 +64,7 @@ struct SyntheticOptions {
     std::size_t n_samples = 6000;  // split as evenly as possible between the clusters
     std::size_t n_clusters = 6;    // spiral arms; 2..64
     std::size_t dim = 32;          // ambient dimension; at least 3
-    double noise = 0.01;           // per-coordinate noise after scaling into [0, 1]
+    double noise = 0.005;          // per-coordinate noise sd after scaling into [0, 1]
     std::uint64_t seed = 0;
 };
 Dataset make_synthetic(const SyntheticOptions& options = {});
