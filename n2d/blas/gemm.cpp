@@ -55,14 +55,11 @@ GemmKernel scalar_kernel() noexcept {
 namespace {
 using gemm_detail::GemmKernel;
 
-// Blocking (floats). KC·NC·4 bytes of packed B (≈ 0.75 MiB) stay in the 1 MiB L2 of a Zen 4
-// core; an A micro-panel of MR·KC floats stays in L1.
-#ifndef N2D_KC
-#define N2D_KC 384
-#define N2D_NC 1024
-#endif
-constexpr std::size_t kKc = N2D_KC;
-constexpr std::size_t kNc = N2D_NC;
+// Blocking (floats). A packed B block of KC·NC floats (0.75 MiB) stays in the 1 MiB L2 of a Zen 4
+// core while every A micro-panel (MR·KC floats, 12 KiB for AVX-512) streams past it from L1.
+// k is cut into equal blocks of at most kKc, so the summation order depends on k alone.
+constexpr std::size_t kKc = 384;
+constexpr std::size_t kNc = 512;
 // Below this many rows per block B is read in place instead of packed (packing would cost more
 // than it saves when a B panel meets only a few A micro-panels).
 constexpr std::size_t kDirectBRows = 32;

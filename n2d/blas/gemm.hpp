@@ -1,7 +1,22 @@
 // Single-precision GEMM with BLAS semantics on row-major data:
 //   C = alpha * op(A) * op(B) + beta * C,  op(X) = X or X^T,
 // op(A) is m×k, op(B) is k×n, C is m×n; lda/ldb/ldc are row strides (in floats) of the
-// matrices as stored. beta == 0 overwrites C (NaN in C is not propagated), as BLAS does.
+// matrices as stored. beta == 0 overwrites C (NaN in C is not propagated), as BLAS does;
+// alpha == 0 or k == 0 only scales C by beta and never reads A or B.
+//
+// Implementation (gemm.cpp): BLIS-style packing and cache blocking around one register-blocked
+// micro-kernel per ISA (AVX-512 8×32, AVX2+FMA 6×16, portable 4×8), chosen by the SIMD target.
+//
+// Contracts:
+// - Reproducible: for a given target, results are bit-identical for any thread count and any
+//   pool (each element is summed in an order fixed by k alone). Different targets round
+//   differently (FMA, tile shapes).
+// - Threads: work is split over row or column blocks of C through the pool; problems under a
+//   few million multiply-adds run on the calling thread. Calls from inside a pool task run
+//   inline. Concurrent calls from several threads are safe (packing buffers are per thread and
+//   persist, so steady-state calls do not allocate).
+// - Errors: n2d::Error when a stride is smaller than its matrix's stored width, a pointer is
+//   null, or the target is not usable on this CPU.
 #pragma once
 #include <cstddef>
 
