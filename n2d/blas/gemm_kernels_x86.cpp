@@ -166,6 +166,32 @@ N2D_TARGET_AVX2 void pack_transpose(std::size_t rows, std::size_t k, float scale
     }
 }
 
+// The AVX2 kernel's 6-row A panels: rows 6 and 7 of each 8×8 transpose repeat row 0 and are
+// dropped by storing only 6 lanes of each transposed column.
+N2D_TARGET_AVX2 void pack_a_n6(std::size_t rows, std::size_t k, float alpha, const float* a, std::size_t lda,
+                               float* dst) {
+    if (rows < 6) {
+        for (std::size_t p = 0; p < k; ++p)
+            for (std::size_t i = 0; i < 6; ++i) dst[p * 6 + i] = i < rows ? alpha * a[i * lda + p] : 0.0f;
+        return;
+    }
+    const __m256 av = _mm256_set1_ps(alpha);
+    const __m256i six = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
+    std::size_t p = 0;
+    for (; p + 8 <= k; p += 8) {
+        __m256 r[8];
+#pragma GCC unroll 6
+        for (int q = 0; q < 6; ++q) r[q] = _mm256_loadu_ps(a + q * lda + p);
+        r[6] = r[0];
+        r[7] = r[0];
+        transpose8x8(r);
+#pragma GCC unroll 8
+        for (int q = 0; q < 8; ++q) _mm256_maskstore_ps(dst + (p + q) * 6, six, _mm256_mul_ps(r[q], av));
+    }
+    for (; p < k; ++p)
+        for (std::size_t i = 0; i < 6; ++i) dst[p * 6 + i] = alpha * a[i * lda + p];
+}
+
 template <int W>
 N2D_TARGET_AVX2 void pack_a_n(std::size_t rows, std::size_t k, float alpha, const float* a, std::size_t lda,
                               float* dst) {
@@ -187,6 +213,7 @@ GemmKernel avx2_kernel() noexcept {
     g.mr = 6;
     g.nr = 16;
     g.kernel = kernel_avx2<6, 2>;
+    g.pack_a_n = pack_a_n6;
     g.pack_b_t = pack_b_t<16>;
     return g;
 }
