@@ -148,6 +148,8 @@ using CodeLengthTable = HuffmanTable<7, 19>;
 // ---- bit input --------------------------------------------------------------------------
 // Holds 56..63 bits after refill(). Past the end of the input it feeds zero bytes and counts
 // them; overrun() says whether any of those were actually consumed (= truncated input).
+class Inflater;
+
 class BitReader {
 public:
     BitReader(const unsigned char* data, std::size_t size) : begin_(data), p_(data), end_(data + size) {}
@@ -197,6 +199,7 @@ public:
     std::size_t bytes_left() const { return std::size_t(end_ - p_); }
 
 private:
+    friend class Inflater;  // its hot loop keeps this state in registers
     const unsigned char* begin_;
     const unsigned char* p_;
     const unsigned char* end_;
@@ -346,46 +349,127 @@ private:
         decode_symbols();
     }
 
-    // The hot loop: one refill gives >= 56 bits, enough for a length code with its extra bits
-    // and a distance code with its extra bits (15 + 5 + 15 + 13 = 48).
-    void decode_symbols() {
-        const std::size_t start = start_;
-        for (;;) {
-            reserve(258);
-            in_.refill();
-            std::uint32_t e = litlen_.lookup(in_.peek());
-            in_.consume(entry_length(e));
+    // Copies a match of `length` bytes from `dist` bytes back; needs 8 bytes of slack after it.
+    static void copy_match(unsigned char* dst, std::size_t dist, unsigned length) {
+        const unsigned char* src = dst - dist;
+        if (dist >= 8) {
+            // Chunks never read bytes this copy has not written yet.
+            for (unsigned i = 0; i < length; i += 8) std::memcpy(dst + i, src + i, 8);
+        } else if (dist == 1) {
+            std::memset(dst, *src, length);
+        } else {
+            for (unsigned i = 0; i < length; ++i) dst[i] = src[i];
+        }
+    }
+
+    // The bulk of a block: runs while at least 8 input bytes and a full match of output room
+    // remain, with the bit buffer and output position in locals (stores through the output
+    // pointer could alias members and force reloads otherwise). One refill gives >= 56 bits,
+    // enough for a length code with its extra bits and a distance code with its extra bits
+    // (15 + 5 + 15 + 13 = 48). Returns true at the end of the block.
+    bool decode_fast() {
+        if (out_.size() < 258 + 8 || in_.end_ - in_.p_ < 8) return false;
+        unsigned char* const out = out_.data();
+        const std::size_t limit = out_.size() - (258 + 8), start = start_;
+        const unsigned char* p = in_.p_;
+        const unsigned char* const last = in_.end_ - 8;
+        std::uint64_t buf = in_.buf_;
+        unsigned cnt = in_.cnt_;
+        std::size_t n = n_;
+        bool end_of_block = false;
+        const char* problem = nullptr;
+        while (n <= limit && p <= last) {
+            std::uint64_t w;
+            std::memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            w = __builtin_bswap64(w);
+#endif
+            buf |= w << cnt;
+            p += (63 - cnt) >> 3;
+            cnt |= 56;
+            std::uint32_t e = litlen_.lookup(buf);
+            buf >>= entry_length(e);
+            cnt -= entry_length(e);
             const std::uint32_t kind = entry_kind(e);
             if (kind == kSymbol) {
-                out_[n_++] = static_cast<unsigned char>(entry_value(e));
-                if (in_.overrun()) check_truncation();
+                out[n++] = static_cast<unsigned char>(entry_value(e));
                 continue;
             }
-            if (kind == kEnd) break;
-            if (kind != kBase) error("invalid literal/length code");
-            const unsigned length = entry_value(e) + in_.bits(entry_extra(e));
-            in_.consume(entry_extra(e));
-            e = dist_.lookup(in_.peek());
-            if (entry_kind(e) != kBase) error("invalid distance code");
-            in_.consume(entry_length(e));
-            const std::size_t dist = entry_value(e) + in_.bits(entry_extra(e));
-            in_.consume(entry_extra(e));
-            check_truncation();
-            if (dist > n_ - start)
-                error("back-reference distance " + std::to_string(dist) + " reaches before the start of the data (" +
-                      std::to_string(n_ - start) + " bytes written)");
-            unsigned char* dst = out_.data() + n_;
-            const unsigned char* src = dst - dist;
-            if (dist >= 8) {
-                // Chunks never read bytes this copy has not written yet; up to 7 bytes of slack.
-                for (unsigned i = 0; i < length; i += 8) std::memcpy(dst + i, src + i, 8);
-            } else if (dist == 1) {
-                std::memset(dst, *src, length);
-            } else {
-                for (unsigned i = 0; i < length; ++i) dst[i] = src[i];
+            if (kind != kBase) {
+                if (kind == kEnd) end_of_block = true;
+                else problem = "invalid literal/length code";
+                break;
             }
-            n_ += length;
+            const unsigned extra = entry_extra(e);
+            const unsigned length = entry_value(e) + static_cast<unsigned>(buf & ((1u << extra) - 1));
+            buf >>= extra;
+            cnt -= extra;
+            e = dist_.lookup(buf);
+            if (entry_kind(e) != kBase) {
+                problem = "invalid distance code";
+                break;
+            }
+            buf >>= entry_length(e);
+            cnt -= entry_length(e);
+            const unsigned dextra = entry_extra(e);
+            const std::size_t dist = entry_value(e) + static_cast<std::size_t>(buf & ((std::uint64_t(1) << dextra) - 1));
+            buf >>= dextra;
+            cnt -= dextra;
+            if (dist > n - start) {
+                n_ = n;
+                in_.p_ = p;
+                in_.buf_ = buf;
+                in_.cnt_ = cnt;
+                distance_error(dist);
+            }
+            copy_match(out + n, dist, length);
+            n += length;
         }
+        n_ = n;
+        in_.p_ = p;
+        in_.buf_ = buf;
+        in_.cnt_ = cnt;
+        if (problem) error(problem);
+        return end_of_block;
+    }
+
+    [[noreturn]] void distance_error(std::size_t dist) const {
+        error("back-reference distance " + std::to_string(dist) + " reaches before the start of the data (" +
+              std::to_string(n_ - start_) + " bytes written)");
+    }
+
+    // One symbol with every check, for the block's tail (near the end of the input) and to
+    // grow the output. Returns true at the end of the block.
+    bool decode_one() {
+        reserve(258);
+        in_.refill();
+        std::uint32_t e = litlen_.lookup(in_.peek());
+        in_.consume(entry_length(e));
+        const std::uint32_t kind = entry_kind(e);
+        if (kind == kSymbol) {
+            out_[n_++] = static_cast<unsigned char>(entry_value(e));
+            check_truncation();
+            return false;
+        }
+        if (kind == kEnd) return true;
+        if (kind != kBase) error("invalid literal/length code");
+        const unsigned length = entry_value(e) + in_.bits(entry_extra(e));
+        in_.consume(entry_extra(e));
+        e = dist_.lookup(in_.peek());
+        if (entry_kind(e) != kBase) error("invalid distance code");
+        in_.consume(entry_length(e));
+        const std::size_t dist = entry_value(e) + in_.bits(entry_extra(e));
+        in_.consume(entry_extra(e));
+        check_truncation();
+        if (dist > n_ - start_) distance_error(dist);
+        copy_match(out_.data() + n_, dist, length);
+        n_ += length;
+        return false;
+    }
+
+    void decode_symbols() {
+        while (!decode_fast())
+            if (decode_one()) break;
         check_truncation();
     }
 
