@@ -1,0 +1,61 @@
+// The training loop never allocates: counts global operator new calls between epochs.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "n2d/core/thread_pool.hpp"
+#include "n2d/nn/autoencoder.hpp"
+
+namespace {
+std::atomic<std::size_t> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace n2d;
+
+TEST_CASE("no allocation inside the training loop") {
+    Matrix x(300, 12);
+    Rng rng(3);
+    for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = rng.uniform_float();
+    ThreadPool pool(2);
+    for (int config = 0; config < 3; ++config) {
+        CAPTURE(config);
+        AutoencoderOptions o;
+        o.architecture = {32, 16};
+        o.latent_dim = 4;
+        o.batch_size = 64;  // 300 = 4·64 + 44: includes a partial batch
+        o.epochs = 4;
+        o.pool = &pool;
+        if (config == 1) {
+            o.hidden_activation = Activation::gelu;
+            o.loss = Loss::binary_crossentropy;
+            o.output_activation = Activation::sigmoid;
+            o.input_transform = InputTransform::gaussian_noise(0.1);
+        }
+        if (config == 2) {
+            o.loss = Loss::mae;
+            o.optimizer = OptimizerOptions::sgd(0.05, 0.9);
+            o.patience = 2;
+            o.input_transform = InputTransform::masking_noise(0.2);
+        }
+        std::size_t at_epoch2 = 0, at_epoch4 = 0;
+        o.progress = [&](const Progress& p) {
+            if (p.step == 2) at_epoch2 = g_allocations.load();
+            if (p.step == 4) at_epoch4 = g_allocations.load();
+            return true;
+        };
+        Autoencoder ae(12, o);
+        ae.fit(x);
+        CHECK(at_epoch2 > 0);
+        CHECK(at_epoch4 == at_epoch2);
+    }
+}
