@@ -26,3 +26,4 @@
 #include "n2d/plot/png.hpp"
 #include "n2d/plot/scatter.hpp"
 #include "n2d/metrics/metrics.hpp"
+#include "n2d/nn/autoencoder.hpp"
