@@ -7,6 +7,7 @@
 
 #include "n2d/core/checksum.hpp"
 #include "n2d/core/error.hpp"
+#include "n2d/plot/huffman.hpp"
 
 namespace n2d {
 
@@ -113,62 +114,9 @@ void assign_canonical_codes(PrefixCode& pc) {
     }
 }
 
-// Complete prefix code with lengths <= max_bits for the given frequencies: Huffman depths
-// (two-queue construction), then Kraft-sum repair when the limit cut the tree, then lengths
-// handed out again by frequency rank. Symbols with frequency 0 get length 0. At least two
-// symbols must have a non-zero frequency (a complete code needs two; see force_two_symbols).
 PrefixCode build_prefix_code(const std::vector<std::uint32_t>& freq, int max_bits) {
-    const std::size_t n = freq.size();
-    std::vector<std::uint32_t> leaves;  // symbol ids, ascending frequency, ties by id
-    for (std::size_t s = 0; s < n; ++s)
-        if (freq[s] > 0) leaves.push_back(static_cast<std::uint32_t>(s));
-    std::stable_sort(leaves.begin(), leaves.end(), [&](std::uint32_t a, std::uint32_t b) { return freq[a] < freq[b]; });
-    const std::size_t m = leaves.size();
     PrefixCode pc;
-    pc.length.assign(n, 0);
-    // Nodes 0..m-1 are leaves (in `leaves` order), m.. internal nodes in creation order, whose
-    // weights never decrease — so two queues give the two lightest nodes without a heap.
-    std::vector<std::uint64_t> weight(2 * m);
-    std::vector<std::size_t> parent(2 * m, 0);
-    for (std::size_t i = 0; i < m; ++i) weight[i] = freq[leaves[i]];
-    std::size_t next_leaf = 0, next_internal = m, created = m;
-    auto take_lightest = [&]() {
-        if (next_leaf < m && (next_internal == created || weight[next_leaf] <= weight[next_internal])) return next_leaf++;
-        return next_internal++;
-    };
-    for (std::size_t k = 0; k + 1 < m; ++k) {
-        const std::size_t a = take_lightest(), b = take_lightest();
-        weight[created] = weight[a] + weight[b];
-        parent[a] = parent[b] = created;
-        ++created;
-    }
-    std::vector<int> depth(created, 0);
-    for (std::size_t node = created - 1; node-- > 0;) depth[node] = depth[parent[node]] + 1;
-
-    std::array<std::uint32_t, kMaxCodeBits + 1> count{};
-    for (std::size_t i = 0; i < m; ++i) ++count[std::min(depth[i], max_bits)];
-    const std::uint64_t full = std::uint64_t(1) << max_bits;
-    std::uint64_t kraft = 0;  // in units of 2^-max_bits
-    for (int l = 1; l <= max_bits; ++l) kraft += std::uint64_t(count[l]) << (max_bits - l);
-    while (kraft > full) {  // over-subscribed: lengthen the deepest code that can still grow
-        int l = max_bits - 1;
-        while (count[l] == 0) --l;
-        --count[l];
-        ++count[l + 1];
-        kraft -= std::uint64_t(1) << (max_bits - l - 1);
-    }
-    while (kraft < full) {  // incomplete (zlib's inflate rejects that): shorten the shortest possible code
-        const std::uint64_t slack = full - kraft;
-        int l = 2;
-        while (count[l] == 0 || (std::uint64_t(1) << (max_bits - l)) > slack) ++l;
-        --count[l];
-        ++count[l - 1];
-        kraft += std::uint64_t(1) << (max_bits - l);
-    }
-    // Most frequent symbols get the shortest lengths.
-    std::size_t rank = m;
-    for (int l = 1; l <= max_bits; ++l)
-        for (std::uint32_t c = 0; c < count[l]; ++c) pc.length[leaves[--rank]] = static_cast<std::uint8_t>(l);
+    pc.length = huffman_code_lengths(freq, max_bits);
     assign_canonical_codes(pc);
     return pc;
 }

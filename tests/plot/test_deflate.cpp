@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/plot/deflate.hpp"
+#include "n2d/plot/huffman.hpp"
 #include "png_check.hpp"
 
 using namespace n2d;
@@ -36,7 +38,96 @@ std::vector<std::vector<unsigned char>> sample_inputs() {
     return in;
 }
 
+// Optimal (unlimited) Huffman cost: the sum of all merged weights, by a plain O(n^2) merge.
+std::uint64_t optimal_cost(const std::vector<std::uint32_t>& freq) {
+    std::vector<std::uint64_t> w;
+    for (std::uint32_t f : freq)
+        if (f) w.push_back(f);
+    std::uint64_t cost = 0;
+    while (w.size() > 1) {
+        std::sort(w.begin(), w.end());
+        const std::uint64_t merged = w[0] + w[1];
+        cost += merged;
+        w.erase(w.begin(), w.begin() + 2);
+        w.push_back(merged);
+    }
+    return cost;
+}
+
+std::uint64_t code_cost(const std::vector<std::uint32_t>& freq, const std::vector<std::uint8_t>& len) {
+    std::uint64_t c = 0;
+    for (std::size_t i = 0; i < freq.size(); ++i) c += std::uint64_t(freq[i]) * len[i];
+    return c;
+}
+
+// Kraft sum in units of 2^-15; a complete code sums to exactly 2^15.
+std::uint64_t kraft_sum(const std::vector<std::uint8_t>& len) {
+    std::uint64_t k = 0;
+    for (std::uint8_t l : len)
+        if (l) k += std::uint64_t(1) << (15 - l);
+    return k;
+}
+
 }  // namespace
+
+// Cheapest lengths in 1..limit with Kraft sum <= 1, by trying them all (small n only).
+static std::uint64_t brute_force_limited_cost(const std::vector<std::uint32_t>& freq, int limit) {
+    std::vector<std::uint8_t> len(freq.size(), 1);
+    std::uint64_t best = ~std::uint64_t(0);
+    while (true) {
+        if (kraft_sum(len) <= (1u << 15)) best = std::min(best, code_cost(freq, len));
+        std::size_t i = 0;
+        while (i < len.size() && len[i] == limit) len[i++] = 1;
+        if (i == len.size()) return best;
+        ++len[i];
+    }
+}
+
+TEST_CASE("Huffman code lengths: optimal, complete, within the limit") {
+    Rng rng(21);
+    // Limit not binding (frequencies within a factor 10): exactly the Huffman cost.
+    for (int trial = 0; trial < 50; ++trial) {
+        std::vector<std::uint32_t> freq(286);
+        for (auto& f : freq) f = rng.below(4) == 0 ? 0 : std::uint32_t(100 + rng.below(900));
+        const auto len = huffman_code_lengths(freq, 15);
+        CHECK(code_cost(freq, len) == optimal_cost(freq));
+        CHECK(kraft_sum(len) == (1u << 15));
+        for (std::size_t i = 0; i < freq.size(); ++i) CHECK((freq[i] == 0) == (len[i] == 0));
+    }
+    // Binding limits on small alphabets: the cost of the best code found by exhaustive search.
+    for (int trial = 0; trial < 40; ++trial) {
+        std::vector<std::uint32_t> freq(2 + rng.below(5));
+        for (auto& f : freq) f = std::uint32_t(1 + rng.below(rng.below(2) ? 1000 : 5));
+        const int limit = 3 + int(rng.below(2));
+        const auto len = huffman_code_lengths(freq, limit);
+        CHECK(code_cost(freq, len) == brute_force_limited_cost(freq, limit));
+        CHECK(kraft_sum(len) == (1u << 15));
+        CHECK(*std::max_element(len.begin(), len.end()) <= limit);
+    }
+    // Fibonacci frequencies give the deepest possible Huffman tree (depth n-1): the limit must cut it.
+    std::vector<std::uint32_t> fib(30);
+    fib[0] = fib[1] = 1;
+    for (std::size_t i = 2; i < fib.size(); ++i) fib[i] = fib[i - 1] + fib[i - 2];
+    std::uint64_t previous_cost = ~std::uint64_t(0);
+    for (int limit : {5, 7, 10, 15}) {
+        const auto len = huffman_code_lengths(fib, limit);
+        const std::uint64_t cost = code_cost(fib, len);
+        CHECK(*std::max_element(len.begin(), len.end()) == limit);
+        CHECK(kraft_sum(len) == (1u << 15));
+        CHECK(cost > optimal_cost(fib));
+        CHECK(cost < previous_cost);  // a looser limit never costs more
+        previous_cost = cost;
+        for (std::size_t i = 1; i < fib.size(); ++i) CHECK(len[i] <= len[i - 1]);  // more frequent, never longer
+    }
+    CHECK(code_cost(fib, huffman_code_lengths(fib, 15)) <= optimal_cost(fib) + optimal_cost(fib) / 100);
+
+    CHECK(huffman_code_lengths({0, 0, 0}, 15) == std::vector<std::uint8_t>{0, 0, 0});
+    CHECK(huffman_code_lengths({0, 9, 0}, 15) == std::vector<std::uint8_t>{0, 1, 0});
+    CHECK(huffman_code_lengths({5, 5}, 1) == std::vector<std::uint8_t>{1, 1});
+    CHECK(huffman_code_lengths({1, 1, 1, 1}, 2) == std::vector<std::uint8_t>{2, 2, 2, 2});
+    CHECK_THROWS_AS(huffman_code_lengths({1, 1, 1, 1, 1}, 2), Error);
+    CHECK_THROWS_AS(huffman_code_lengths({1, 1}, 16), Error);
+}
 
 TEST_CASE("zlib_compress writes a valid zlib header and the Adler-32 of the input") {
     for (const auto& input : sample_inputs()) {
