@@ -32,7 +32,7 @@ bench: deps-bench
 	@echo "benchmarks built in $(BUILD)/bench/ (see bench/README.md)"
 
 demo: all
-	./$(BUILD)/n2d fit synthetic --plot demo.png
+	./$(BUILD)/n2d fit synthetic --eval-all --plot demo.png
 
 # $(call need,PACKAGE,FILE): installs Debian PACKAGE when FILE is missing (as root), else
 # stops with the one command to run.

@@ -1,0 +1,56 @@
+#include "n2d/cli/fit_plot.hpp"
+
+#include "n2d/core/rng.hpp"
+#include "n2d/metrics/metrics.hpp"
+#include "n2d/plot/scatter.hpp"
+#include "n2d/umap/umap.hpp"
+
+namespace n2d::cli {
+
+namespace {
+
+Matrix points_2d(const N2D& model) {
+    const Matrix& m = model.manifold_embedding();
+    if (m.cols() == 2) return Matrix::copy_of(m);
+    if (m.cols() == 1) {  // a line: spread by the cluster id so clusters stay apart
+        Matrix p(m.rows(), 2);
+        for (std::size_t i = 0; i < m.rows(); ++i) {
+            p(i, 0) = m(i, 0);
+            p(i, 1) = static_cast<float>(model.labels()[i]);
+        }
+        return p;
+    }
+    UmapOptions u;
+    u.n_components = 2;
+    u.n_neighbors = model.options().umap.n_neighbors;
+    u.seed = derive_seed(model.options().seed, 200);
+    return Umap(u).fit_transform(m);
+}
+
+}  // namespace
+
+void write_fit_plot(const std::string& path, const N2D& model, const Dataset& data) {
+    const Matrix points = points_2d(model);
+    const auto& pred = model.labels();
+    std::vector<ScatterPanel> panels(1);
+    panels[0].title = "N2D clusters (" + data.name + ")";
+    panels[0].labels = pred;
+    if (!data.labels.empty()) {
+        // Colour each cluster like the class the Hungarian mapping matches it to; unmatched
+        // clusters take slots after the classes.
+        const auto match = cluster_accuracy(data.labels, pred);
+        const int n_classes = static_cast<int>(data.n_classes());
+        panels[0].color_of_label.resize(match.mapping.size());
+        for (std::size_t c = 0; c < match.mapping.size(); ++c)
+            panels[0].color_of_label[c] = match.mapping[c] >= 0 ? match.mapping[c] : n_classes + static_cast<int>(c);
+        ScatterPanel truth;
+        truth.title = "true classes";
+        truth.labels = data.labels;
+        truth.label_names = data.class_names;
+        truth.unnamed_prefix = "class ";
+        panels.push_back(std::move(truth));
+    }
+    write_scatter_png(path, points, panels);
+}
+
+}  // namespace n2d::cli

@@ -1,0 +1,19 @@
+// What the commands write: label files (one integer per line, input order, as the paper's
+// `<dataset>-clusters.txt`), probability CSVs (one row per sample), and score lines.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "n2d/core/matrix.hpp"
+#include "n2d/pipeline/n2d_pipeline.hpp"
+
+namespace n2d::cli {
+
+std::string labels_text(const std::vector<int>& labels);
+std::string proba_csv(ConstMatrixView proba);
+// Writes `text` to `path` atomically, or to stdout when path is "-".
+void write_text(const std::string& path, const std::string& text);
+// "ACC 0.9790  NMI 0.9420  ARI 0.9550"
+std::string score_line(const Assessment& a);
+
+}  // namespace n2d::cli

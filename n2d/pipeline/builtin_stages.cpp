@@ -1,0 +1,221 @@
+#include "n2d/pipeline/builtin_stages.hpp"
+
+#include "n2d/core/error.hpp"
+
+namespace n2d {
+
+namespace {
+
+// Each built-in stage's state starts with a version so its layout can evolve.
+constexpr std::uint32_t kStageStateVersion = 1;
+
+void put_header(ByteWriter& out, std::size_t input_dim) {
+    out.put<std::uint32_t>(kStageStateVersion);
+    out.put<std::uint64_t>(input_dim);
+}
+
+std::size_t get_header(ByteReader& in, const char* stage) {
+    const auto v = in.get<std::uint32_t>();
+    in.expect(v == kStageStateVersion, std::string(stage) + " state version " + std::to_string(v) + " is not supported");
+    const auto dim = in.get<std::uint64_t>();
+    in.expect(dim > 0 && dim < (std::uint64_t(1) << 32), std::string(stage) + " input width " + std::to_string(dim));
+    return static_cast<std::size_t>(dim);
+}
+
+template <class T>
+const T& require_fitted(const std::unique_ptr<T>& p, const char* stage) {
+    if (!p) throw Error(std::string("n2d: the ") + stage + " stage is not fitted; call fit first (or load a model)");
+    return *p;
+}
+
+}  // namespace
+
+// ---- autoencoder ----------------------------------------------------------------------------
+
+AutoencoderEmbedder::AutoencoderEmbedder(AutoencoderOptions options) : options_(std::move(options)) {}
+
+AutoencoderEmbedder::AutoencoderEmbedder(Autoencoder pretrained, bool train_pretrained)
+    : ae_(std::make_unique<Autoencoder>(std::move(pretrained))), train_pretrained_(train_pretrained) {}
+
+void AutoencoderEmbedder::fit(ConstMatrixView x, const StageContext& ctx) {
+    trained_ = false;
+    if (ae_) {
+        if (ae_->input_dim() != x.cols)
+            throw Error("n2d: the pretrained autoencoder takes " + std::to_string(ae_->input_dim()) +
+                        " input columns but the data has " + std::to_string(x.cols) +
+                        "; use weights trained on this dataset or drop the pretrained weights");
+        if (!train_pretrained_) return;
+        ae_->set_progress(ctx.progress);
+    } else {
+        auto o = options_;
+        o.seed = ctx.seed;
+        o.progress = ctx.progress;
+        ae_ = std::make_unique<Autoencoder>(x.cols, std::move(o));
+    }
+    ae_->fit(x);
+    trained_ = true;
+    if (!save_weights_path_.empty()) ae_->save_weights(save_weights_path_);
+}
+
+Matrix AutoencoderEmbedder::transform(ConstMatrixView x) const {
+    const auto& ae = require_fitted(ae_, "autoencoder");
+    require_stage_input(x, ae.input_dim(), "autoencoder");
+    return ae.encode(x);
+}
+
+std::size_t AutoencoderEmbedder::input_dim() const { return ae_ ? ae_->input_dim() : 0; }
+std::size_t AutoencoderEmbedder::output_dim() const { return ae_ ? ae_->latent_dim() : 0; }
+
+const Autoencoder& AutoencoderEmbedder::autoencoder() const { return require_fitted(ae_, "autoencoder"); }
+
+void AutoencoderEmbedder::save(ByteWriter& out) const {
+    const auto& ae = require_fitted(ae_, "autoencoder");
+    put_header(out, ae.input_dim());
+    ae.save(out);
+}
+
+std::unique_ptr<AutoencoderEmbedder> AutoencoderEmbedder::load(ByteReader& in) {
+    const auto dim = get_header(in, "autoencoder");
+    auto e = std::make_unique<AutoencoderEmbedder>(Autoencoder::load(in));
+    in.expect(e->ae_->input_dim() == dim, "autoencoder input width " + std::to_string(e->ae_->input_dim()) +
+                                              " differs from the recorded " + std::to_string(dim));
+    return e;
+}
+
+// ---- UMAP -----------------------------------------------------------------------------------
+
+UmapManifold::UmapManifold(UmapOptions options) : options_(std::move(options)) {}
+
+Matrix UmapManifold::fit_transform(ConstMatrixView x, const StageContext& ctx) {
+    auto o = options_;
+    o.seed = ctx.seed;
+    o.progress = ctx.progress;
+    auto u = std::make_unique<Umap>(std::move(o));
+    Matrix embedding = u->fit_transform(x);
+    umap_ = std::move(u);
+    input_dim_ = x.cols;
+    return embedding;
+}
+
+Matrix UmapManifold::transform(ConstMatrixView x) const {
+    const auto& u = require_fitted(umap_, "UMAP");
+    require_stage_input(x, input_dim_, "UMAP");
+    return u.transform(x);
+}
+
+const Umap& UmapManifold::umap() const { return require_fitted(umap_, "UMAP"); }
+
+void UmapManifold::save(ByteWriter& out) const {
+    const auto& u = require_fitted(umap_, "UMAP");
+    put_header(out, input_dim_);
+    out.put<std::uint64_t>(options_.n_components);
+    u.save(out);
+}
+
+std::unique_ptr<UmapManifold> UmapManifold::load(ByteReader& in) {
+    const auto dim = get_header(in, "UMAP");
+    const auto comps = in.get<std::uint64_t>();
+    in.expect(comps > 0 && comps < (std::uint64_t(1) << 32), "UMAP n_components " + std::to_string(comps));
+    UmapOptions o;
+    o.n_components = static_cast<std::size_t>(comps);
+    auto m = std::make_unique<UmapManifold>(std::move(o));
+    m->umap_ = std::make_unique<Umap>(Umap::load(in));
+    m->input_dim_ = dim;
+    return m;
+}
+
+// ---- Gaussian mixture -----------------------------------------------------------------------
+
+GmmClusterer::GmmClusterer(GaussianMixtureOptions options) : options_(std::move(options)) {}
+
+void GmmClusterer::fit(ConstMatrixView x, const StageContext& ctx) {
+    auto o = options_;
+    o.seed = ctx.seed;
+    o.progress = ctx.progress;
+    auto g = std::make_unique<GaussianMixture>(std::move(o));
+    g->fit(x);
+    gmm_ = std::move(g);
+    input_dim_ = x.cols;
+}
+
+std::vector<int> GmmClusterer::predict(ConstMatrixView x) const {
+    const auto& g = require_fitted(gmm_, "Gaussian mixture");
+    require_stage_input(x, input_dim_, "Gaussian mixture");
+    return g.predict(x);
+}
+
+Matrix GmmClusterer::predict_proba(ConstMatrixView x) const {
+    const auto& g = require_fitted(gmm_, "Gaussian mixture");
+    require_stage_input(x, input_dim_, "Gaussian mixture");
+    return g.predict_proba(x);
+}
+
+const GaussianMixture& GmmClusterer::gmm() const { return require_fitted(gmm_, "Gaussian mixture"); }
+
+void GmmClusterer::save(ByteWriter& out) const {
+    const auto& g = require_fitted(gmm_, "Gaussian mixture");
+    put_header(out, input_dim_);
+    out.put<std::uint64_t>(options_.n_components);
+    g.save(out);
+}
+
+std::unique_ptr<GmmClusterer> GmmClusterer::load(ByteReader& in) {
+    const auto dim = get_header(in, "Gaussian mixture");
+    const auto k = in.get<std::uint64_t>();
+    in.expect(k > 0 && k < (std::uint64_t(1) << 32), "Gaussian mixture n_components " + std::to_string(k));
+    GaussianMixtureOptions o;
+    o.n_components = static_cast<std::size_t>(k);
+    auto c = std::make_unique<GmmClusterer>(std::move(o));
+    c->gmm_ = std::make_unique<GaussianMixture>(GaussianMixture::load(in));
+    c->input_dim_ = dim;
+    return c;
+}
+
+// ---- k-means --------------------------------------------------------------------------------
+
+KMeansClusterer::KMeansClusterer(KMeansOptions options) : options_(std::move(options)) {}
+
+void KMeansClusterer::fit(ConstMatrixView x, const StageContext& ctx) {
+    auto o = options_;
+    o.seed = ctx.seed;
+    auto k = std::make_unique<KMeans>(std::move(o));
+    k->fit(x);
+    km_ = std::move(k);
+    input_dim_ = x.cols;
+}
+
+std::vector<int> KMeansClusterer::predict(ConstMatrixView x) const {
+    const auto& k = require_fitted(km_, "k-means");
+    require_stage_input(x, input_dim_, "k-means");
+    return k.predict(x);
+}
+
+Matrix KMeansClusterer::predict_proba(ConstMatrixView x) const {
+    const auto labels = predict(x);
+    Matrix p(x.rows, options_.n_clusters);
+    for (std::size_t i = 0; i < labels.size(); ++i) p(i, static_cast<std::size_t>(labels[i])) = 1.0f;
+    return p;
+}
+
+const KMeans& KMeansClusterer::kmeans() const { return require_fitted(km_, "k-means"); }
+
+void KMeansClusterer::save(ByteWriter& out) const {
+    const auto& k = require_fitted(km_, "k-means");
+    put_header(out, input_dim_);
+    out.put<std::uint64_t>(options_.n_clusters);
+    k.save(out);
+}
+
+std::unique_ptr<KMeansClusterer> KMeansClusterer::load(ByteReader& in) {
+    const auto dim = get_header(in, "k-means");
+    const auto k = in.get<std::uint64_t>();
+    in.expect(k > 0 && k < (std::uint64_t(1) << 32), "k-means n_clusters " + std::to_string(k));
+    KMeansOptions o;
+    o.n_clusters = static_cast<std::size_t>(k);
+    auto c = std::make_unique<KMeansClusterer>(std::move(o));
+    c->km_ = std::make_unique<KMeans>(KMeans::load(in));
+    c->input_dim_ = dim;
+    return c;
+}
+
+}  // namespace n2d

@@ -1,0 +1,100 @@
+// The built-in stages: the autoencoder embedder, the UMAP manifold learner, and the Gaussian
+// mixture and k-means clusterers — thin adapters from the components to the stage interfaces.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "n2d/cluster/gaussian_mixture.hpp"
+#include "n2d/cluster/kmeans.hpp"
+#include "n2d/nn/autoencoder.hpp"
+#include "n2d/pipeline/stage.hpp"
+#include "n2d/umap/umap.hpp"
+
+namespace n2d {
+
+// Trains a dense autoencoder on fit and embeds with its encoder. With pretrained weights
+// (the seeds' `weights=`), fit skips training unless `train_pretrained` is set.
+class AutoencoderEmbedder final : public Embedder {
+public:
+    explicit AutoencoderEmbedder(AutoencoderOptions options);
+    explicit AutoencoderEmbedder(Autoencoder pretrained, bool train_pretrained = false);
+    // After fit trains, also write the weights here (the seeds' `weight_id=`); empty = don't.
+    void set_save_weights_path(std::string path) { save_weights_path_ = std::move(path); }
+
+    std::string kind() const override { return "autoencoder"; }
+    void fit(ConstMatrixView x, const StageContext& ctx) override;
+    Matrix transform(ConstMatrixView x) const override;
+    std::size_t input_dim() const override;
+    std::size_t output_dim() const override;
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<AutoencoderEmbedder> load(ByteReader& in);
+
+    bool fitted() const noexcept { return ae_ != nullptr; }
+    const Autoencoder& autoencoder() const;  // throws before fit
+    bool trained_in_fit() const noexcept { return trained_; }
+
+private:
+    AutoencoderOptions options_;
+    std::unique_ptr<Autoencoder> ae_;
+    bool train_pretrained_ = true;
+    bool trained_ = false;
+    std::string save_weights_path_;
+};
+
+class UmapManifold final : public ManifoldLearner {
+public:
+    explicit UmapManifold(UmapOptions options);
+    std::string kind() const override { return "umap"; }
+    Matrix fit_transform(ConstMatrixView x, const StageContext& ctx) override;
+    Matrix transform(ConstMatrixView x) const override;
+    std::size_t input_dim() const override { return input_dim_; }
+    std::size_t output_dim() const override { return options_.n_components; }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<UmapManifold> load(ByteReader& in);
+    const Umap& umap() const;  // throws before fit
+
+private:
+    UmapOptions options_;
+    std::unique_ptr<Umap> umap_;
+    std::size_t input_dim_ = 0;
+};
+
+class GmmClusterer final : public Clusterer {
+public:
+    explicit GmmClusterer(GaussianMixtureOptions options);
+    std::string kind() const override { return "gmm"; }
+    void fit(ConstMatrixView x, const StageContext& ctx) override;
+    std::vector<int> predict(ConstMatrixView x) const override;
+    Matrix predict_proba(ConstMatrixView x) const override;
+    std::size_t n_clusters() const override { return options_.n_components; }
+    std::size_t input_dim() const override { return input_dim_; }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<GmmClusterer> load(ByteReader& in);
+    const GaussianMixture& gmm() const;  // throws before fit
+
+private:
+    GaussianMixtureOptions options_;
+    std::unique_ptr<GaussianMixture> gmm_;
+    std::size_t input_dim_ = 0;
+};
+
+class KMeansClusterer final : public Clusterer {
+public:
+    explicit KMeansClusterer(KMeansOptions options);
+    std::string kind() const override { return "kmeans"; }
+    void fit(ConstMatrixView x, const StageContext& ctx) override;
+    std::vector<int> predict(ConstMatrixView x) const override;
+    Matrix predict_proba(ConstMatrixView x) const override;  // one-hot rows
+    std::size_t n_clusters() const override { return options_.n_clusters; }
+    std::size_t input_dim() const override { return input_dim_; }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<KMeansClusterer> load(ByteReader& in);
+    const KMeans& kmeans() const;  // throws before fit
+
+private:
+    KMeansOptions options_;
+    std::unique_ptr<KMeans> km_;
+    std::size_t input_dim_ = 0;
+};
+
+}  // namespace n2d

@@ -1,0 +1,189 @@
+// N2D::save / N2D::load: the pipeline's sections of the .n2d file (n2d/model/FORMAT.md).
+#include <chrono>
+
+#include "n2d/core/error.hpp"
+#include "n2d/core/file.hpp"
+#include "n2d/core/version.hpp"
+#include "n2d/model/model_file.hpp"
+#include "n2d/pipeline/builtin_stages.hpp"
+#include "n2d/pipeline/n2d_pipeline.hpp"
+#include "n2d/pipeline/options_text.hpp"
+
+namespace n2d {
+
+namespace {
+
+constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 1;
+constexpr const char* kMeta = "n2d.meta";
+constexpr const char* kOptions = "n2d.options";
+constexpr const char* kEmbedder = "stage.embedder";
+constexpr const char* kManifold = "stage.manifold";
+constexpr const char* kClusterer = "stage.clusterer";
+
+template <class Stage>
+std::vector<unsigned char> stage_bytes(const Stage& s) {
+    ByteWriter w;
+    w.put_string(s.kind());
+    s.save(w);
+    return w.take();
+}
+
+template <class Base, class Loaders>
+std::unique_ptr<Base> load_stage(const ModelFile& mf, const char* section, const Loaders& user,
+                                 std::unique_ptr<Base> (*builtin)(const std::string&, ByteReader&)) {
+    ByteReader in = mf.reader(section);
+    const std::string kind = in.get_string(256);
+    std::unique_ptr<Base> stage = builtin(kind, in);
+    if (!stage) {
+        auto it = user.find(kind);
+        if (it == user.end())
+            throw Error("n2d: model file '" + mf.source() + "': section '" + section + "' holds a stage of kind '" + kind +
+                        "', which this program does not know; register a loader for it in n2d::StageLoaders");
+        stage = it->second(in);
+        if (!stage) in.fail("the loader for stage kind '" + kind + "' returned nothing");
+    }
+    in.expect(in.at_end(), std::to_string(in.remaining()) + " unread bytes after the " + kind + " stage");
+    return stage;
+}
+
+std::unique_ptr<Embedder> builtin_embedder(const std::string& kind, ByteReader& in) {
+    if (kind == "autoencoder") return AutoencoderEmbedder::load(in);
+    if (kind == "identity") return IdentityEmbedder::load(in);
+    return nullptr;
+}
+std::unique_ptr<ManifoldLearner> builtin_manifold(const std::string& kind, ByteReader& in) {
+    if (kind == "umap") return UmapManifold::load(in);
+    if (kind == "identity") return IdentityManifold::load(in);
+    return nullptr;
+}
+std::unique_ptr<Clusterer> builtin_clusterer(const std::string& kind, ByteReader& in) {
+    if (kind == "gmm") return GmmClusterer::load(in);
+    if (kind == "kmeans") return KMeansClusterer::load(in);
+    return nullptr;
+}
+
+}  // namespace
+
+std::vector<unsigned char> N2D::save_to_bytes() const {
+    require_fitted("save");
+    ModelFileWriter mf;
+
+    ByteWriter meta;
+    meta.put<std::uint32_t>(kMetaVersion);
+    meta.put_string(kVersionString);
+    meta.put_string(provenance_.dataset);
+    meta.put<std::uint64_t>(provenance_.rows);
+    meta.put<std::uint64_t>(input_dim_);
+    const auto created = provenance_.created_unix
+                             ? provenance_.created_unix
+                             : static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                              std::chrono::system_clock::now().time_since_epoch())
+                                                              .count());
+    meta.put<std::uint64_t>(created);
+    mf.add(kMeta, std::move(meta));
+
+    ByteWriter opts;
+    opts.put<std::uint32_t>(kOptionsVersion);
+    opts.put<std::uint64_t>(options_.n_clusters);
+    opts.put<std::uint64_t>(options_.seed);
+    opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.embedder));
+    opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.manifold));
+    opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.clusterer));
+    opts.put<std::uint64_t>(options_.latent_dim.value_or(0));
+    opts.put<std::uint64_t>(options_.umap_dim.value_or(0));
+    const auto text = describe_options(options_);
+    opts.put<std::uint64_t>(text.size());
+    for (const auto& [k, v] : text) {
+        opts.put_string(k);
+        opts.put_string(v);
+    }
+    mf.add(kOptions, std::move(opts));
+
+    mf.add(kEmbedder, stage_bytes(*embedder_));
+    mf.add(kManifold, stage_bytes(*manifold_learner_));
+    mf.add(kClusterer, stage_bytes(*clusterer_));
+    return mf.serialize();
+}
+
+void N2D::save(const std::string& path) const {
+    const auto image = save_to_bytes();
+    write_file_atomically(path, image.data(), image.size());
+}
+
+N2D N2D::load(const std::string& path, const StageLoaders& loaders) {
+    return load_from_bytes(read_file(path), path, loaders);
+}
+
+N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& source, const StageLoaders& loaders) {
+    const ModelFile mf = ModelFile::parse(std::move(image), source);
+
+    Provenance prov;
+    {
+        ByteReader in = mf.reader(kMeta);
+        const auto v = in.get<std::uint32_t>();
+        in.expect(v == kMetaVersion, "metadata version " + std::to_string(v) + " is not supported");
+        prov.n2d_version = in.get_string(64);
+        prov.dataset = in.get_string(4096);
+        prov.rows = in.get<std::uint64_t>();
+        prov.input_dim = in.get<std::uint64_t>();
+        prov.created_unix = in.get<std::uint64_t>();
+        in.expect(prov.input_dim > 0 && prov.input_dim < (std::uint64_t(1) << 32),
+                  "input width " + std::to_string(prov.input_dim));
+    }
+    N2DOptions o;
+    std::vector<std::pair<std::string, std::string>> text;
+    {
+        ByteReader in = mf.reader(kOptions);
+        const auto v = in.get<std::uint32_t>();
+        in.expect(v == kOptionsVersion, "options version " + std::to_string(v) + " is not supported");
+        o.n_clusters = static_cast<std::size_t>(in.get<std::uint64_t>());
+        o.seed = in.get<std::uint64_t>();
+        const auto e = in.get<std::uint8_t>(), m = in.get<std::uint8_t>(), c = in.get<std::uint8_t>();
+        in.expect(e <= 1 && m <= 1 && c <= 1, "stage kind codes " + std::to_string(e) + "/" + std::to_string(m) + "/" +
+                                                   std::to_string(c));
+        o.embedder = static_cast<EmbedderKind>(e);
+        o.manifold = static_cast<ManifoldKind>(m);
+        o.clusterer = static_cast<ClustererKind>(c);
+        if (auto l = in.get<std::uint64_t>()) o.latent_dim = static_cast<std::size_t>(l);
+        if (auto u = in.get<std::uint64_t>()) o.umap_dim = static_cast<std::size_t>(u);
+        const auto count = in.get<std::uint64_t>();
+        in.expect(count < 4096, "option count " + std::to_string(count));
+        for (std::uint64_t i = 0; i < count; ++i) {
+            auto k = in.get_string(256);
+            auto val = in.get_string(4096);
+            text.emplace_back(std::move(k), std::move(val));
+        }
+        in.expect(in.at_end(), "unread bytes after the options");
+        in.expect(o.n_clusters >= 1 && o.n_clusters < (std::size_t(1) << 31), "n_clusters " + std::to_string(o.n_clusters));
+    }
+    apply_options_text(o, text);
+
+    auto embedder = load_stage<Embedder>(mf, kEmbedder, loaders.embedders, builtin_embedder);
+    auto manifold = load_stage<ManifoldLearner>(mf, kManifold, loaders.manifolds, builtin_manifold);
+    auto clusterer = load_stage<Clusterer>(mf, kClusterer, loaders.clusterers, builtin_clusterer);
+
+    const std::string where = "n2d: model file '" + source + "': ";
+    if (embedder->input_dim() != prov.input_dim)
+        throw Error(where + "the embedder takes " + std::to_string(embedder->input_dim()) +
+                    " columns but the model records an input width of " + std::to_string(prov.input_dim) +
+                    "; the file is inconsistent, save the model again");
+    if (manifold->input_dim() != embedder->output_dim())
+        throw Error(where + "the manifold stage takes " + std::to_string(manifold->input_dim()) +
+                    " columns but the embedder produces " + std::to_string(embedder->output_dim()) +
+                    "; the file is inconsistent, save the model again");
+    if (clusterer->input_dim() != manifold->output_dim())
+        throw Error(where + "the clusterer takes " + std::to_string(clusterer->input_dim()) +
+                    " columns but the manifold stage produces " + std::to_string(manifold->output_dim()) +
+                    "; the file is inconsistent, save the model again");
+    if (clusterer->n_clusters() != o.n_clusters)
+        throw Error(where + "the clusterer has " + std::to_string(clusterer->n_clusters()) +
+                    " clusters but the options record " + std::to_string(o.n_clusters) +
+                    "; the file is inconsistent, save the model again");
+
+    N2D model(std::move(o), std::move(embedder), std::move(manifold), std::move(clusterer));
+    model.input_dim_ = static_cast<std::size_t>(prov.input_dim);
+    model.provenance_ = std::move(prov);
+    return model;
+}
+
+}  // namespace n2d

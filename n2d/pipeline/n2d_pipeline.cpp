@@ -1,0 +1,187 @@
+#include "n2d/pipeline/n2d_pipeline.hpp"
+
+#include <chrono>
+
+#include "n2d/core/error.hpp"
+#include "n2d/core/rng.hpp"
+#include "n2d/metrics/metrics.hpp"
+#include "n2d/pipeline/builtin_stages.hpp"
+
+namespace n2d {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Stage ids for derive_seed: fixed forever so a seed keeps meaning the same model.
+constexpr std::uint64_t kEmbedderStream = 1, kManifoldStream = 2, kClustererStream = 3;
+
+}  // namespace
+
+const char* to_string(EmbedderKind k) noexcept { return k == EmbedderKind::autoencoder ? "ae" : "none"; }
+const char* to_string(ManifoldKind k) noexcept { return k == ManifoldKind::umap ? "umap" : "none"; }
+const char* to_string(ClustererKind k) noexcept { return k == ClustererKind::gmm ? "gmm" : "kmeans"; }
+
+AutoencoderOptions N2DOptions::default_autoencoder() {
+    AutoencoderOptions o;
+    o.architecture = {500, 500, 2000};
+    o.batch_size = 256;
+    return o;
+}
+
+UmapOptions N2DOptions::default_umap() {
+    UmapOptions o;
+    o.n_neighbors = 20;
+    o.min_dist = 0.0f;
+    o.metric = Metric::euclidean;
+    return o;
+}
+
+GaussianMixtureOptions N2DOptions::default_gmm() {
+    GaussianMixtureOptions o;
+    o.covariance_type = CovarianceType::full;
+    o.n_init = 10;
+    return o;
+}
+
+void validate(const N2DOptions& o) {
+    N2D_REQUIRE(o.n_clusters >= 1, "N2DOptions::n_clusters is 0; ask for at least 1 cluster");
+    N2D_REQUIRE(!o.latent_dim || *o.latent_dim >= 1, "N2DOptions::latent_dim is 0; use at least 1 (unset = n_clusters)");
+    N2D_REQUIRE(!o.umap_dim || *o.umap_dim >= 1, "N2DOptions::umap_dim is 0; use at least 1 (unset = n_clusters)");
+    N2D_REQUIRE(o.embedder == EmbedderKind::autoencoder || (o.pretrained_weights.empty() && o.save_weights.empty()),
+                "N2DOptions: pretrained_weights / save_weights need the autoencoder embedder");
+}
+
+Assessment assess(const std::vector<int>& truth, const std::vector<int>& pred) {
+    N2D_REQUIRE(truth.size() == pred.size(), "assess: " + std::to_string(truth.size()) + " true labels but " +
+                                                 std::to_string(pred.size()) + " predicted labels; they must match");
+    Assessment a;
+    a.accuracy = cluster_accuracy(truth, pred).accuracy;
+    a.nmi = nmi(truth, pred);
+    a.ari = ari(truth, pred);
+    return a;
+}
+
+N2D::N2D(N2DOptions options) : N2D(std::move(options), nullptr, nullptr, nullptr) {}
+
+N2D::N2D(N2DOptions options, std::unique_ptr<Embedder> embedder, std::unique_ptr<ManifoldLearner> manifold,
+         std::unique_ptr<Clusterer> clusterer)
+    : options_(std::move(options)),
+      embedder_(std::move(embedder)),
+      manifold_learner_(std::move(manifold)),
+      clusterer_(std::move(clusterer)) {
+    validate(options_);
+    const std::size_t k = options_.n_clusters;
+    if (!embedder_) {
+        if (options_.embedder == EmbedderKind::none) {
+            embedder_ = std::make_unique<IdentityEmbedder>();
+        } else if (!options_.pretrained_weights.empty()) {
+            auto ae = std::make_unique<AutoencoderEmbedder>(Autoencoder::load_weights(options_.pretrained_weights),
+                                                            options_.train_pretrained);
+            ae->set_save_weights_path(options_.save_weights);
+            embedder_ = std::move(ae);
+        } else {
+            auto o = options_.autoencoder;
+            o.latent_dim = options_.latent_dim.value_or(k);
+            auto ae = std::make_unique<AutoencoderEmbedder>(std::move(o));
+            ae->set_save_weights_path(options_.save_weights);
+            embedder_ = std::move(ae);
+        }
+    }
+    if (!manifold_learner_) {
+        if (options_.manifold == ManifoldKind::none) {
+            manifold_learner_ = std::make_unique<IdentityManifold>();
+        } else {
+            auto o = options_.umap;
+            o.n_components = options_.umap_dim.value_or(k);
+            manifold_learner_ = std::make_unique<UmapManifold>(std::move(o));
+        }
+    }
+    if (!clusterer_) {
+        if (options_.clusterer == ClustererKind::gmm) {
+            auto o = options_.gmm;
+            o.n_components = k;
+            clusterer_ = std::make_unique<GmmClusterer>(std::move(o));
+        } else {
+            auto o = options_.kmeans;
+            o.n_clusters = k;
+            clusterer_ = std::make_unique<KMeansClusterer>(std::move(o));
+        }
+    }
+}
+
+N2D::N2D(N2D&&) noexcept = default;
+N2D& N2D::operator=(N2D&&) noexcept = default;
+N2D::~N2D() = default;
+
+N2D& N2D::fit(ConstMatrixView x) {
+    N2D_REQUIRE(x.rows > 0 && x.cols > 0, "N2D::fit: the data is empty (" + std::to_string(x.rows) + " x " +
+                                              std::to_string(x.cols) + "); pass at least one row and column");
+    N2D_REQUIRE(x.rows >= options_.n_clusters, "N2D::fit: " + std::to_string(x.rows) + " samples cannot form " +
+                                                   std::to_string(options_.n_clusters) + " clusters; lower n_clusters");
+    require_finite(x, "N2D::fit data");
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t seed = options_.seed;
+
+    auto t = std::chrono::steady_clock::now();
+    embedder_->fit(x, StageContext{derive_seed(seed, kEmbedderStream), options_.progress});
+    Matrix latent = embedder_->transform(x);
+    seconds_.embedder = seconds_since(t);
+
+    t = std::chrono::steady_clock::now();
+    Matrix embedding = manifold_learner_->fit_transform(latent, StageContext{derive_seed(seed, kManifoldStream), options_.progress});
+    seconds_.manifold = seconds_since(t);
+
+    t = std::chrono::steady_clock::now();
+    clusterer_->fit(embedding, StageContext{derive_seed(seed, kClustererStream), options_.progress});
+    labels_ = clusterer_->predict(embedding);
+    seconds_.clusterer = seconds_since(t);
+    seconds_.total = seconds_since(t0);
+
+    latent_ = std::move(latent);
+    manifold_ = std::move(embedding);
+    input_dim_ = x.cols;
+    provenance_.rows = x.rows;
+    provenance_.input_dim = x.cols;
+    return *this;
+}
+
+std::vector<int> N2D::fit_predict(ConstMatrixView x) {
+    fit(x);
+    return labels_;
+}
+
+void N2D::require_fitted(const char* what) const {
+    if (!fitted()) throw Error(std::string("n2d: N2D::") + what + " before fit; call fit (or N2D::load a model) first");
+}
+
+N2DOutput N2D::predict_all(ConstMatrixView x) const {
+    require_fitted("predict");
+    if (x.cols != input_dim_)
+        throw Error("n2d: the model was trained on data with " + std::to_string(input_dim_) + " columns but got " +
+                    std::to_string(x.cols) + " columns; pass data with the training data's features in the same order");
+    require_finite(x, "N2D::predict data");
+    N2DOutput out;
+    out.latent = embedder_->transform(x);
+    out.manifold = manifold_learner_->transform(out.latent);
+    out.probabilities = clusterer_->predict_proba(out.manifold);
+    out.labels = clusterer_->predict(out.manifold);
+    return out;
+}
+
+std::vector<int> N2D::predict(ConstMatrixView x) const { return predict_all(x).labels; }
+
+Matrix N2D::predict_proba(ConstMatrixView x) const { return std::move(predict_all(x).probabilities); }
+
+Assessment N2D::assess(const std::vector<int>& truth) const {
+    require_fitted("assess");
+    N2D_REQUIRE(!labels_.empty(), "N2D::assess: this model holds no training labels (a loaded model); use "
+                                  "n2d::assess(truth, model.predict(x)) instead");
+    return n2d::assess(truth, labels_);
+}
+
+std::size_t N2D::n_clusters() const { return clusterer_->n_clusters(); }
+
+}  // namespace n2d

@@ -1,0 +1,121 @@
+#include "n2d/pipeline/options_text.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "n2d/core/error.hpp"
+
+namespace n2d {
+
+namespace {
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+
+std::string sizes(const std::vector<std::size_t>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+    return s;
+}
+
+std::size_t to_size(const std::string& key, const std::string& v) {
+    char* end = nullptr;
+    const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end) throw Error("n2d: saved option '" + key + "' has the non-integer value '" + v + "'");
+    return static_cast<std::size_t>(x);
+}
+
+double to_double(const std::string& key, const std::string& v) {
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end) throw Error("n2d: saved option '" + key + "' has the non-numeric value '" + v + "'");
+    return x;
+}
+
+std::vector<std::size_t> to_sizes(const std::string& key, const std::string& v) {
+    std::vector<std::size_t> out;
+    std::size_t start = 0;
+    while (start < v.size()) {
+        auto comma = v.find(',', start);
+        if (comma == std::string::npos) comma = v.size();
+        out.push_back(to_size(key, v.substr(start, comma - start)));
+        start = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+OptionsText describe_options(const N2DOptions& o) {
+    const std::size_t k = o.n_clusters;
+    OptionsText t;
+    t.emplace_back("n_clusters", std::to_string(k));
+    t.emplace_back("seed", std::to_string(o.seed));
+    t.emplace_back("embedder", to_string(o.embedder));
+    t.emplace_back("manifold", to_string(o.manifold));
+    t.emplace_back("clusterer", to_string(o.clusterer));
+    if (o.embedder == EmbedderKind::autoencoder) {
+        const auto& a = o.autoencoder;
+        t.emplace_back("ae.architecture", sizes(a.architecture));
+        t.emplace_back("ae.latent_dim", std::to_string(o.latent_dim.value_or(k)));
+        t.emplace_back("ae.hidden_activation", to_string(a.hidden_activation));
+        t.emplace_back("ae.epochs", std::to_string(a.epochs));
+        t.emplace_back("ae.batch_size", std::to_string(a.batch_size));
+        t.emplace_back("ae.patience", std::to_string(a.patience));
+        t.emplace_back("ae.optimizer", to_string(a.optimizer.type));
+        t.emplace_back("ae.learning_rate", num(a.optimizer.learning_rate));
+        if (!o.pretrained_weights.empty()) t.emplace_back("ae.pretrained_weights", o.pretrained_weights);
+        if (!o.save_weights.empty()) t.emplace_back("ae.save_weights", o.save_weights);
+    }
+    if (o.manifold == ManifoldKind::umap) {
+        const auto& u = o.umap;
+        t.emplace_back("umap.n_components", std::to_string(o.umap_dim.value_or(k)));
+        t.emplace_back("umap.n_neighbors", std::to_string(u.n_neighbors));
+        t.emplace_back("umap.min_dist", num(u.min_dist));
+        t.emplace_back("umap.spread", num(u.spread));
+        t.emplace_back("umap.metric", to_string(u.metric));
+        if (u.n_epochs) t.emplace_back("umap.n_epochs", std::to_string(*u.n_epochs));
+    }
+    if (o.clusterer == ClustererKind::gmm) {
+        t.emplace_back("gmm.covariance_type", to_string(o.gmm.covariance_type));
+        t.emplace_back("gmm.n_init", std::to_string(o.gmm.n_init));
+        t.emplace_back("gmm.max_iter", std::to_string(o.gmm.max_iter));
+        t.emplace_back("gmm.tol", num(o.gmm.tol));
+        t.emplace_back("gmm.reg_covar", num(o.gmm.reg_covar));
+    } else {
+        t.emplace_back("kmeans.n_init", std::to_string(o.kmeans.n_init));
+        t.emplace_back("kmeans.max_iter", std::to_string(o.kmeans.max_iter));
+    }
+    return t;
+}
+
+void apply_options_text(N2DOptions& o, const OptionsText& text) {
+    for (const auto& [key, v] : text) {
+        if (key == "ae.architecture") o.autoencoder.architecture = to_sizes(key, v);
+        else if (key == "ae.hidden_activation") o.autoencoder.hidden_activation = parse_activation(v);
+        else if (key == "ae.epochs") o.autoencoder.epochs = to_size(key, v);
+        else if (key == "ae.batch_size") o.autoencoder.batch_size = to_size(key, v);
+        else if (key == "ae.patience") o.autoencoder.patience = to_size(key, v);
+        else if (key == "ae.optimizer") o.autoencoder.optimizer.type = parse_optimizer(v);
+        else if (key == "ae.learning_rate") o.autoencoder.optimizer.learning_rate = to_double(key, v);
+        else if (key == "ae.pretrained_weights") o.pretrained_weights = v;
+        else if (key == "ae.save_weights") o.save_weights = v;
+        else if (key == "umap.n_neighbors") o.umap.n_neighbors = to_size(key, v);
+        else if (key == "umap.min_dist") o.umap.min_dist = static_cast<float>(to_double(key, v));
+        else if (key == "umap.spread") o.umap.spread = static_cast<float>(to_double(key, v));
+        else if (key == "umap.metric") o.umap.metric = parse_metric(v);
+        else if (key == "umap.n_epochs") o.umap.n_epochs = to_size(key, v);
+        else if (key == "gmm.covariance_type") o.gmm.covariance_type = parse_covariance_type(v);
+        else if (key == "gmm.n_init") o.gmm.n_init = to_size(key, v);
+        else if (key == "gmm.max_iter") o.gmm.max_iter = to_size(key, v);
+        else if (key == "gmm.tol") o.gmm.tol = to_double(key, v);
+        else if (key == "gmm.reg_covar") o.gmm.reg_covar = to_double(key, v);
+        else if (key == "kmeans.n_init") o.kmeans.n_init = to_size(key, v);
+        else if (key == "kmeans.max_iter") o.kmeans.max_iter = to_size(key, v);
+    }
+}
+
+}  // namespace n2d

@@ -1,0 +1,190 @@
+// The n2d tool as users run it: exit codes, messages on stderr, --json on stdout, files.
+// Runs the `n2d` binary built beside this test program (skips when it was not built).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "n2d/n2d.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int status = -1;
+    std::string out, err;
+};
+
+fs::path tool() { return fs::read_symlink("/proc/self/exe").parent_path() / "n2d"; }
+
+fs::path scratch() {
+    static const fs::path dir = [] {
+        auto d = fs::temp_directory_path() / ("n2d_test_cli_" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream f(p);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+Run run(const std::string& args) {
+    const auto out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
+    std::string cmd;  // built by appending (GCC 12 warns falsely on "'" + std::string)
+    for (const std::string& part : {std::string("'"), tool().string(), std::string("' "), args, std::string(" > '"),
+                                    out.string(), std::string("' 2> '"), err.string(), std::string("'")})
+        cmd += part;
+    const int raw = std::system(cmd.c_str());
+    Run r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+}
+
+bool have_tool() {
+    if (fs::exists(tool())) return true;
+    MESSAGE("skipped: " << tool() << " is not built (build the n2d_cli target)");
+    return false;
+}
+
+// A labelled CSV of curved synthetic clusters, and its labels file.
+void write_data(const fs::path& csv, const fs::path& labels, std::size_t dim) {
+    n2d::SyntheticOptions s;
+    s.n_samples = 400;
+    s.n_clusters = 3;
+    s.dim = dim;
+    const auto d = n2d::make_synthetic(s);
+    std::ofstream f(csv), l(labels);
+    for (std::size_t i = 0; i < d.x.rows(); ++i) {
+        for (std::size_t j = 0; j < d.x.cols(); ++j) f << (j ? "," : "") << d.x(i, j);
+        f << "\n";
+        l << d.labels[i] << "\n";
+    }
+}
+
+std::size_t count_lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("argument errors exit with status 2 and say what is wrong on stderr") {
+    if (!have_tool()) return;
+    auto r = run("");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("usage") != std::string::npos);
+    r = run("frobnicate");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("unknown command 'frobnicate'") != std::string::npos);
+    r = run("fit");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("expected DATA") != std::string::npos);
+    r = run("fit synthetic --epochs abc");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("--epochs") != std::string::npos);
+    r = run("fit synthetic --bogus");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("unknown option '--bogus'") != std::string::npos);
+    r = run("fit synthetic --cluster dbscan");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("gmm, kmeans") != std::string::npos);
+    r = run("fit synthetic --epochs 5 --epochs 6");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("given twice") != std::string::npos);
+    r = run("fit synthetic --architecture 500,,2000");
+    CHECK(r.status == 2);
+    r = run("fit synthetic --embedder none --weights w.bin");
+    CHECK(r.status == 2);
+    r = run("predict only-one-arg");
+    CHECK(r.status == 2);
+    r = run("fit /nonexistent/data.csv --clusters 3");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("/nonexistent/data.csv") != std::string::npos);
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("--help prints each command's options on stdout") {
+    if (!have_tool()) return;
+    auto r = run("fit --help");
+    CHECK(r.status == 0);
+    for (const char* opt : {"--clusters", "--umap-neighbors", "--gmm-covariance", "--model-out", "--eval-all", "--json"})
+        CHECK(r.out.find(opt) != std::string::npos);
+    CHECK(run("predict --help").out.find("--proba") != std::string::npos);
+    CHECK(run("assess --help").status == 0);
+    CHECK(run("--help").out.find("predict") != std::string::npos);
+}
+
+TEST_CASE("fit, save, predict, assess and info on a CSV file") {
+    if (!have_tool()) return;
+    const auto csv = scratch() / "data.csv", labels = scratch() / "labels.txt", model = scratch() / "m.n2d",
+               pred = scratch() / "pred.txt", proba = scratch() / "proba.csv";
+    write_data(csv, labels, 8);
+    const std::string fit_args = "fit '" + csv.string() + "' --labels '" + labels.string() +
+                                 "' --epochs 3 --architecture 16,16,32 --umap-neighbors 10 --quiet --json --model-out '" +
+                                 model.string() + "' --predictions '" + pred.string() + "'";
+    auto r = run(fit_args);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(count_lines(r.out) == 1);  // exactly one JSON object
+    for (const char* key : {"\"dataset\"", "\"n\": 400", "\"dim\": 8", "\"clusters\": 3", "\"acc\"", "\"nmi\"", "\"ari\"",
+                            "\"autoencoder\"", "\"umap\"", "\"cluster\"", "\"total\""})
+        CHECK(r.out.find(key) != std::string::npos);
+    CHECK(count_lines(slurp(pred)) == 400);
+
+    r = run("assess '" + labels.string() + "' '" + pred.string() + "'");
+    CHECK(r.status == 0);
+    CHECK(r.out.find("acc") != std::string::npos);
+
+    r = run("predict '" + model.string() + "' '" + csv.string() + "' --proba --predictions '" + proba.string() + "'");
+    CHECK(r.status == 0);
+    const auto p = slurp(proba);
+    CHECK(count_lines(p) == 400);
+    CHECK(std::count(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(p.find('\n')), ',') == 2);  // 3 columns
+
+    r = run("predict '" + model.string() + "' '" + csv.string() + "'");
+    CHECK(r.status == 0);
+    CHECK(count_lines(r.out) == 400);
+
+    r = run("info '" + model.string() + "'");
+    CHECK(r.status == 0);
+    CHECK(r.out.find("stage.embedder") != std::string::npos);
+    CHECK(r.out.find("400 rows x 8 columns") != std::string::npos);
+}
+
+TEST_CASE("predict refuses data of another width and damaged models") {
+    if (!have_tool()) return;
+    const auto csv = scratch() / "d8.csv", labels = scratch() / "l8.txt", wide = scratch() / "d9.csv",
+               wl = scratch() / "l9.txt", model = scratch() / "w.n2d";
+    write_data(csv, labels, 8);
+    write_data(wide, wl, 9);
+    auto r = run("fit '" + csv.string() + "' --clusters 3 --epochs 2 --architecture 16,16,32 --umap-neighbors 10 "
+                 "--quiet --model-out '" + model.string() + "'");
+    REQUIRE(r.status == 0);
+    r = run("predict '" + model.string() + "' '" + wide.string() + "'");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("8 columns") != std::string::npos);
+    CHECK(r.err.find("9 columns") != std::string::npos);
+
+    auto bytes = n2d::read_file(model.string());
+    bytes[bytes.size() - 10] ^= 0xFF;
+    const auto bad = scratch() / "bad.n2d";
+    n2d::write_file_atomically(bad.string(), bytes.data(), bytes.size());
+    r = run("predict '" + bad.string() + "' '" + csv.string() + "'");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("CRC-32") != std::string::npos);
+    r = run("info '" + csv.string() + "'");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("not an n2d model") != std::string::npos);
+    fs::remove_all(scratch());
+}
