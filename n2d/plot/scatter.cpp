@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
@@ -106,6 +107,32 @@ float auto_radius(std::size_t n, long plot_size) {
 
 float auto_alpha(std::size_t n) { return std::clamp(std::sqrt(4000.0f / float(n)), 0.22f, 0.85f); }
 
+// Palette slot of each present label (sorted): color_of_label where it gives one (>= 0), else
+// the lowest slots no explicit entry uses, in label order; without color_of_label, the label.
+std::vector<std::size_t> assign_slots(const ScatterPanel& panel, const std::vector<int>& present) {
+    const auto& explicit_slot = panel.color_of_label;
+    auto given = [&](int label) { return std::size_t(label) < explicit_slot.size() && explicit_slot[label] >= 0; };
+    std::vector<std::size_t> slots(present.size());
+    if (explicit_slot.empty()) {
+        for (std::size_t k = 0; k < present.size(); ++k) slots[k] = std::size_t(present[k]);
+        return slots;
+    }
+    std::vector<std::size_t> taken;
+    for (int v : explicit_slot)
+        if (v >= 0) taken.push_back(std::size_t(v));
+    std::sort(taken.begin(), taken.end());
+    std::size_t next_free = 0, t = 0;
+    for (std::size_t k = 0; k < present.size(); ++k) {
+        if (given(present[k])) {
+            slots[k] = std::size_t(explicit_slot[present[k]]);
+            continue;
+        }
+        while (t < taken.size() && taken[t] <= next_free) next_free = std::max(next_free, taken[t++] + 1);
+        slots[k] = next_free++;
+    }
+    return slots;
+}
+
 void validate(ConstMatrixView points, const std::vector<ScatterPanel>& panels, const ScatterOptions& options) {
     N2D_REQUIRE(!panels.empty(), "scatter plot: no panels given; pass at least one ScatterPanel with labels");
     N2D_REQUIRE(points.cols == 2, "scatter plot: points2d has " + std::to_string(points.cols) +
@@ -130,10 +157,6 @@ void validate(ConstMatrixView points, const std::vector<ScatterPanel>& panels, c
             const int l = panel.labels[i];
             N2D_REQUIRE(l >= 0, where + ": label " + std::to_string(l) + " at point " + std::to_string(i) +
                                     " is negative; labels are 0-based ids");
-            if (!panel.color_of_label.empty())
-                N2D_REQUIRE(std::size_t(l) < panel.color_of_label.size() && panel.color_of_label[l] >= 0,
-                            where + ": color_of_label has no colour slot for label " + std::to_string(l) +
-                                " (point " + std::to_string(i) + "); give an entry >= 0 for every label, or leave it empty");
         }
     }
 }
@@ -204,12 +227,14 @@ Image render_scatter(ConstMatrixView points, const std::vector<ScatterPanel>& pa
 
     // Labels present per panel, and one legend width for all panels so they line up.
     std::vector<Legend> legends;
+    std::vector<std::vector<int>> present_labels;
     long legend_width = 0;
     for (const ScatterPanel& panel : panels) {
         std::vector<int> present = panel.labels;
         std::sort(present.begin(), present.end());
         present.erase(std::unique(present.begin(), present.end()), present.end());
         legends.push_back(layout_legend(panel, present, size));
+        present_labels.push_back(std::move(present));
         legend_width = std::max(legend_width, legends.back().width);
     }
     const long panel_width = kMarginLeft + size + kLegendGap + legend_width + kMarginRight;
@@ -231,8 +256,11 @@ Image render_scatter(ConstMatrixView points, const std::vector<ScatterPanel>& pa
     for (std::size_t p = 0; p < panels.size(); ++p) {
         const ScatterPanel& panel = panels[p];
         const Legend& lg = legends[p];
+        const std::vector<int>& present = present_labels[p];
+        const std::vector<std::size_t> slots = assign_slots(panel, present);
         auto color_of = [&](int label) {
-            return palette_color(panel.color_of_label.empty() ? std::size_t(label) : std::size_t(panel.color_of_label[label]));
+            const auto at = std::lower_bound(present.begin(), present.end(), label) - present.begin();
+            return palette_color(slots[std::size_t(at)]);
         };
         const long left = long(p) * panel_width + kMarginLeft, top = kMarginTop;
 

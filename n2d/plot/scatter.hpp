@@ -26,9 +26,10 @@ struct ScatterPanel {
     // (non-empty) name are shown as unnamed_prefix + number, e.g. "cluster 3".
     std::vector<std::string> label_names{};
     // Optional palette slot per label: label l is drawn in palette_color(color_of_label[l]).
-    // Empty = slot l. Lets a caller give matched clusters and classes the same colour (e.g. by
-    // the Hungarian mapping of cluster_accuracy) without renaming any label. When given, it
-    // must have an entry >= 0 for every label that occurs.
+    // Empty = slot l. Lets a caller give matched clusters and classes the same colour without
+    // renaming any label — e.g. ClusterAccuracy::mapping (cluster → class) for the cluster
+    // panel beside an empty color_of_label for the class panel. Labels with a negative entry
+    // (an unmatched cluster) or none get the lowest slots no entry uses, in label order.
     std::vector<int> color_of_label{};
     std::string unnamed_prefix = "cluster ";
 };
@@ -55,7 +56,7 @@ Rgb palette_color(std::size_t slot) noexcept;
 
 // The image write_scatter_png encodes. points2d: n × 2, finite, n >= 1. Throws n2d::Error on
 // an empty panel list, a label count that differs from n, a negative label, a non-finite
-// point, or a color_of_label without an entry for a label present.
+// point, or out-of-range options.
 Image render_scatter(ConstMatrixView points2d, const std::vector<ScatterPanel>& panels,
                      const ScatterOptions& options = {});
 

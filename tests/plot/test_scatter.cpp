@@ -114,6 +114,12 @@ TEST_CASE("labels are drawn in palette colours and color_of_label re-maps them")
     CHECK(has_color(mapped, palette_color(5)));
     CHECK(has_color(mapped, palette_color(0)));
     CHECK_FALSE(has_color(mapped, palette_color(2)));
+    // Unmatched (-1) or missing entries take the lowest free slots: label 0 → 1, 1 → 0, 2 → 3.
+    const Image partial = render_scatter(x, {{"partial", labels, {}, {-1, 0, -1, 2}}}, opaque);
+    for (std::size_t slot : {0, 1, 3}) CHECK(has_color(partial, palette_color(slot)));
+    CHECK_FALSE(has_color(partial, palette_color(2)));
+    const Image short_map = render_scatter(x, {{"short", labels, {}, {2}}}, opaque);
+    for (std::size_t slot : {0, 1, 2}) CHECK(has_color(short_map, palette_color(slot)));
 }
 
 TEST_CASE("palette: distinct colours for many labels") {
@@ -175,7 +181,6 @@ TEST_CASE("scatter rejects bad input with clear errors") {
     std::vector<int> negative = labels;
     negative[7] = -1;
     CHECK(error_of([&] { render_scatter(x, {{"neg", negative, {}}}); }).find("point 7") != std::string::npos);
-    CHECK(error_of([&] { render_scatter(x, {{"map", labels, {}, {0, 1}}}); }).find("color_of_label") != std::string::npos);
 
     Matrix bad = Matrix::copy_of(x);
     bad(13, 1) = std::numeric_limits<float>::quiet_NaN();
