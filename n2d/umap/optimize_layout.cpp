@@ -121,6 +121,36 @@ inline void process_head(float* x, std::size_t dim, const float* others, std::si
     }
 }
 
+// One sampled edge (i, j) of the fit: both ends attract (umap-learn's move_other), then i is
+// pushed away from its negative samples, read from the epoch's snapshot.
+inline void sample_edge(float* emb, const float* snapshot, std::size_t n, std::size_t dim, std::size_t i,
+                        std::size_t j, std::size_t e, Schedule& s, float epoch, float alpha, const Forces& f,
+                        SampleStream& rng) {
+    float* x = emb + i * dim;
+    float* y = emb + j * dim;
+    const float d2 = squared_distance(x, y, dim);
+    if (d2 > 0.0f) {
+        const float c = f.attract(d2);
+        for (std::size_t d = 0; d < dim; ++d) {
+            const float g = alpha * clip4(c * (x[d] - y[d]));
+            x[d] += g;
+            y[d] -= g;
+        }
+    }
+    s.next[e] += s.eps[e];
+    if (s.eps_neg[e] <= 0.0f) return;
+    const float ratio = (epoch - s.next_neg[e]) / s.eps_neg[e];
+    const int n_neg = ratio > 0.0f ? static_cast<int>(ratio) : 0;
+    for (int p = 0; p < n_neg; ++p) {
+        const std::size_t k = rng.below(n);
+        if (k == i) continue;
+        const float* z = snapshot + k * dim;
+        const float dz = squared_distance(x, z, dim);
+        if (dz > 0.0f) move(x, z, dim, f.repel(dz), alpha);
+    }
+    s.next_neg[e] += static_cast<float>(n_neg) * s.eps_neg[e];
+}
+
 float epoch_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
     // umap-learn decays α after each epoch: epoch e ≥ 1 runs with α0·(1 − (e − 1)/n_epochs).
     return epoch == 0 ? alpha0
@@ -138,43 +168,41 @@ void check_params(const LayoutParams& p) {
 
 }  // namespace
 
-EdgeColoring color_edges(const SparseGraph& graph) {
+EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks) {
     const std::size_t n = graph.n_rows, nnz = graph.nnz();
     N2D_REQUIRE(nnz < (std::size_t(1) << 32), "UMAP graph has too many edges (" + std::to_string(nnz) + ")");
-    EdgeColoring out;
-    out.head.resize(nnz);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e) out.head[e] = static_cast<std::uint32_t>(i);
-    // Greedy: each directed edge takes the smallest colour free at both its ends. Per-vertex
-    // bit sets grow on demand (a vertex touches at most 2·degree directed edges).
-    std::vector<std::vector<std::uint64_t>> used(n);
-    std::vector<std::uint32_t> color(nnz);
-    std::uint32_t n_colors = 0;
-    for (std::size_t e = 0; e < nnz; ++e) {
-        auto& a = used[out.head[e]];
-        auto& b = used[static_cast<std::size_t>(graph.indices[e])];
-        std::size_t w = 0;
-        for (;; ++w) {
-            const std::uint64_t word = (w < a.size() ? a[w] : 0) | (w < b.size() ? b[w] : 0);
-            if (word != ~std::uint64_t(0)) {
-                const auto bit = static_cast<std::size_t>(__builtin_ctzll(~word));
-                color[e] = static_cast<std::uint32_t>(w * 64 + bit);
-                if (a.size() <= w) a.resize(w + 1, 0);
-                if (b.size() <= w) b.resize(w + 1, 0);
-                a[w] |= std::uint64_t(1) << bit;
-                b[w] |= std::uint64_t(1) << bit;
-                break;
-            }
-        }
-        n_colors = std::max(n_colors, color[e] + 1);
+    N2D_REQUIRE(n_blocks >= 2 && n_blocks % 2 == 0, "schedule_edges: n_blocks must be even and >= 2");
+    const std::size_t P = n_blocks;
+    auto block = [&](std::size_t v) { return static_cast<std::size_t>((static_cast<__uint128_t>(v) * P) / n); };
+    // Tasks: rounds 0..P-2 pair the blocks by the circle method (P/2 pairs each), round P-1
+    // holds the P within-block tasks. task_of[a * P + b] = task index of block pair {a, b}.
+    std::vector<std::uint32_t> task_of(P * P);
+    EdgeRounds out;
+    out.round_begin.push_back(0);
+    std::uint32_t task = 0;
+    for (std::size_t r = 0; r + 1 < P; ++r) {
+        auto pair = [&](std::size_t a, std::size_t b) {
+            task_of[a * P + b] = task_of[b * P + a] = task++;
+        };
+        pair(P - 1, r);
+        for (std::size_t k = 1; k < P / 2; ++k) pair((r + k) % (P - 1), (r + (P - 1) - k) % (P - 1));
+        out.round_begin.push_back(task);
     }
-    // Counting sort by colour (stable: within a colour, edges stay in head order).
-    out.color_begin.assign(n_colors + 1, 0);
-    for (std::uint32_t c : color) ++out.color_begin[c + 1];
-    for (std::size_t c = 0; c < n_colors; ++c) out.color_begin[c + 1] += out.color_begin[c];
+    for (std::size_t b = 0; b < P; ++b) task_of[b * P + b] = task++;
+    out.round_begin.push_back(task);
+    out.head.resize(nnz);
+    std::vector<std::uint32_t> task_of_edge(nnz);
+    out.task_begin.assign(static_cast<std::size_t>(task) + 1, 0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e) {
+            out.head[e] = static_cast<std::uint32_t>(i);
+            task_of_edge[e] = task_of[block(i) * P + block(static_cast<std::size_t>(graph.indices[e]))];
+            ++out.task_begin[task_of_edge[e] + 1];
+        }
+    for (std::size_t t = 0; t < task; ++t) out.task_begin[t + 1] += out.task_begin[t];
     out.order.resize(nnz);
-    std::vector<std::size_t> fill(out.color_begin.begin(), out.color_begin.end() - 1);
-    for (std::size_t e = 0; e < nnz; ++e) out.order[fill[color[e]]++] = static_cast<std::uint32_t>(e);
+    std::vector<std::size_t> fill(out.task_begin.begin(), out.task_begin.end() - 1);
+    for (std::size_t e = 0; e < nnz; ++e) out.order[fill[task_of_edge[e]]++] = static_cast<std::uint32_t>(e);
     return out;
 }
 
@@ -190,54 +218,29 @@ void optimize_layout(MatrixView embedding, const SparseGraph& graph, const Layou
     const Forces forces(params);
     Schedule s;
     s.init(graph.weights.data(), graph.nnz(), max_weight(graph), params.negative_sample_rate);
-    const EdgeColoring coloring = color_edges(graph);
+    const EdgeRounds rounds = schedule_edges(graph);
     Matrix snapshot(n, dim);
     float* emb = embedding.data;
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t epoch = 0; epoch < params.n_epochs; ++epoch) {
         const float alpha = epoch_alpha(params.learning_rate, epoch, params.n_epochs);
         const float ep = static_cast<float>(epoch);
-        // Edges [lo, hi) of the colour order; vertex-disjoint within a colour, so they may run
-        // in any order or concurrently with the same result.
-        auto run_edges = [&](std::size_t lo, std::size_t hi, std::size_t) {
-            for (std::size_t idx = lo; idx < hi; ++idx) {
-                const std::size_t e = coloring.order[idx];
-                if (!(s.next[e] <= ep) || s.eps[e] <= 0.0f) continue;
-                const std::size_t i = coloring.head[e], j = static_cast<std::size_t>(graph.indices[e]);
-                float* x = emb + i * dim;
-                float* y = emb + j * dim;
-                const float d2 = squared_distance(x, y, dim);
-                if (d2 > 0.0f) {
-                    const float c = forces.attract(d2);
-                    for (std::size_t d = 0; d < dim; ++d) {
-                        const float g = alpha * clip4(c * (x[d] - y[d]));
-                        x[d] += g;
-                        y[d] -= g;
-                    }
+        // The tasks of one round are vertex-disjoint: they may run concurrently, same result.
+        auto run_tasks = [&](std::size_t lo, std::size_t hi, std::size_t) {
+            for (std::size_t t = lo; t < hi; ++t) {
+                SampleStream rng{derive_seed(seed, epoch, t)};
+                for (std::size_t idx = rounds.task_begin[t]; idx < rounds.task_begin[t + 1]; ++idx) {
+                    const std::size_t e = rounds.order[idx];
+                    if (s.next[e] <= ep && s.eps[e] > 0.0f)
+                        sample_edge(emb, snapshot.data(), n, dim, rounds.head[e],
+                                    static_cast<std::size_t>(graph.indices[e]), e, s, ep, alpha, forces, rng);
                 }
-                s.next[e] += s.eps[e];
-                if (s.eps_neg[e] <= 0.0f) continue;
-                const float ratio = (ep - s.next_neg[e]) / s.eps_neg[e];
-                const int n_neg = ratio > 0.0f ? static_cast<int>(ratio) : 0;
-                if (n_neg == 0) continue;
-                SampleStream rng{derive_seed(seed, epoch, e)};
-                for (int p = 0; p < n_neg; ++p) {
-                    const std::size_t k = rng.below(n);
-                    if (k == i) continue;
-                    const float* z = snapshot.row(k);
-                    const float dz = squared_distance(x, z, dim);
-                    if (dz > 0.0f) move(x, z, dim, forces.repel(dz), alpha);
-                }
-                s.next_neg[e] += static_cast<float>(n_neg) * s.eps_neg[e];
             }
         };
         if (epoch > 0 && n > 0) {  // epoch 0 samples nothing (every edge first fires at epoch >= 1)
             std::memcpy(snapshot.data(), emb, n * dim * sizeof(float));
-            for (std::size_t c = 0; c + 1 < coloring.color_begin.size(); ++c) {
-                const std::size_t lo = coloring.color_begin[c], hi = coloring.color_begin[c + 1];
-                if (hi - lo < 2048) run_edges(lo, hi, 0);
-                else pool.parallel_for(lo, hi, 1024, run_edges);
-            }
+            for (std::size_t r = 0; r + 1 < rounds.round_begin.size(); ++r)
+                pool.parallel_for(rounds.round_begin[r], rounds.round_begin[r + 1], 1, run_tasks);
         }
         if (progress) {
             Progress p;

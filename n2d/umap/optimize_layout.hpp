@@ -3,14 +3,16 @@
 // negatives per sample, per-dimension gradient clip at ±4, learning rate decaying linearly,
 // the attractive force −2ab·d^(2b−2)/(1 + a·d^(2b)) and the repulsive 2γb/((0.001 + d²)(1 + a·d^(2b))).
 //
-// Reproducible parallel SGD. The directed edges are greedily coloured once so that the edges
-// of one colour share no vertex (each colour is a matching). An epoch runs the colours in
-// order; the edges of a colour run concurrently, each moving both of its ends exactly as
-// umap-learn's sequential loop does (move_other), so attraction is applied Gauss–Seidel style
-// as in umap-learn. Negative samples are read from a snapshot taken at the start of the epoch
-// and drawn from a stream derived from (seed, epoch, edge). No two concurrent updates touch
-// the same row and no read depends on scheduling, so the result is bit-identical across runs
-// AND across thread counts (for the same SIMD target and build).
+// Reproducible parallel SGD. The vertices are cut into 32 fixed index blocks; the directed
+// edges are grouped into tasks by the pair of blocks they join, and the tasks into rounds by a
+// round-robin tournament (31 rounds of 16 block pairs, then one round of the 32 within-block
+// tasks), so the tasks of a round touch disjoint vertex sets. An epoch runs the rounds in
+// order and the tasks of a round concurrently; each task walks its edges sequentially and
+// moves both ends of each sampled edge exactly as umap-learn's loop does (move_other,
+// Gauss–Seidel). Negative samples are read from a snapshot taken at the start of the epoch and
+// drawn from a stream derived from (seed, epoch, task). The blocks do not depend on the thread
+// count and no read depends on scheduling, so the result is bit-identical across runs AND
+// across thread counts (for the same SIMD target and build).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -32,14 +34,16 @@ struct LayoutParams {
     std::size_t n_epochs = 200;
 };
 
-// The colouring the fit optimiser uses: order lists edge ids (CSR positions) grouped by colour,
-// colour c spanning order[color_begin[c], color_begin[c+1]); head[e] is the row of edge e.
-struct EdgeColoring {
+// The fit optimiser's schedule (see above): order lists edge ids (CSR positions) grouped by
+// task, task t spanning order[task_begin[t], task_begin[t+1]); round r runs tasks
+// [round_begin[r], round_begin[r+1]); head[e] is the row of edge e.
+struct EdgeRounds {
     std::vector<std::uint32_t> order;
-    std::vector<std::size_t> color_begin;
+    std::vector<std::size_t> task_begin;
+    std::vector<std::size_t> round_begin;
     std::vector<std::uint32_t> head;
 };
-EdgeColoring color_edges(const SparseGraph& graph);
+EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks = 32);
 
 // umap-learn's pruning: entries with weight < threshold dropped (zeros always dropped).
 SparseGraph prune_edges(const SparseGraph& graph, float threshold);
