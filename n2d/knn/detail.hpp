@@ -80,7 +80,8 @@ struct RpTree {
     void save(ByteWriter& out) const;
     static RpTree load(ByteReader& in, std::size_t n_points, std::size_t dim);
 };
-RpTree build_rp_tree(const Space& space, std::size_t leaf_size, std::uint64_t seed, bool keep_planes);
+// Splits the rows of `rows` (a Space's prepared rows, or a projection of them).
+RpTree build_rp_tree(ConstMatrixView rows, std::size_t leaf_size, std::uint64_t seed, bool keep_planes);
 // Leaf of a prepared row (search trees only). Ties (|margin| < 1e-8) go left: deterministic.
 std::int32_t descend(const RpTree& tree, const float* row, std::size_t dim) noexcept;
 

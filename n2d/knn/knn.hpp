@@ -92,8 +92,9 @@ public:
     // The k nearest training points of each query row (no self exclusion: a query equal to a
     // training point finds it at distance 0). A query's result depends only on that query row,
     // never on the other rows of the call. Indices built exactly (small n) answer exactly;
-    // NN-descent indices search the graph with queue bound (1 + epsilon) · current k-th distance
-    // (larger epsilon: slower, higher recall; pynndescent's default 0.1, UMAP transform 0.12).
+    // NN-descent indices search the graph, expanding points closer than (1 + epsilon) · the current
+    // k-th distance (true distance, where pynndescent scales squared euclidean; larger epsilon:
+    // slower, higher recall; pynndescent's default 0.1, UMAP's transform 0.12).
     KnnGraph query(ConstMatrixView queries, std::size_t k, float epsilon = 0.1f) const;
 
     // Serialises everything the index needs, the (prepared) training data included.

@@ -113,6 +113,13 @@ float Space::to_true(float reduced) const noexcept {
     return reduced;
 }
 
+float Space::widen(float reduced, float epsilon) const noexcept {
+    const float f = 1.0f + epsilon;
+    if (kernel_ == Kernel::sqeuclidean) return normalises(metric_) ? reduced * f : reduced * f * f;
+    if (kernel_ == Kernel::minkowski) return reduced * std::pow(f, p_);
+    return reduced * f;
+}
+
 Matrix Space::prepare(ConstMatrixView rows, const char* what, ThreadPool& pool) const {
     N2D_REQUIRE(rows.cols == input_dim_, std::string(what) + " have " + std::to_string(rows.cols) +
                                              " columns but the index was built on " + std::to_string(input_dim_) +

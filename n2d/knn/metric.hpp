@@ -56,6 +56,8 @@ public:
     }
     // Reduced distance → the metric's true distance.
     float to_true(float reduced) const noexcept;
+    // The reduced distance whose true distance is (1 + epsilon) times that of `reduced`.
+    float widen(float reduced, float epsilon) const noexcept;
 
     // Prepares query rows the way the training rows were (out: rows × dim(), zero-padded).
     // Throws n2d::Error when a query has the wrong width or a NaN/Inf.

@@ -33,37 +33,24 @@ namespace {
 constexpr std::uint64_t kMagic = 0x3130584E4E4B324Eull;  // "N2KNNX01"
 constexpr std::uint32_t kVersion = 1;
 
-// Search graph: each point's diversified forward neighbours (drop j when an already kept c is
-// closer to j than the point is — pynndescent's prune with probability 1) united with the
-// reverse edges, closest first, at most round(1.5 k) per point.
+// Search graph: each point's forward neighbours united with the reverse edges, closest first,
+// at most round(1.5 (k + 1)) per point (pynndescent's degree_prune). pynndescent also prunes
+// forward edges by "diversify" (drop j when a kept neighbour is closer to j than the point is);
+// we keep them: on UMAP-sized graphs (k = 15) diversifying cut query recall@20 at epsilon 0.1
+// from 0.999 to 0.987 (euclidean) and from 0.998 to 0.985 (cosine) on our 10-d test data.
 void build_search_graph(KnnIndex::State& st, const knn_detail::Neighbors& nb, ThreadPool& pool) {
     using knn_detail::Cand;
     const std::size_t n = nb.n, k = nb.k;
-    std::vector<std::vector<Cand>> kept(n);
-    pool.parallel_for(0, n, 256, [&](std::size_t lo, std::size_t hi, std::size_t) {
-        std::vector<const float*> ptrs(k);
-        std::vector<float> d(k);
-        for (std::size_t i = lo; i < hi; ++i) {
-            auto& out = kept[i];
-            for (std::size_t s = 0; s < k; ++s) {
-                const std::int32_t j = nb.idx[i * k + s];
-                if (j < 0) break;
-                const float dij = nb.dist[i * k + s];
-                bool keep = true;
-                if (!out.empty()) {
-                    for (std::size_t c = 0; c < out.size(); ++c) ptrs[c] = st.space.row(static_cast<std::size_t>(out[c].i));
-                    st.space.distances(st.space.row(static_cast<std::size_t>(j)), ptrs.data(), out.size(), d.data());
-                    for (std::size_t c = 0; c < out.size() && keep; ++c)
-                        keep = !(out[c].d > 0.0f && d[c] < dij);
-                }
-                if (keep) out.push_back({dij, j});
-            }
-        }
-    });
     std::vector<std::vector<Cand>> all(n);
-    for (std::size_t i = 0; i < n; ++i) all[i] = kept[i];
     for (std::size_t i = 0; i < n; ++i)
-        for (const Cand& c : kept[i]) all[static_cast<std::size_t>(c.i)].push_back({c.d, static_cast<std::int32_t>(i)});
+        for (std::size_t s = 0; s < k; ++s) {
+            const std::int32_t j = nb.idx[i * k + s];
+            if (j < 0) break;
+            all[i].push_back({nb.dist[i * k + s], j});
+        }
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t s = 0; s < k && nb.idx[i * k + s] >= 0; ++s)
+            all[static_cast<std::size_t>(nb.idx[i * k + s])].push_back({nb.dist[i * k + s], static_cast<std::int32_t>(i)});
     const auto max_degree = static_cast<std::size_t>(std::nearbyint(1.5 * double(k + 1)));
     st.adj_start.assign(n + 1, 0);
     pool.parallel_for(0, n, 1024, [&](std::size_t lo, std::size_t hi, std::size_t) {
@@ -125,7 +112,7 @@ void graph_search(const KnnIndex::State& st, const float* q, std::size_t k, floa
         st.space.distances(q, s.ptrs.data(), cnt, s.d.data());
     };
     auto bound = [&] {
-        return best.full() ? (1.0f + epsilon) * best.worst().d : std::numeric_limits<float>::infinity();
+        return best.full() ? st.space.widen(best.worst().d, epsilon) : std::numeric_limits<float>::infinity();
     };
     // Seeds: the query's leaf in the search tree, topped up with hashed random points.
     const std::int32_t leaf = knn_detail::descend(st.tree, q, st.space.dim());
@@ -208,7 +195,7 @@ KnnIndex KnnIndex::build(ConstMatrixView data, const KnnOptions& options) {
     const Neighbors nb = search_training(st->space, r, pool, progress);
     st->graph = to_graph(st->space, nb, options.include_self);
     if (!st->exact) {
-        st->tree = build_rp_tree(st->space, r.nnd.leaf_size, derive_seed(options.seed, 0x53524348ull), true);
+        st->tree = build_rp_tree(st->space.data().view(), r.nnd.leaf_size, derive_seed(options.seed, 0x53524348ull), true);
         build_search_graph(*st, nb, pool);
     }
     return KnnIndex(std::move(st));

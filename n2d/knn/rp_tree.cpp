@@ -23,8 +23,8 @@ struct Task {
 };
 }  // namespace
 
-RpTree build_rp_tree(const Space& space, std::size_t leaf_size, std::uint64_t seed, bool keep_planes) {
-    const std::size_t n = space.size(), dim = space.dim();
+RpTree build_rp_tree(ConstMatrixView rows, std::size_t leaf_size, std::uint64_t seed, bool keep_planes) {
+    const std::size_t n = rows.rows, dim = rows.cols;
     RpTree tree;
     Rng rng(seed);
     std::vector<std::int32_t> order(n), scratch(n);
@@ -48,8 +48,8 @@ RpTree build_rp_tree(const Space& space, std::size_t leaf_size, std::uint64_t se
         } else {
             std::size_t l = rng.below(m), r = rng.below(m);
             if (r == l) r = (r + 1) % m;
-            const float* xl = space.row(static_cast<std::size_t>(order[t.lo + l]));
-            const float* xr = space.row(static_cast<std::size_t>(order[t.lo + r]));
+            const float* xl = rows.row(static_cast<std::size_t>(order[t.lo + l]));
+            const float* xr = rows.row(static_cast<std::size_t>(order[t.lo + r]));
             float offset = 0.0f;
             for (std::size_t d = 0; d < dim; ++d) {
                 normal[d] = xl[d] - xr[d];
@@ -57,7 +57,7 @@ RpTree build_rp_tree(const Space& space, std::size_t leaf_size, std::uint64_t se
             }
             std::size_t n_left = 0;
             for (std::size_t i = t.lo; i < t.hi; ++i) {
-                const float margin = offset + vk.dot(dim, normal.data(), space.row(static_cast<std::size_t>(order[i])));
+                const float margin = offset + vk.dot(dim, normal.data(), rows.row(static_cast<std::size_t>(order[i])));
                 const bool left = std::fabs(margin) < kMarginEps ? rng.below(2) == 0 : margin > 0.0f;
                 side[i - t.lo] = left;
                 n_left += left;
