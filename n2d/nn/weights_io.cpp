@@ -133,6 +133,12 @@ Autoencoder Autoencoder::load(ByteReader& r) {
 
     std::unique_ptr<State> s;
     try {
+        N2D_REQUIRE(input_dim > 0 && input_dim <= (std::uint64_t(1) << 24), "input_dim " + std::to_string(input_dim));
+        validate(o);
+        // Refuse sizes the remaining bytes cannot hold before allocating anything for them.
+        const std::size_t count = nn::make_layout(static_cast<std::size_t>(input_dim), o).parameter_count();
+        N2D_REQUIRE(count <= r.remaining() / sizeof(float),
+                    std::to_string(count) + " parameters but only " + std::to_string(r.remaining()) + " bytes left");
         s = std::make_unique<State>(static_cast<std::size_t>(input_dim), std::move(o));
     } catch (const Error& e) {
         r.fail(std::string("invalid autoencoder settings (") + e.what() + ")");

@@ -338,6 +338,23 @@ TEST_CASE("save -> load gives identical codes, and optimiser state continues tra
     CHECK_THROWS_AS(Autoencoder::load_weights(path), Error);
     ByteReader short_reader(w.bytes().data(), w.size() / 3, "test");
     CHECK_THROWS_AS(Autoencoder::load(short_reader), Error);
+
+    // Corrupted payloads (no file checksum to catch them) load or raise n2d::Error, never crash.
+    Rng rng(99);
+    std::size_t rejected = 0;
+    const std::size_t header_bytes = 256;  // settings live at the front; corrupt them more often
+    for (int trial = 0; trial < 300; ++trial) {
+        auto bad = w.bytes();
+        const std::size_t limit = trial % 2 ? bad.size() : std::min(bad.size(), header_bytes);
+        bad[rng.below(limit)] ^= static_cast<unsigned char>(1u << rng.below(8));
+        ByteReader br(bad.data(), bad.size(), "fuzz");
+        try {
+            Autoencoder::load(br);
+        } catch (const Error&) {
+            ++rejected;
+        }
+    }
+    CHECK(rejected > 0);
 }
 
 TEST_CASE("progress reports every epoch and can cancel") {
