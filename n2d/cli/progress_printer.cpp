@@ -23,7 +23,7 @@ ProgressPrinter::ProgressPrinter(bool enabled) : enabled_(enabled), tty_(::isatt
 namespace {
 const char* step_word(const char* stage) {
     if (!std::strcmp(stage, "autoencoder") || !std::strcmp(stage, "umap")) return "epoch";
-    if (!std::strcmp(stage, "gmm")) return "init";
+    if (!std::strcmp(stage, "gmm")) return "EM iteration";
     if (!std::strcmp(stage, "kmeans")) return "run";
     return "step";
 }
