@@ -190,6 +190,24 @@ TEST_CASE("round trip through our inflate at every level") {
         }
 }
 
+TEST_CASE("round trip of many random inputs: sizes, alphabets and repetition structures") {
+    Rng rng(2024);
+    for (int trial = 0; trial < 300; ++trial) {
+        const std::size_t n = std::size_t(rng.below(trial % 10 == 0 ? 200000 : 5000));
+        const std::uint64_t alphabet = 1 + rng.below(trial % 3 == 0 ? 256 : 6);
+        std::vector<unsigned char> input(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            // Mix fresh symbols with copies from up to 40 000 bytes back (beyond the 32 KiB window).
+            if (i > 0 && rng.below(3) == 0) input[i] = input[i - 1 - std::size_t(rng.below(std::min<std::uint64_t>(i, 40000)))];
+            else input[i] = static_cast<unsigned char>(rng.below(alphabet));
+        }
+        const int level = int(rng.below(10));
+        const auto z = zlib_compress(input.data(), input.size(), {level});
+        REQUIRE_MESSAGE(zlib_decompress(z.data(), z.size(), "random trial") == input,
+                        "trial " << trial << ", " << n << " bytes, level " << level);
+    }
+}
+
 TEST_CASE("round trip through Python's zlib (an independent decoder)") {
     if (!test::python_zlib_available()) {
         MESSAGE("python3 with zlib not found: skipping the external decoder check");
