@@ -285,3 +285,20 @@ TEST_CASE("pendigits with a short schedule reaches ACC >= 0.80") {
                               << " s, GMM " << model.seconds().clusterer << " s)");
     CHECK(s.accuracy >= 0.80);
 }
+
+TEST_CASE("a seeded fit gives the same model with 1 and 2 threads") {
+    const auto data = small_synthetic(400, 11);
+    auto fit_with = [&](std::size_t threads) {
+        n2d::set_num_threads(threads);
+        n2d::N2D m(small_options(4, 2));
+        m.fit(data.x);
+        return m;
+    };
+    const auto one = fit_with(1);
+    const auto two = fit_with(2);
+    n2d::set_num_threads(0);
+    CHECK(std::memcmp(one.latent().data(), two.latent().data(), one.latent().size() * sizeof(float)) == 0);
+    CHECK(std::memcmp(one.manifold_embedding().data(), two.manifold_embedding().data(),
+                      one.manifold_embedding().size() * sizeof(float)) == 0);
+    CHECK(one.labels() == two.labels());
+}
