@@ -109,9 +109,20 @@ void pack_a_n_portable(std::size_t rows, std::size_t mr, std::size_t k, float al
     for (std::size_t i = rows; i < mr; ++i)
         for (std::size_t p = 0; p < k; ++p) dst[p * mr + i] = 0.0f;
 }
-// dst[p*mr + i] = alpha * src[p*lda + i]  (op(A) = A^T: columns of op(A) are contiguous)
+// dst[p*mr + i] = alpha * src[p*lda + i]  (op(A) = A^T: columns of op(A) are contiguous). Full
+// panels use a compile-time width so the copy is a few vector moves per k step.
+template <std::size_t MR>
+void pack_a_t_full(std::size_t k, float alpha, const float* src, std::size_t lda, float* dst) {
+    for (std::size_t p = 0; p < k; ++p, dst += MR, src += lda)
+        for (std::size_t i = 0; i < MR; ++i) dst[i] = alpha * src[i];
+}
 void pack_a_t(std::size_t rows, std::size_t mr, std::size_t k, float alpha, const float* src, std::size_t lda,
               float* dst) {
+    if (rows == mr) {
+        if (mr == 8) return pack_a_t_full<8>(k, alpha, src, lda, dst);
+        if (mr == 6) return pack_a_t_full<6>(k, alpha, src, lda, dst);
+        if (mr == 4) return pack_a_t_full<4>(k, alpha, src, lda, dst);
+    }
     for (std::size_t p = 0; p < k; ++p, dst += mr) {
         const float* s = src + p * lda;
         std::size_t i = 0;
@@ -120,7 +131,17 @@ void pack_a_t(std::size_t rows, std::size_t mr, std::size_t k, float alpha, cons
     }
 }
 // dst[p*nr + j] = src[p*ldb + j]  (op(B) = B)
+template <std::size_t NR>
+void pack_b_n_full(std::size_t k, const float* src, std::size_t ldb, float* dst) {
+    for (std::size_t p = 0; p < k; ++p, dst += NR, src += ldb)
+        for (std::size_t j = 0; j < NR; ++j) dst[j] = src[j];
+}
 void pack_b_n(std::size_t cols, std::size_t nr, std::size_t k, const float* src, std::size_t ldb, float* dst) {
+    if (cols == nr) {
+        if (nr == 32) return pack_b_n_full<32>(k, src, ldb, dst);
+        if (nr == 16) return pack_b_n_full<16>(k, src, ldb, dst);
+        if (nr == 8) return pack_b_n_full<8>(k, src, ldb, dst);
+    }
     for (std::size_t p = 0; p < k; ++p, dst += nr) {
         std::memcpy(dst, src + p * ldb, cols * sizeof(float));
         for (std::size_t j = cols; j < nr; ++j) dst[j] = 0.0f;
