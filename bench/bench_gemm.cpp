@@ -2,13 +2,16 @@
 // product X·W, the backward products dX = dY·Wᵀ (NT) and dW = Xᵀ·dY (TN), and 2048³, on 1 and 2
 // threads. Where OpenBLAS was found at configure time (N2D_HAVE_OPENBLAS) every case also runs
 // cblas_sgemm right after ours, and a table of our GFLOP/s over OpenBLAS's from this same run is
-// printed at the end (the machine may be shared: compare the ratios, not absolute numbers).
+// printed at the end (the machine may be shared: compare the ratios, not absolute numbers; with
+// --benchmark_repetitions=N --benchmark_enable_random_interleaving=true the table uses each
+// case's best repetition).
 //
 //   build/bench/bench_gemm                                   # active SIMD target (N2D_SIMD to force)
 //   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/bench/bench_gemm   # lets OpenBLAS pick its
 //                                                            # Cooperlake kernel on AVX-512 CPUs
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -111,7 +114,8 @@ void run_openblas(benchmark::State& state, const Shape& s, std::size_t threads) 
 }
 #endif
 
-// Console output as usual, plus every run's GFLOP/s kept for the ratio table.
+// Console output as usual, plus each case's best GFLOP/s over its repetitions for the ratio
+// table (the best run is the one least disturbed by other processes).
 class RecordingReporter : public benchmark::ConsoleReporter {
 public:
     RecordingReporter() : ConsoleReporter(isatty(1) ? OO_ColorTabular : OO_Tabular) {}
@@ -119,7 +123,9 @@ public:
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const Run& r : runs) {
             auto it = r.counters.find("GFLOP/s");
-            if (it != r.counters.end() && r.run_type == Run::RT_Iteration) gflops[r.run_name.function_name] = it->second.value;
+            if (it == r.counters.end() || r.run_type != Run::RT_Iteration) continue;
+            double& best = gflops[r.run_name.function_name];
+            best = std::max(best, double(it->second.value));
         }
         ConsoleReporter::ReportRuns(runs);
     }
