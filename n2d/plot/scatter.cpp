@@ -19,7 +19,7 @@ constexpr long kMarginLeft = 64, kMarginTop = 48, kMarginBottom = 40, kLegendGap
 constexpr int kTitleScale = 2;
 constexpr Rgb kBackground{255, 255, 255}, kFrame{70, 70, 70}, kText{30, 30, 30}, kTickText{80, 80, 80};
 
-// Legend geometry: large text in one column when it fits, else small text in up to kMaxColumns.
+// Legend geometry: large text in one or two columns when it fits, else small text in up to kMaxColumns.
 constexpr long kLargeRow = 24, kSmallRow = 14, kColumnGap = 14;
 constexpr long kLargeTextMax = 240, kSmallTextMax = 150;
 constexpr std::size_t kMaxColumns = 3;
@@ -49,8 +49,9 @@ Legend layout_legend(const ScatterPanel& panel, const std::vector<int>& present,
         lg.entries.push_back({label, named ? panel.label_names[label] : panel.unnamed_prefix + std::to_string(label)});
     }
     const std::size_t n = lg.entries.size();
-    if (long(n) * kLargeRow <= plot_size) {
-        lg.rows_per_column = n;
+    const std::size_t large_rows = std::max<std::size_t>(1, std::size_t(plot_size / kLargeRow));
+    if (n <= 2 * large_rows) {  // large text, in two columns when one is not enough
+        lg.rows_per_column = n <= large_rows ? n : (n + 1) / 2;
     } else {
         lg.scale = 1;
         lg.row_height = kSmallRow;
