@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 
@@ -19,6 +20,12 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
     std::string s;
     for (std::size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + v[i];
     return s;
+}
+
+std::string short_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
 }
 
 }  // namespace
@@ -117,8 +124,8 @@ double Args::get_double(const std::string& name, double fallback, double min, do
     if (!v) return fallback;
     const double x = parse_double(*v, "n2d " + command_ + ": option '" + name + "'");
     if (x < min || x > max)
-        throw UsageError("n2d " + command_ + ": option '" + name + "' is " + *v + " but must be in [" + std::to_string(min) +
-                    ", " + std::to_string(max) + "]");
+        throw UsageError("n2d " + command_ + ": option '" + name + "' is " + *v + " but must be in [" + short_number(min) +
+                    ", " + short_number(max) + "]");
     return x;
 }
 

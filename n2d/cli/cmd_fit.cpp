@@ -121,6 +121,10 @@ int run_fit(int argc, const char* const* argv) {
                        ? ", " + std::to_string(options.autoencoder.epochs) + " autoencoder epochs"
                        : std::string()));
 
+    if (options.embedder == EmbedderKind::autoencoder && options.pretrained_weights.empty() && !args.has("--epochs") &&
+        options.autoencoder.epochs == kPaperEpochs)
+        progress.note("training the paper's " + std::to_string(kPaperEpochs) +
+                      " autoencoder epochs; pass --epochs N for a shorter run (e.g. --epochs 50)");
     N2D model(options);
     model.set_dataset_name(data.name);
     model.fit(data.x);

@@ -23,6 +23,7 @@ Matrix points_2d(const N2D& model) {
     UmapOptions u;
     u.n_components = 2;
     u.n_neighbors = model.options().umap.n_neighbors;
+    u.n_epochs = 200;  // a picture only: umap-learn's large-data schedule is plenty
     u.seed = derive_seed(model.options().seed, 200);
     return Umap(u).fit_transform(m);
 }
