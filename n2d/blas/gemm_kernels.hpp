@@ -22,17 +22,26 @@ using PackAN = void (*)(std::size_t rows, std::size_t k, float alpha, const floa
 // dst[p * NR + j], zero-filling columns [cols, NR).
 using PackBT = void (*)(std::size_t cols, std::size_t k, const float* b, std::size_t ldb, float* dst);
 
+// Copies k rows of `cols` contiguous floats (ld apart) into rows of `width` floats:
+// dst[p * width + j] = scale * src[p * ld + j] for j < cols, 0 for cols <= j < width. This packs
+// op(A) = A^T panels (width MR, scale alpha) and op(B) = B panels (width NR, scale 1).
+using PackRows = void (*)(std::size_t cols, std::size_t width, std::size_t k, float scale, const float* src,
+                          std::size_t ld, float* dst);
+
 struct GemmKernel {
     std::size_t mr = 0, nr = 0;
     MicroKernel kernel = nullptr;
     PackAN pack_a_n = nullptr;  // null: the portable packer
     PackBT pack_b_t = nullptr;  // null: the portable packer
+    PackRows pack_rows = nullptr;  // null: the portable packers
 };
 
 GemmKernel scalar_kernel() noexcept;
 #if defined(__x86_64__)
 GemmKernel avx2_kernel() noexcept;
 GemmKernel avx512_kernel() noexcept;
+// The AVX2 6×16 tile with AVX-512 packers, for narrow C on AVX-512 CPUs.
+GemmKernel avx512_narrow_kernel() noexcept;
 #endif
 
 }  // namespace n2d::gemm_detail

@@ -166,8 +166,10 @@ N2D_TARGET_AVX2 void pack_transpose(std::size_t rows, std::size_t k, float scale
     }
 }
 
-// The AVX2 kernel's 6-row A panels: rows 6 and 7 of each 8×8 transpose repeat row 0 and are
-// dropped by storing only 6 lanes of each transposed column.
+// The AVX2 kernel's 6-row A panels: rows 6 and 7 of each 8×8 transpose repeat row 0. Each
+// transposed column is stored as 8 floats in increasing p, so its 2 extra lanes land on the next
+// column's slots and are overwritten by it; only the panel's very last column is stored masked
+// (masked stores are slow on AMD, so they are kept out of the loop body).
 N2D_TARGET_AVX2 void pack_a_n6(std::size_t rows, std::size_t k, float alpha, const float* a, std::size_t lda,
                                float* dst) {
     if (rows < 6) {
@@ -185,8 +187,10 @@ N2D_TARGET_AVX2 void pack_a_n6(std::size_t rows, std::size_t k, float alpha, con
         r[6] = r[0];
         r[7] = r[0];
         transpose8x8(r);
-#pragma GCC unroll 8
-        for (int q = 0; q < 8; ++q) _mm256_maskstore_ps(dst + (p + q) * 6, six, _mm256_mul_ps(r[q], av));
+#pragma GCC unroll 7
+        for (int q = 0; q < 7; ++q) _mm256_storeu_ps(dst + (p + q) * 6, _mm256_mul_ps(r[q], av));
+        if (p + 8 < k) _mm256_storeu_ps(dst + (p + 7) * 6, _mm256_mul_ps(r[7], av));
+        else _mm256_maskstore_ps(dst + (p + 7) * 6, six, _mm256_mul_ps(r[7], av));
     }
     for (; p < k; ++p)
         for (std::size_t i = 0; i < 6; ++i) dst[p * 6 + i] = alpha * a[i * lda + p];
@@ -200,6 +204,22 @@ N2D_TARGET_AVX2 void pack_a_n(std::size_t rows, std::size_t k, float alpha, cons
 template <int W>
 N2D_TARGET_AVX2 void pack_b_t(std::size_t cols, std::size_t k, const float* b, std::size_t ldb, float* dst) {
     pack_transpose<W>(cols, k, 1.0f, b, ldb, dst);
+}
+
+// Row copies with AVX-512 masks: one masked load and store per 16 floats, whatever `cols` is.
+N2D_TARGET_AVX512 void pack_rows_avx512(std::size_t cols, std::size_t width, std::size_t k, float scale,
+                                        const float* src, std::size_t ld, float* dst) {
+    const __m512 sv = _mm512_set1_ps(scale);
+    for (std::size_t j = 0; j < width; j += 16) {
+        const std::size_t w = width - j < 16 ? width - j : 16;
+        const std::size_t c = cols > j ? (cols - j < 16 ? cols - j : 16) : 0;
+        const __mmask16 load_mask = static_cast<__mmask16>((1u << c) - 1u);
+        const __mmask16 store_mask = static_cast<__mmask16>((1u << w) - 1u);
+        const float* s = src + j;
+        float* d = dst + j;
+        for (std::size_t p = 0; p < k; ++p, s += ld, d += width)
+            _mm512_mask_storeu_ps(d, store_mask, _mm512_mul_ps(_mm512_maskz_loadu_ps(load_mask, s), sv));
+    }
 }
 
 }  // namespace
@@ -225,6 +245,13 @@ GemmKernel avx512_kernel() noexcept {
     g.kernel = kernel_avx512<8, 2>;
     g.pack_a_n = pack_a_n<8>;
     g.pack_b_t = pack_b_t<32>;
+    g.pack_rows = pack_rows_avx512;
+    return g;
+}
+
+GemmKernel avx512_narrow_kernel() noexcept {
+    GemmKernel g = avx2_kernel();
+    g.pack_rows = pack_rows_avx512;
     return g;
 }
 
