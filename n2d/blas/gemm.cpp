@@ -70,7 +70,7 @@ constexpr std::size_t kFmaPerThread = std::size_t(1) << 21;
 std::size_t round_up(std::size_t x, std::size_t to) { return (x + to - 1) / to * to; }
 
 // The target's kernel; `narrow` asks for the one suited to C with at most 16 columns.
-const GemmKernel& kernel_for(SimdTarget target, bool narrow = false) {
+const GemmKernel& kernel_for(SimdTarget target, [[maybe_unused]] bool narrow = false) {
     static const GemmKernel scalar = gemm_detail::scalar_kernel();
 #if defined(__x86_64__)
     static const GemmKernel avx2 = gemm_detail::avx2_kernel();
