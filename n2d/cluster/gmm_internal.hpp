@@ -9,7 +9,7 @@
 namespace n2d::detail {
 
 inline constexpr std::size_t kGmmChunk = 1024;  // rows per reduction chunk (fixed: determinism)
-inline constexpr std::size_t kGmmLanes = 32;    // rows per SIMD sub-block inside a chunk
+inline constexpr std::size_t kGmmLanes = 64;    // rows per SIMD sub-block inside a chunk (a multiple of 8)
 
 struct GmmParams {
     std::size_t k = 0, d = 0;

@@ -1,12 +1,14 @@
 // The GMM's hot loop: for a block of rows, the weighted log densities of every component,
 // log-sum-exp responsibilities and the M-step statistics, in one pass over the data.
 //
-// Rows are processed 32 at a time transposed into lanes (feature-major), so every inner loop
+// Rows are processed 64 at a time transposed into lanes (feature-major), so every inner loop
 // runs across rows: the quadratic forms ‖(x − μ) U‖² and the weighted second moments
 // vectorise without reassociating any sum (horizontal sums use 8 fixed partial sums). The
 // same body is compiled for the baseline target and for AVX2+FMA and chosen at run time.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "n2d/blas/simd.hpp"
 #include "n2d/cluster/gmm_internal.hpp"
@@ -35,6 +37,50 @@ N2D_GMM_INLINE double lane_sum(const double* a) {
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
+// v[b] = exp(v[b]) for v[b] <= 0 across the L lanes, vectorisable (glibc's exp is a scalar call
+// and was a fifth of an EM iteration). 2^n · P(r) with n = round(x / ln 2), r = x − n ln 2 by
+// Cody–Waite (fdlibm's split of ln 2), P the degree-13 Taylor polynomial (|r| <= 0.347, error
+// < 1e-17), 2^n applied to the exponent bits. Below −708 (exp < 1e-307) the result is 0.
+N2D_GMM_INLINE void exp_nonpositive(double* v) {
+    constexpr double kLog2e = 1.4426950408889634074, kLn2Hi = 6.93147180369123816490e-01,
+                     kLn2Lo = 1.90821492927058770002e-10, kShift = 0x1.8p52;
+    constexpr std::uint64_t kCutBits = 0xC086200000000000ull;  // −708.0: for x <= 0, x >= −708 ⇔ bits <= kCutBits
+    constexpr double c[14] = {1.0,           1.0,            1.0 / 2,        1.0 / 6,         1.0 / 24,
+                              1.0 / 120,     1.0 / 720,      1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
+                              1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
+    // Selections are done on the bit patterns: integer compares vectorise, floating ones do not
+    // under the default -ftrapping-math.
+    for (std::size_t b = 0; b < L; ++b) {
+        std::uint64_t xb;
+        std::memcpy(&xb, &v[b], 8);
+        const std::uint64_t keep = std::uint64_t(0) - std::uint64_t(xb <= kCutBits);
+        xb = (xb & keep) | (kCutBits & ~keep);
+        double x;
+        std::memcpy(&x, &xb, 8);
+        const double shifted = x * kLog2e + kShift;
+        const double n = shifted - kShift;
+        const double r = (x - n * kLn2Hi) - n * kLn2Lo;
+        double p = c[13] * r + c[12];
+        p = p * r + c[11];
+        p = p * r + c[10];
+        p = p * r + c[9];
+        p = p * r + c[8];
+        p = p * r + c[7];
+        p = p * r + c[6];
+        p = p * r + c[5];
+        p = p * r + c[4];
+        p = p * r + c[3];
+        p = p * r + c[2];
+        p = p * r + c[1];
+        p = p * r + c[0];
+        std::uint64_t pb, sb;
+        std::memcpy(&pb, &p, 8);
+        std::memcpy(&sb, &shifted, 8);
+        pb = (pb + (sb << 52)) & keep;
+        std::memcpy(&v[b], &pb, 8);
+    }
+}
+
 // q[b] = squared Mahalanobis distance of lane b to component c (diff = x − μ_c, feature-major).
 N2D_GMM_INLINE void quadratic(const GmmParams& p, std::size_t c, const double* diff, double* y, double* q) {
     const std::size_t d = p.d;
@@ -43,15 +89,21 @@ N2D_GMM_INLINE void quadratic(const GmmParams& p, std::size_t c, const double* d
         case CovarianceType::full:
         case CovarianceType::tied: {
             const double* u = p.prec_chol.data() + (p.type == CovarianceType::full ? c * d * d : 0);
-            // y_j = Σ_{i<=j} diff_i U_ij (U upper triangular), q = Σ_j y_j².
-            for (std::size_t j = 0; j < d; ++j) {
-                for (std::size_t b = 0; b < L; ++b) y[b] = 0.0;
-                for (std::size_t i = 0; i <= j; ++i) {
-                    const double uij = u[i * d + j];
-                    const double* di = diff + i * L;
-                    for (std::size_t b = 0; b < L; ++b) y[b] += di[b] * uij;
+            // y_j = Σ_{i<=j} diff_i U_ij (U upper triangular), q = Σ_j y_j²; 8 lanes at a time so
+            // the partial sums stay in registers.
+            (void)y;
+            for (std::size_t b0 = 0; b0 < L; b0 += 8) {
+                double qa[8] = {};
+                for (std::size_t j = 0; j < d; ++j) {
+                    double ya[8] = {};
+                    for (std::size_t i = 0; i <= j; ++i) {
+                        const double uij = u[i * d + j];
+                        const double* di = diff + i * L + b0;
+                        for (std::size_t l = 0; l < 8; ++l) ya[l] += di[l] * uij;
+                    }
+                    for (std::size_t l = 0; l < 8; ++l) qa[l] += ya[l] * ya[l];
                 }
-                for (std::size_t b = 0; b < L; ++b) q[b] += y[b] * y[b];
+                for (std::size_t l = 0; l < 8; ++l) q[b0 + l] = qa[l];
             }
             break;
         }
@@ -120,12 +172,12 @@ N2D_GMM_INLINE double block_body(const GmmParams& p, const float* x, std::size_t
             for (std::size_t c = 1; c < k; ++c)
                 for (std::size_t b = 0; b < L; ++b) y[b] = std::max(y[b], lp[c * L + b]);
             for (std::size_t b = 0; b < L; ++b) q[b] = 0.0;
-            for (std::size_t c = 0; c < k; ++c)
-                for (std::size_t b = 0; b < L; ++b) {
-                    const double e = std::exp(lp[c * L + b] - y[b]);
-                    lp[c * L + b] = e;
-                    q[b] += e;
-                }
+            for (std::size_t c = 0; c < k; ++c) {
+                double* lc = lp + c * L;
+                for (std::size_t b = 0; b < L; ++b) lc[b] -= y[b];
+                exp_nonpositive(lc);
+                for (std::size_t b = 0; b < L; ++b) q[b] += lc[b];
+            }
             for (std::size_t b = 0; b < m; ++b) {
                 const double lpx = y[b] + std::log(q[b]);
                 if (logprob) logprob[r0 + b] = lpx;

@@ -1,9 +1,11 @@
-// Greedy k-means++ seeding (sklearn 1.2 _kmeans_plusplus). Distances are exact (double);
+// Greedy k-means++ seeding (sklearn 1.2 _kmeans_plusplus). Squared distances in float (as
+// sklearn computes them for float32 data), vectorised across rows;
 // per-chunk potentials are added in chunk order, so the seeds do not depend on the thread count.
 #include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "n2d/blas/simd.hpp"
 #include "n2d/cluster/kmeans.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -13,13 +15,53 @@ namespace n2d {
 namespace {
 constexpr std::size_t kSeedChunk = 1024;
 
-double sq_distance(const float* a, const float* b, std::size_t d) {
-    double s = 0.0;
-    for (std::size_t t = 0; t < d; ++t) {
-        const double diff = double(a[t]) - double(b[t]);
-        s += diff * diff;
+// dist[i] = min(closest[i], ‖x_i − c‖²) for rows [lo, hi) of the feature-major copy xt (d × n),
+// computed across rows so it vectorises; returns Σ dist (double, in row order).
+inline __attribute__((always_inline)) double candidate_body(const float* xt, std::size_t n, std::size_t d,
+                                                            std::size_t lo, std::size_t hi, const float* c,
+                                                            const double* closest, double* dist, float* acc) {
+    const std::size_t m = hi - lo;
+    for (std::size_t i = 0; i < m; ++i) acc[i] = 0.0f;
+    for (std::size_t f = 0; f < d; ++f) {
+        const float cf = c[f];
+        const float* col = xt + f * n + lo;
+        for (std::size_t i = 0; i < m; ++i) {
+            const float v = col[i] - cf;
+            acc[i] += v * v;
+        }
     }
-    return s;
+    double pot = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+        const double v = closest ? std::min(closest[lo + i], double(acc[i])) : double(acc[i]);
+        dist[lo + i] = v;
+        pot += v;
+    }
+    return pot;
+}
+
+double candidate_generic(const float* xt, std::size_t n, std::size_t d, std::size_t lo, std::size_t hi, const float* c,
+                         const double* closest, double* dist, float* acc) {
+    return candidate_body(xt, n, d, lo, hi, c, closest, dist, acc);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) double candidate_avx2(const float* xt, std::size_t n, std::size_t d, std::size_t lo,
+                                                          std::size_t hi, const float* c, const double* closest,
+                                                          double* dist, float* acc) {
+    return candidate_body(xt, n, d, lo, hi, c, closest, dist, acc);
+}
+#define N2D_KMPP_HAVE_AVX2 1
+#endif
+
+using CandidateFn = double (*)(const float*, std::size_t, std::size_t, std::size_t, std::size_t, const float*,
+                               const double*, double*, float*);
+
+CandidateFn candidate_kernel() {
+#ifdef N2D_KMPP_HAVE_AVX2
+    const SimdTarget t = active_target();
+    if (t == SimdTarget::avx2 || t == SimdTarget::avx512) return candidate_avx2;
+#endif
+    return candidate_generic;
 }
 }  // namespace
 
@@ -34,11 +76,16 @@ std::vector<std::size_t> kmeans_plusplus(ConstMatrixView x, std::size_t k, Rng& 
     chosen.reserve(k);
     chosen.push_back(std::size_t(rng.below(n)));
 
+    // Feature-major copy so candidate distances vectorise across rows (float, as sklearn's
+    // float32 path; the potentials are summed in double).
+    std::vector<float> xt(d * n), acc(tp.num_threads() * kSeedChunk);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t f = 0; f < d; ++f) xt[f * n + i] = x(i, f);
+    const CandidateFn kernel = candidate_kernel();
     std::vector<double> closest(n), cand_dist(trials * n), cumsum(n), chunk_pot(n_chunks * trials);
-    tp.parallel_for(0, n, kSeedChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
-        double pot = 0.0;
-        for (std::size_t i = lo; i < hi; ++i) pot += closest[i] = sq_distance(x.row(i), x.row(chosen[0]), d);
-        chunk_pot[lo / kSeedChunk * trials] = pot;
+    tp.parallel_for(0, n, kSeedChunk, [&](std::size_t lo, std::size_t hi, std::size_t w) {
+        chunk_pot[lo / kSeedChunk * trials] =
+            kernel(xt.data(), n, d, lo, hi, x.row(chosen[0]), nullptr, closest.data(), &acc[w * kSeedChunk]);
     });
     double current_pot = 0.0;
     for (std::size_t c = 0; c < n_chunks; ++c) current_pot += chunk_pot[c * trials];
@@ -53,15 +100,11 @@ std::vector<std::size_t> kmeans_plusplus(ConstMatrixView x, std::size_t k, Rng& 
             const auto pos = std::size_t(std::lower_bound(cumsum.begin(), cumsum.end(), target) - cumsum.begin());
             cand[t] = std::min(pos, n - 1);
         }
-        tp.parallel_for(0, n, kSeedChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        tp.parallel_for(0, n, kSeedChunk, [&](std::size_t lo, std::size_t hi, std::size_t w) {
             const std::size_t chunk = lo / kSeedChunk;
-            for (std::size_t t = 0; t < trials; ++t) {
-                double pot = 0.0;
-                const float* ct = x.row(cand[t]);
-                double* dist = &cand_dist[t * n];
-                for (std::size_t i = lo; i < hi; ++i) pot += dist[i] = std::min(closest[i], sq_distance(x.row(i), ct, d));
-                chunk_pot[chunk * trials + t] = pot;
-            }
+            for (std::size_t t = 0; t < trials; ++t)
+                chunk_pot[chunk * trials + t] = kernel(xt.data(), n, d, lo, hi, x.row(cand[t]), closest.data(),
+                                                       &cand_dist[t * n], &acc[w * kSeedChunk]);
         });
         std::size_t best = 0;
         double best_pot = 0.0;

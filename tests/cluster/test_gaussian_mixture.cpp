@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cluster_golden.hpp"
+#include "n2d/blas/simd.hpp"
 #include "n2d/cluster/gaussian_mixture.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -347,4 +348,26 @@ TEST_CASE("GaussianMixture save/load round-trips; progress can cancel") {
     };
     CHECK_THROWS_AS(GaussianMixture(o).fit(x), Cancelled);
     CHECK(calls == 3);
+}
+
+TEST_CASE("GaussianMixture kernels agree on every usable SIMD target") {
+    const auto& c = golden::gmm_cases()[0];
+    const Matrix x = from(c.x, c.d);
+    const SimdTarget before = active_target();
+    std::vector<double> bounds;
+    for (SimdTarget t : usable_targets()) {
+        set_active_target(t);
+        for (auto type : {CovarianceType::full, CovarianceType::diag}) {
+            GaussianMixtureOptions o;
+            o.n_components = 3;
+            o.covariance_type = type;
+            o.tol = 0;
+            o.max_iter = 8;
+            GaussianMixture g(o);
+            g.fit(x);
+            bounds.push_back(g.lower_bound());
+        }
+    }
+    set_active_target(before);
+    for (std::size_t i = 2; i < bounds.size(); ++i) CHECK(bounds[i] == doctest::Approx(bounds[i % 2]).epsilon(1e-12));
 }
