@@ -276,6 +276,29 @@ Trans flip(Trans t) { return t == Trans::N ? Trans::T : Trans::N; }
 inline float at(Trans t, const float* X, std::size_t ld, std::size_t r, std::size_t c) {
     return t == Trans::N ? X[r * ld + c] : X[c * ld + r];
 }
+// Runs a prepared problem on the calling thread or split over the pool.
+void run(const Problem& P, ThreadPool& pool) {
+    const std::size_t work = P.m * P.n * P.k;
+    const std::size_t threads = std::min(pool.num_threads(), std::max<std::size_t>(1, work / kFmaPerThread));
+    const std::size_t mr = P.kr->mr, nr = P.kr->nr;
+    const std::size_t m_panels = (P.m + mr - 1) / mr, n_panels = (P.n + nr - 1) / nr;
+    if (threads <= 1 || (m_panels < 2 && n_panels < 2)) return P.run_block(0, P.m, 0, P.n);
+    // Split the side whose other operand is cheaper to pack twice: splitting columns makes every
+    // thread pack all of A, splitting rows makes every thread pack all of B.
+    const bool split_n = n_panels >= threads && (P.m <= P.n || m_panels < threads);
+    if (split_n) {
+        const std::size_t per = (n_panels + threads - 1) / threads;
+        pool.parallel_for(0, n_panels, per, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            P.run_block(0, P.m, lo * nr, std::min(hi * nr, P.n));
+        });
+    } else {
+        const std::size_t per = (m_panels + threads - 1) / threads;
+        pool.parallel_for(0, m_panels, per, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            P.run_block(lo * mr, std::min(hi * mr, P.m), 0, P.n);
+        });
+    }
+}
+
 }  // namespace
 
 void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
@@ -309,28 +332,23 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
     const std::size_t k_blocks = (k + kKc - 1) / kKc;
     P.kc = (k + k_blocks - 1) / k_blocks;
 
-    const std::size_t work = P.m * P.n * P.k;
-    const std::size_t threads = std::min(pool.num_threads(), std::max<std::size_t>(1, work / kFmaPerThread));
-    const std::size_t mr = P.kr->mr, nr = P.kr->nr;
-    const std::size_t m_panels = (P.m + mr - 1) / mr, n_panels = (P.n + nr - 1) / nr;
-    if (threads <= 1 || (m_panels < 2 && n_panels < 2)) {
-        P.run_block(0, P.m, 0, P.n);
+    // A last column panel at most half full goes to the narrow tile instead (n = 100 on AVX-512:
+    // 96 columns of 8×32 tiles and 4 columns of 6×16 ones rather than a 4/32-full 8×32 panel).
+    const GemmKernel& narrow = kernel_for(target, true);
+    const std::size_t tail = P.n % P.kr->nr;
+    if (narrow.nr < P.kr->nr && P.n > P.kr->nr && tail != 0 && tail <= narrow.nr) {
+        const std::size_t n_main = P.n - tail;
+        Problem T = P;
+        T.kr = &narrow;
+        T.n = tail;
+        T.B = P.tb == Trans::N ? P.B + n_main : P.B + n_main * P.ldb;
+        T.C = P.C + n_main * P.cs_c;
+        P.n = n_main;
+        run(P, pool);
+        run(T, pool);
         return;
     }
-    // Split the side whose other operand is cheaper to pack twice: splitting columns makes every
-    // thread pack all of A, splitting rows makes every thread pack all of B.
-    const bool split_n = n_panels >= threads && (P.m <= P.n || m_panels < threads);
-    if (split_n) {
-        const std::size_t per = (n_panels + threads - 1) / threads;
-        pool.parallel_for(0, n_panels, per, [&](std::size_t lo, std::size_t hi, std::size_t) {
-            P.run_block(0, P.m, lo * nr, std::min(hi * nr, P.n));
-        });
-    } else {
-        const std::size_t per = (m_panels + threads - 1) / threads;
-        pool.parallel_for(0, m_panels, per, [&](std::size_t lo, std::size_t hi, std::size_t) {
-            P.run_block(lo * mr, std::min(hi * mr, P.m), 0, P.n);
-        });
-    }
+    run(P, pool);
 }
 
 void sgemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* A,
