@@ -36,7 +36,9 @@ std::size_t find_key(const std::string& header, const std::string& key, const st
         std::size_t p = header.find(k);
         if (p == std::string::npos) continue;
         p = header.find_first_not_of(" ", p + k.size());
-        if (p != std::string::npos && header[p] == ':') return header.find_first_not_of(" ", p + 1);
+        if (p == std::string::npos || header[p] != ':') continue;
+        p = header.find_first_not_of(" ", p + 1);
+        if (p != std::string::npos) return p;
     }
     npy_error(path, offset, "the .npy header has no '" + key + "' entry (header: " + header + ")");
 }

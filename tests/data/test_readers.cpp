@@ -6,6 +6,7 @@
 
 #include "data_test_util.hpp"
 #include "n2d/core/error.hpp"
+#include "n2d/core/rng.hpp"
 #include "n2d/data/readers.hpp"
 
 using namespace n2d;
@@ -331,4 +332,43 @@ TEST_CASE("data folder resolution and name/path dispatch errors") {
     CHECK_THROWS_WITH_AS(load_dataset("mnits"), Contains("neither a named dataset (mnist, mnist-test"), Error);
     CHECK_THROWS_WITH_AS(load_dataset(tmp.write("blob.bin", "hello")), Contains("unknown file format"), Error);
     CHECK_THROWS_WITH_AS(load_dataset(tmp.path().string()), Contains("not in the UCI HAR layout"), Error);
+}
+
+TEST_CASE("readers: random damage to every format gives data or n2d::Error, never a crash") {
+    test::TempDir tmp;
+    std::string pixels;
+    for (int i = 0; i < 48; ++i) pixels += char(i * 5);
+    const std::vector<std::pair<std::string, std::string>> samples = {
+        {"s.csv", "a,b,label\n1.5,2,0\n-3e1,4,1\n5,6,1\n"},
+        {"s.npy", npy_bytes("<f8", "(2, 2)", raw_values<double>({1, 2, 3, 4}))},
+        {"s-ubyte", idx_bytes(0x08, {3, 4, 4}, pixels)},
+        {"s.jf", "2 3\n0 0.5 1 2\n1 0 0 1.25\n-1\n"},
+        {"s.csv.gz", std::string(reinterpret_cast<const char*>(test::gzip_bytes("1,2\n3,4\n").data()),
+                                 test::gzip_bytes("1,2\n3,4\n").size())},
+    };
+    Rng rng(11);
+    const int rounds = std::getenv("N2D_TEST_QUICK") ? 60 : 250;
+    for (const auto& [name, good] : samples) {
+        REQUIRE_NOTHROW(load_dataset(tmp.write(name, good)));
+        int refused = 0;
+        for (int r = 0; r < rounds; ++r) {
+            std::string bad = good;
+            switch (rng.below(3)) {
+                case 0: bad.resize(rng.below(bad.size())); break;
+                case 1:
+                    for (int k = 0; k < 3; ++k) bad[rng.below(bad.size())] = static_cast<char>(rng.below(256));
+                    break;
+                default: bad.insert(rng.below(bad.size()), 1, static_cast<char>(rng.below(256)));
+            }
+            try {
+                const Dataset d = load_dataset(tmp.write(name, bad));
+                CHECK(d.x.rows() > 0);
+                for (std::size_t i = 0; i < d.x.size(); ++i) CHECK(std::isfinite(d.x.data()[i]));
+            } catch (const Error&) {
+                ++refused;
+            }
+        }
+        MESSAGE(name << ": " << refused << " of " << rounds << " damaged copies refused");
+        CHECK(refused > 0);
+    }
 }
