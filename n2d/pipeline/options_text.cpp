@@ -17,7 +17,10 @@ std::string num(double v) {
 
 std::string sizes(const std::vector<std::size_t>& v) {
     std::string s;
-    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) s += ',';
+        s += std::to_string(v[i]);
+    }
     return s;
 }
 
