@@ -5,7 +5,9 @@
 #include <cmath>
 #include <vector>
 
-#include "n2d/n2d.hpp"
+#include "n2d/core/rng.hpp"
+#include "n2d/core/thread_pool.hpp"
+#include "n2d/device/device.hpp"
 #include "n2d/nn/layers.hpp"
 #include "n2d/nn/loss.hpp"
 
