@@ -81,12 +81,16 @@ struct AxisMap {
 };
 
 // "Nice" tick positions (steps of 1, 2 or 5 × 10^k) inside [lo, lo + span].
+// decimals: digits after the point that tell the ticks apart; -1 asks for scientific notation
+// (very large or very small coordinates, whose plain digits would not fit between ticks).
 std::vector<double> nice_ticks(const AxisMap& a, int& decimals) {
     const double raw = a.span / 5.0;
     const double mag = std::pow(10.0, std::floor(std::log10(raw)));
     const double norm = raw / mag;
     const double step = (norm < 1.5 ? 1.0 : norm < 3.5 ? 2.0 : norm < 7.5 ? 5.0 : 10.0) * mag;
+    const double largest = std::max(std::fabs(a.lo), std::fabs(a.lo + a.span));
     decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
+    if (largest >= 1e6 || decimals > 4) decimals = -1;
     std::vector<double> ticks;
     for (double k = std::ceil(a.lo / step); k * step <= a.lo + a.span + 1e-9 * a.span && ticks.size() < 20; k += 1)
         ticks.push_back(k * step);
@@ -95,7 +99,8 @@ std::vector<double> nice_ticks(const AxisMap& a, int& decimals) {
 
 std::string format_tick(double v, int decimals) {
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    if (decimals < 0) std::snprintf(buf, sizeof buf, "%.3g", v);
+    else std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     std::string s = buf;
     if (s.find_first_not_of("-0.") == std::string::npos && s[0] == '-') s.erase(0, 1);  // no "-0"
     return s;
