@@ -271,6 +271,11 @@ void scale_c(std::size_t m, std::size_t n, float beta, float* C, std::size_t ldc
     }
 }
 
+// Fraction of the computed tiles that is real C (the rest is zero padding).
+double tile_fill(const GemmKernel& kr, std::size_t m, std::size_t n) {
+    return double(m) / double(round_up(m, kr.mr)) * (double(n) / double(round_up(n, kr.nr)));
+}
+
 Trans flip(Trans t) { return t == Trans::N ? Trans::T : Trans::N; }
 
 inline float at(Trans t, const float* X, std::size_t ld, std::size_t r, std::size_t c) {
@@ -325,16 +330,16 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
     // A tiny n would waste most of each NR-wide tile: compute C^T = op(B)^T op(A)^T instead, so the
     // tiny side meets the narrower MR.
     if (n < kr.nr / 2 && m > n) P = Problem{&kr, flip(tb), flip(ta), n, m, k, alpha, B, ldb, A, lda, beta, C, 1, ldc, 0};
-    // A narrow C (few columns even after that) fills the AVX2 6×16 tile better than the AVX-512
-    // 8×32 one, at the same arithmetic rate on Zen 4. Every element is still one FMA chain over p,
-    // so the tile shape does not change the bits.
-    if (P.n <= 16) P.kr = &kernel_for(target, true);
+    // Where the AVX-512 8×32 tiles would be mostly padding (a few rows or columns) the AVX2 6×16
+    // tile, which runs at the same arithmetic rate on Zen 4, wastes less. Every element is still
+    // one FMA chain over p, so the tile shape does not change the bits.
+    const GemmKernel& narrow = kernel_for(target, true);
+    if (&narrow != P.kr && tile_fill(narrow, P.m, P.n) > 1.2 * tile_fill(*P.kr, P.m, P.n)) P.kr = &narrow;
     const std::size_t k_blocks = (k + kKc - 1) / kKc;
     P.kc = (k + k_blocks - 1) / k_blocks;
 
     // A last column panel at most half full goes to the narrow tile instead (n = 100 on AVX-512:
     // 96 columns of 8×32 tiles and 4 columns of 6×16 ones rather than a 4/32-full 8×32 panel).
-    const GemmKernel& narrow = kernel_for(target, true);
     const std::size_t tail = P.n % P.kr->nr;
     if (narrow.nr < P.kr->nr && P.n > P.kr->nr && tail != 0 && tail <= narrow.nr) {
         const std::size_t n_main = P.n - tail;
