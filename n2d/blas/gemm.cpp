@@ -4,8 +4,9 @@
 // L1, and one register-blocked MR×NR micro-kernel per ISA does the arithmetic.
 //
 // Determinism: every element of C is summed in the same order (KC blocks from k alone, p
-// increasing inside a block) whichever thread computes it and however many threads run; tiles
-// sit at fixed MR/NR offsets, so results are bit-identical for any thread count.
+// increasing inside a block) whichever thread computes it and however many threads run; the tile
+// shapes and their offsets follow from (m, n, k) alone, so results are bit-identical for any
+// thread count.
 #include "n2d/blas/gemm.hpp"
 
 #include <algorithm>
@@ -55,8 +56,8 @@ GemmKernel scalar_kernel() noexcept {
 namespace {
 using gemm_detail::GemmKernel;
 
-// Blocking (floats). A packed B block of KC·NC floats (0.75 MiB) stays in the 1 MiB L2 of a Zen 4
-// core while every A micro-panel (MR·KC floats, 12 KiB for AVX-512) streams past it from L1.
+// Blocking (floats). A packed B block of KC·NC floats (768 KiB) stays in the 1 MiB L2 of a Zen 4
+// core while every A micro-panel (MR·KC floats, 12 KiB for AVX-512) sweeps it from L1.
 // k is cut into equal blocks of at most kKc, so the summation order depends on k alone.
 constexpr std::size_t kKc = 384;
 constexpr std::size_t kNc = 512;
@@ -69,7 +70,7 @@ constexpr std::size_t kFmaPerThread = std::size_t(1) << 21;
 
 std::size_t round_up(std::size_t x, std::size_t to) { return (x + to - 1) / to * to; }
 
-// The target's kernel; `narrow` asks for the one suited to C with at most 16 columns.
+// The target's kernel; `narrow` asks for its smaller tile (AVX-512 only; others have one tile).
 const GemmKernel& kernel_for(SimdTarget target, [[maybe_unused]] bool narrow = false) {
     static const GemmKernel scalar = gemm_detail::scalar_kernel();
 #if defined(__x86_64__)

@@ -5,7 +5,8 @@
 // alpha == 0 or k == 0 only scales C by beta and never reads A or B.
 //
 // Implementation (gemm.cpp): BLIS-style packing and cache blocking around one register-blocked
-// micro-kernel per ISA (AVX-512 8×32, AVX2+FMA 6×16, portable 4×8), chosen by the SIMD target.
+// micro-kernel per ISA (AVX-512 8×32, AVX2+FMA 6×16, portable 4×8), chosen by the SIMD target;
+// on AVX-512 the 6×16 tile also takes the parts of C where 8×32 tiles would be mostly padding.
 //
 // Contracts:
 // - Reproducible: for a given target, results are bit-identical for any thread count and any
