@@ -121,13 +121,19 @@ inline void process_head(float* x, std::size_t dim, const float* others, std::si
     }
 }
 
-// One sampled edge (i, j) of the fit: both ends attract (umap-learn's move_other), then i is
-// pushed away from its negative samples, read from the epoch's snapshot.
-inline void sample_edge(float* emb, const float* snapshot, std::size_t n, std::size_t dim, std::size_t i,
-                        std::size_t j, std::size_t e, Schedule& s, float epoch, float alpha, const Forces& f,
-                        SampleStream& rng) {
-    float* x = emb + i * dim;
-    float* y = emb + j * dim;
+// One directed edge of the fit with its sampling counters, stored in schedule order so an
+// epoch streams through memory.
+struct FitEdge {
+    std::uint32_t head, tail;
+    float eps, eps_neg, next, next_neg;
+};
+
+// A sampled edge: both ends attract (umap-learn's move_other), then the head is pushed away
+// from its negative samples, read from the epoch's snapshot.
+inline void sample_edge(float* emb, const float* snapshot, std::size_t n, std::size_t dim, FitEdge& edge,
+                        float epoch, float alpha, const Forces& f, SampleStream& rng) {
+    float* x = emb + std::size_t(edge.head) * dim;
+    float* y = emb + std::size_t(edge.tail) * dim;
     const float d2 = squared_distance(x, y, dim);
     if (d2 > 0.0f) {
         const float c = f.attract(d2);
@@ -137,18 +143,27 @@ inline void sample_edge(float* emb, const float* snapshot, std::size_t n, std::s
             y[d] -= g;
         }
     }
-    s.next[e] += s.eps[e];
-    if (s.eps_neg[e] <= 0.0f) return;
-    const float ratio = (epoch - s.next_neg[e]) / s.eps_neg[e];
+    edge.next += edge.eps;
+    if (edge.eps_neg <= 0.0f) return;
+    const float ratio = (epoch - edge.next_neg) / edge.eps_neg;
     const int n_neg = ratio > 0.0f ? static_cast<int>(ratio) : 0;
-    for (int p = 0; p < n_neg; ++p) {
-        const std::size_t k = rng.below(n);
-        if (k == i) continue;
-        const float* z = snapshot + k * dim;
-        const float dz = squared_distance(x, z, dim);
-        if (dz > 0.0f) move(x, z, dim, f.repel(dz), alpha);
+    // Draw a batch of negatives first and prefetch their rows: the reads are random.
+    constexpr int kBatch = 8;
+    std::size_t picks[kBatch];
+    for (int done = 0; done < n_neg; done += kBatch) {
+        const int count = std::min(kBatch, n_neg - done);
+        for (int p = 0; p < count; ++p) {
+            picks[p] = rng.below(n);
+            __builtin_prefetch(snapshot + picks[p] * dim);
+        }
+        for (int p = 0; p < count; ++p) {
+            if (picks[p] == edge.head) continue;
+            const float* z = snapshot + picks[p] * dim;
+            const float dz = squared_distance(x, z, dim);
+            if (dz > 0.0f) move(x, z, dim, f.repel(dz), alpha);
+        }
     }
-    s.next_neg[e] += static_cast<float>(n_neg) * s.eps_neg[e];
+    edge.next_neg += static_cast<float>(n_neg) * edge.eps_neg;
 }
 
 float epoch_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
@@ -216,9 +231,17 @@ void optimize_layout(MatrixView embedding, const SparseGraph& graph, const Layou
     N2D_REQUIRE(embedding.contiguous(), "optimize_layout: the embedding must be contiguous");
     ThreadPool& pool = pool_ptr ? *pool_ptr : default_pool();
     const Forces forces(params);
-    Schedule s;
-    s.init(graph.weights.data(), graph.nnz(), max_weight(graph), params.negative_sample_rate);
     const EdgeRounds rounds = schedule_edges(graph);
+    std::vector<FitEdge> edges(graph.nnz());
+    {
+        Schedule s;
+        s.init(graph.weights.data(), graph.nnz(), max_weight(graph), params.negative_sample_rate);
+        for (std::size_t idx = 0; idx < edges.size(); ++idx) {
+            const std::size_t e = rounds.order[idx];
+            edges[idx] = {rounds.head[e], static_cast<std::uint32_t>(graph.indices[e]), s.eps[e], s.eps_neg[e],
+                          s.next[e], s.next_neg[e]};
+        }
+    }
     Matrix snapshot(n, dim);
     float* emb = embedding.data;
     const auto start = std::chrono::steady_clock::now();
@@ -230,10 +253,9 @@ void optimize_layout(MatrixView embedding, const SparseGraph& graph, const Layou
             for (std::size_t t = lo; t < hi; ++t) {
                 SampleStream rng{derive_seed(seed, epoch, t)};
                 for (std::size_t idx = rounds.task_begin[t]; idx < rounds.task_begin[t + 1]; ++idx) {
-                    const std::size_t e = rounds.order[idx];
-                    if (s.next[e] <= ep && s.eps[e] > 0.0f)
-                        sample_edge(emb, snapshot.data(), n, dim, rounds.head[e],
-                                    static_cast<std::size_t>(graph.indices[e]), e, s, ep, alpha, forces, rng);
+                    FitEdge& edge = edges[idx];
+                    if (edge.next <= ep && edge.eps > 0.0f)
+                        sample_edge(emb, snapshot.data(), n, dim, edge, ep, alpha, forces, rng);
                 }
             }
         };
