@@ -83,11 +83,14 @@ struct LloydPass {
             for (std::size_t t = 0; t < d; ++t) s += double(centers(j, t)) * centers(j, t);
             c_norms[j] = float(s);
         }
+        const SimdTarget target = active_target();
         pool.parallel_for(0, data.n, kKMeansChunk, [&](std::size_t lo, std::size_t hi, std::size_t w) {
             float* score = scratch[w].data();
             const std::size_t rows = hi - lo;
             // score = x · cᵀ, then ‖c‖² − 2 score.
-            sgemm(Trans::N, Trans::T, rows, k, d, 1.0f, data.x.row(lo), data.x.stride, centers.data(), d, 0.0f, score, k);
+            // On this pool: inside one of its chunks the GEMM runs inline (no cross-pool contention).
+            sgemm(target, pool, Trans::N, Trans::T, rows, k, d, 1.0f, data.x.row(lo), data.x.stride, centers.data(), d,
+                  0.0f, score, k);
             const std::size_t chunk = lo / kKMeansChunk;
             double* sums = accumulate ? &chunk_sums[chunk * k * d] : nullptr;
             double* weights = accumulate ? &chunk_weights[chunk * k] : nullptr;
