@@ -1,6 +1,7 @@
 // Silhouette coefficients (sklearn silhouette_samples / silhouette_score) with exact
-// Euclidean distances in double. Rows are processed in fixed chunks, each row's result
-// depends only on that row, so the output is identical at any thread count.
+// Euclidean distances in double, O(n) memory. Points are grouped by label in a feature-major
+// copy, so one vectorised pass gives a row's distances and each cluster's sum is a range sum.
+// Each row's result depends only on that row: identical output at any thread count.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,6 +12,7 @@
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/metrics/contingency.hpp"
 #include "n2d/metrics/metrics.hpp"
+#include "n2d/metrics/pairwise.hpp"
 
 namespace n2d {
 
@@ -25,28 +27,28 @@ std::vector<double> silhouette_samples(ConstMatrixView x, const std::vector<int>
                 "silhouette: number of labels is " + std::to_string(n_labels) +
                     ". Valid values are 2 to n_samples - 1 (inclusive) = " + std::to_string(n > 0 ? n - 1 : 0));
     require_finite(x, "silhouette input x");
-    std::vector<double> xd(n * d);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < d; ++j) xd[i * d + j] = double(x(i, j));
     std::vector<std::size_t> freq(n_labels, 0);
     for (auto c : code) ++freq[c];
+    // Points grouped by label (feature-major), so each cluster's distance sum is one range.
+    std::vector<std::size_t> start(n_labels + 1, 0), order(n);
+    for (std::size_t c = 0; c < n_labels; ++c) start[c + 1] = start[c] + freq[c];
+    {
+        std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+        for (std::size_t i = 0; i < n; ++i) order[fill[code[i]]++] = i;
+    }
+    const auto xt = detail::feature_major(x, order);
 
     std::vector<double> s(n, 0.0);
     ThreadPool& tp = pool ? *pool : default_pool();
-    tp.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
-        std::vector<double> sums(n_labels);
+    std::vector<std::vector<double>> dist(tp.num_threads());
+    tp.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t w) {
+        std::vector<double>& dw = dist[w];
+        dw.resize(n);
+        std::vector<double> p(d), sums(n_labels);
         for (std::size_t i = lo; i < hi; ++i) {
-            std::fill(sums.begin(), sums.end(), 0.0);
-            const double* xi = &xd[i * d];
-            for (std::size_t j = 0; j < n; ++j) {
-                const double* xj = &xd[j * d];
-                double acc = 0.0;
-                for (std::size_t t = 0; t < d; ++t) {
-                    const double diff = xi[t] - xj[t];
-                    acc += diff * diff;
-                }
-                sums[code[j]] += std::sqrt(acc);
-            }
+            for (std::size_t t = 0; t < d; ++t) p[t] = double(x(i, t));
+            detail::distances_to_point(xt.data(), n, d, p.data(), dw.data(), true);
+            for (std::size_t c = 0; c < n_labels; ++c) sums[c] = detail::range_sum(dw.data() + start[c], freq[c]);
             const std::uint32_t own = code[i];
             if (freq[own] <= 1) continue;  // singleton: 0/0 in sklearn, replaced by 0
             const double a = sums[own] / double(freq[own] - 1);

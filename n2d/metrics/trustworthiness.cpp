@@ -9,25 +9,9 @@
 
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/metrics/metrics.hpp"
+#include "n2d/metrics/pairwise.hpp"
 
 namespace n2d {
-
-namespace {
-std::vector<double> to_double(ConstMatrixView m) {
-    std::vector<double> out(m.rows * m.cols);
-    for (std::size_t i = 0; i < m.rows; ++i)
-        for (std::size_t j = 0; j < m.cols; ++j) out[i * m.cols + j] = double(m(i, j));
-    return out;
-}
-double sq_dist(const double* a, const double* b, std::size_t d) {
-    double s = 0.0;
-    for (std::size_t t = 0; t < d; ++t) {
-        const double diff = a[t] - b[t];
-        s += diff * diff;
-    }
-    return s;
-}
-}  // namespace
 
 double trustworthiness(ConstMatrixView high, ConstMatrixView low, std::size_t k, ThreadPool* pool) {
     const std::size_t n = high.rows;
@@ -38,23 +22,30 @@ double trustworthiness(ConstMatrixView high, ConstMatrixView low, std::size_t k,
                                ") should be less than n_samples / 2 (" + std::to_string(double(n) / 2.0) + ")");
     require_finite(high, "trustworthiness input high");
     require_finite(low, "trustworthiness input low");
-    const auto hx = to_double(high);
-    const auto lx = to_double(low);
+    const auto hx = detail::feature_major(high);
+    const auto lx = detail::feature_major(low);
     const std::size_t dh = high.cols, dl = low.cols;
 
     constexpr std::size_t grain = 32;
     const std::size_t n_chunks = (n + grain - 1) / grain;
     std::vector<double> chunk_sum(n_chunks, 0.0);
     ThreadPool& tp = pool ? *pool : default_pool();
-    tp.parallel_for(0, n, grain, [&](std::size_t lo, std::size_t hi, std::size_t) {
-        std::vector<std::pair<double, std::size_t>> nn;  // (low-space distance, index), k smallest
-        std::vector<double> dist_high(n);
+    std::vector<std::vector<double>> buffers(tp.num_threads());
+    tp.parallel_for(0, n, grain, [&](std::size_t lo, std::size_t hi, std::size_t w) {
+        std::vector<double>& buf = buffers[w];
+        buf.resize(2 * n);
+        double* dist_low = buf.data();
+        double* dist_high = buf.data() + n;
+        std::vector<std::pair<double, std::size_t>> nn;  // k smallest (low-space distance, index)
+        std::vector<double> p(std::max(dh, dl));
         double sum = 0.0;
         for (std::size_t i = lo; i < hi; ++i) {
+            for (std::size_t t = 0; t < dl; ++t) p[t] = double(low(i, t));
+            detail::distances_to_point(lx.data(), n, dl, p.data(), dist_low, false);
             nn.clear();
             for (std::size_t j = 0; j < n; ++j) {
                 if (j == i) continue;
-                const std::pair<double, std::size_t> cand{sq_dist(&lx[i * dl], &lx[j * dl], dl), j};
+                const std::pair<double, std::size_t> cand{dist_low[j], j};
                 if (nn.size() < k) {
                     nn.push_back(cand);
                     std::push_heap(nn.begin(), nn.end());
@@ -64,14 +55,12 @@ double trustworthiness(ConstMatrixView high, ConstMatrixView low, std::size_t k,
                     std::push_heap(nn.begin(), nn.end());
                 }
             }
-            for (std::size_t j = 0; j < n; ++j)
-                dist_high[j] = j == i ? std::numeric_limits<double>::infinity() : sq_dist(&hx[i * dh], &hx[j * dh], dh);
-            for (const auto& [dist_low, j] : nn) {
-                (void)dist_low;
-                const double dj = dist_high[j];
-                std::size_t closer = 0;  // points strictly closer than j in the input space
-                for (std::size_t m = 0; m < n; ++m) closer += dist_high[m] < dj;
-                const std::size_t rank = closer + 1;
+            for (std::size_t t = 0; t < dh; ++t) p[t] = double(high(i, t));
+            detail::distances_to_point(hx.data(), n, dh, p.data(), dist_high, false);
+            dist_high[i] = std::numeric_limits<double>::infinity();
+            for (const auto& nb : nn) {
+                // Rank of the neighbour among all points by input-space distance (1-based).
+                const std::size_t rank = detail::count_below(dist_high, n, dist_high[nb.second]) + 1;
                 if (rank > k) sum += double(rank - k);
             }
         }
