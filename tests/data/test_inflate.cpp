@@ -54,21 +54,23 @@ void put_le32(Bytes& b, std::uint32_t v) {
 
 // A gzip member around a raw DEFLATE stream, with the given header flags' fields filled in.
 Bytes gzip_member(const Bytes& deflated, const Bytes& original, unsigned flags = 0) {
-    Bytes g = {0x1f, 0x8b, 8, static_cast<unsigned char>(flags), 0, 0, 0, 0, 0, 3};
+    const unsigned char header[10] = {0x1f, 0x8b, 8, static_cast<unsigned char>(flags), 0, 0, 0, 0, 0, 3};
+    Bytes g;
+    test::append_bytes(g, header, 10);
     if (flags & 4u) {
         const Bytes extra = {'A', 'B', 3, 0, 'x', 'y', 'z'};
         g.push_back(static_cast<unsigned char>(extra.size()));
         g.push_back(0);
-        g.insert(g.end(), extra.begin(), extra.end());
+        test::append_bytes(g, extra.data(), extra.size());
     }
     if (flags & 8u) {
         const std::string name = "original-name.bin";
-        g.insert(g.end(), name.begin(), name.end());
+        test::append_bytes(g, name.data(), name.size());
         g.push_back(0);
     }
     if (flags & 16u) {
         const std::string comment = "a comment";
-        g.insert(g.end(), comment.begin(), comment.end());
+        test::append_bytes(g, comment.data(), comment.size());
         g.push_back(0);
     }
     if (flags & 2u) {
@@ -76,7 +78,7 @@ Bytes gzip_member(const Bytes& deflated, const Bytes& original, unsigned flags =
         g.push_back(static_cast<unsigned char>(crc));
         g.push_back(static_cast<unsigned char>(crc >> 8));
     }
-    g.insert(g.end(), deflated.begin(), deflated.end());
+    test::append_bytes(g, deflated.data(), deflated.size());
     put_le32(g, crc32(original.data(), original.size()));
     put_le32(g, static_cast<std::uint32_t>(original.size()));
     return g;
