@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "n2d/blas/gemm_kernels.hpp"
+#include "n2d/blas/vector.hpp"
 #include "n2d/core/aligned.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -64,6 +65,11 @@ constexpr std::size_t kNc = 512;
 // Below this many rows per block B is read in place instead of packed (packing would cost more
 // than it saves when a B panel meets only a few A micro-panels).
 constexpr std::size_t kDirectBRows = 32;
+// C with at most this many rows (after the transposition for tiny n) is computed as
+// vector-matrix products on the SIMD axpy/dot kernels: an MR-row tile would be mostly padding.
+constexpr std::size_t kGemvRows = 2;
+// Column chunk of the vector-matrix path per task (a multiple of every SIMD width).
+constexpr std::size_t kGemvCols = 64;
 // Minimum multiply-adds per thread before a GEMM is split across threads (thread wake-up costs
 // tens of microseconds).
 constexpr std::size_t kFmaPerThread = std::size_t(1) << 21;
@@ -90,6 +96,7 @@ const GemmKernel& kernel_for(SimdTarget target, [[maybe_unused]] bool narrow = f
 // call once warm). Pool workers are long-lived threads, so this is effectively pool-owned.
 struct Scratch {
     AlignedArray<float> a, b, tile;
+    AlignedArray<float> row, col;  // vector-matrix path: one row of sums, one gathered row of op(A)
 };
 Scratch& scratch() {
     thread_local Scratch s;
@@ -282,6 +289,43 @@ Trans flip(Trans t) { return t == Trans::N ? Trans::T : Trans::N; }
 inline float at(Trans t, const float* X, std::size_t ld, std::size_t r, std::size_t c) {
     return t == Trans::N ? X[r * ld + c] : X[c * ld + r];
 }
+// Columns [j0, j1) of a problem with at most kGemvRows rows. Each element is a fixed sequence of
+// kernel calls whatever the column range, so the result does not depend on the split.
+void gemv_cols(const VectorKernels& vk, const Problem& P, std::size_t j0, std::size_t j1) {
+    Scratch& s = scratch();
+    const std::size_t n = j1 - j0;
+    float* acc = ensure(s.row, n);
+    for (std::size_t i = 0; i < P.m; ++i) {
+        const float* a = P.A + i * P.lda;  // row i of op(A)
+        if (P.ta == Trans::T) {
+            float* col = ensure(s.col, P.k);
+            for (std::size_t p = 0; p < P.k; ++p) col[p] = P.A[p * P.lda + i];
+            a = col;
+        }
+        if (P.tb == Trans::N) {
+            std::fill(acc, acc + n, 0.0f);
+            for (std::size_t p = 0; p < P.k; ++p) vk.axpy(n, a[p], P.B + p * P.ldb + j0, acc);
+        } else {
+            for (std::size_t j = 0; j < n; ++j) acc[j] = vk.dot(P.k, a, P.B + (j0 + j) * P.ldb);
+        }
+        float* c = P.C + i * P.rs_c + j0 * P.cs_c;
+        for (std::size_t j = 0; j < n; ++j) {
+            float& dst = c[j * P.cs_c];
+            dst = P.beta == 0.0f ? P.alpha * acc[j] : P.beta * dst + P.alpha * acc[j];
+        }
+    }
+}
+
+void run_gemv(const VectorKernels& vk, const Problem& P, ThreadPool& pool) {
+    const std::size_t work = P.m * P.n * P.k;
+    const std::size_t threads = std::min(pool.num_threads(), std::max<std::size_t>(1, work / kFmaPerThread));
+    const std::size_t chunks = (P.n + kGemvCols - 1) / kGemvCols;
+    if (threads <= 1 || chunks < 2) return gemv_cols(vk, P, 0, P.n);
+    pool.parallel_for(0, chunks, (chunks + threads - 1) / threads, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        gemv_cols(vk, P, lo * kGemvCols, std::min(hi * kGemvCols, P.n));
+    });
+}
+
 // Runs a prepared problem on the calling thread or split over the pool.
 void run(const Problem& P, ThreadPool& pool) {
     const std::size_t work = P.m * P.n * P.k;
@@ -331,6 +375,7 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
     // A tiny n would waste most of each NR-wide tile: compute C^T = op(B)^T op(A)^T instead, so the
     // tiny side meets the narrower MR.
     if (n < kr.nr / 2 && m > n) P = Problem{&kr, flip(tb), flip(ta), n, m, k, alpha, B, ldb, A, lda, beta, C, 1, ldc, 0};
+    if (P.m <= kGemvRows) return run_gemv(vector_kernels(target), P, pool);
     // Where the AVX-512 8×32 tiles would be mostly padding (a few rows or columns) the AVX2 6×16
     // tile, which runs at the same arithmetic rate on Zen 4, wastes less. Every element is still
     // one FMA chain over p, so the tile shape does not change the bits.

@@ -55,11 +55,13 @@ void check_gemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::si
 TEST_CASE("sgemm matches the reference on awkward shapes for every usable target") {
     ThreadPool pool(2);
     // Edges of every micro-tile (MR 4/6/8, NR 8/16/32), k crossing the KC block (384), n crossing
-    // the NC block (1024), tiny n (computed transposed) and few rows (B read in place).
+    // the NC block (512), tiny n (computed transposed), few rows (B read in place) and one or two
+    // rows or columns (vector-matrix products).
     const std::size_t shapes[][3] = {{1, 1, 1},     {1, 17, 3},     {5, 1, 9},     {7, 13, 1},    {17, 31, 29},
                                      {33, 65, 47},  {64, 64, 64},   {8, 32, 385},  {97, 129, 255}, {130, 70, 301},
                                      {255, 17, 600}, {600, 33, 5},  {3, 600, 17},  {250, 10, 40}, {10, 300, 50},
-                                     {33, 1100, 9}, {9, 49, 769}};
+                                     {33, 1100, 9}, {9, 49, 769},   {2, 300, 700}, {900, 2, 40},
+                                     {1, 2100, 30}};
     for (SimdTarget t : usable_targets())
         for (auto ta : {Trans::N, Trans::T})
             for (auto tb : {Trans::N, Trans::T})
@@ -70,8 +72,10 @@ TEST_CASE("sgemm matches the reference on awkward shapes for every usable target
 }
 
 TEST_CASE("sgemm results do not depend on the thread count") {
-    // Shapes that split rows, split columns, run transposed (tiny n) and read B in place.
-    const std::size_t shapes[][3] = {{300, 257, 513}, {64, 700, 200}, {3000, 10, 300}, {24, 2000, 300}};
+    // Shapes that split rows, split columns, run transposed (tiny n), read B in place and run as
+    // vector-matrix products (one or two rows or columns).
+    const std::size_t shapes[][3] = {{300, 257, 513}, {64, 700, 200}, {3000, 10, 300}, {24, 2000, 300},
+                                     {1, 9000, 300},  {5000, 2, 500}};
     ThreadPool p1(1), p2(2), p3(3), p5(5);
     for (SimdTarget t : usable_targets())
         for (const auto& s : shapes)
