@@ -347,7 +347,7 @@ TEST_CASE("readers: random damage to every format gives data or n2d::Error, neve
                                  test::gzip_bytes("1,2\n3,4\n").size())},
     };
     Rng rng(11);
-    const int rounds = std::getenv("N2D_TEST_QUICK") ? 60 : 250;
+    const int rounds = std::getenv("N2D_TEST_QUICK") ? 60 : 150;
     for (const auto& [name, good] : samples) {
         REQUIRE_NOTHROW(load_dataset(tmp.write(name, good)));
         int refused = 0;
