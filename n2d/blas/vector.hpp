@@ -37,8 +37,8 @@ struct AdamStep {
 void adam_update(std::size_t n, float* w, const float* g, float* m, float* v, const AdamStep& step);
 
 // The same kernels on an explicit target (tests compare every compiled target to scalar). Scalar
-// is the reference; the AVX2 and AVX-512 versions give its bits exactly for bias_add, col_sums
-// and the ReLU kernels, within an ulp for axpy, scale and Adam (FMA contraction), and sum dot and
+// is the reference; the AVX2 and AVX-512 versions give its bits exactly for bias_add, col_sums,
+// scale and the ReLU kernels, within an ulp for axpy and Adam (FMA contraction), and sum dot and
 // sq_row_norms in several accumulators. Throws n2d::Error for a target this CPU cannot run.
 struct VectorKernels {
     void (*bias_add)(float*, std::size_t, std::size_t, std::size_t, const float*);

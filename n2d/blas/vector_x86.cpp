@@ -1,5 +1,5 @@
 // AVX2 and AVX-512 versions of the vector kernels (x86-64 only; per-function target attributes,
-// intrinsics only inside them). bias_add, col_sums and the ReLU kernels give the scalar
+// intrinsics only inside them). bias_add, col_sums, scale and the ReLU kernels give the scalar
 // reference's bits exactly; axpy and Adam may differ by an ulp (the compiler contracts
 // multiply-adds into FMA); dot and sq_row_norms sum in several accumulators.
 #include "n2d/blas/vector_simd.hpp"
