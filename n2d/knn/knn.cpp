@@ -34,9 +34,9 @@ ResolvedOptions resolve(std::size_t n, const KnnOptions& o) {
     const double dn = static_cast<double>(n);
     r.nnd.n_trees = o.n_trees.value_or(std::min<std::size_t>(32, 5 + round_half_even(std::pow(dn, 0.25))));
     r.nnd.n_iters = o.n_iters.value_or(std::max<std::size_t>(5, round_half_even(std::log2(dn))));
-    r.nnd.max_candidates = o.max_candidates.value_or(std::min<std::size_t>(60, o.n_neighbors));
+    r.nnd.max_candidates = o.max_candidates.value_or(std::min<std::size_t>(60, (3 * o.n_neighbors + 1) / 2));
     r.nnd.leaf_size = o.leaf_size.value_or(std::max<std::size_t>(10, o.n_neighbors));
-    N2D_REQUIRE(r.nnd.max_candidates > 0, "max_candidates is 0; pass at least 1 (default min(60, n_neighbors))");
+    N2D_REQUIRE(r.nnd.max_candidates > 0, "max_candidates is 0; pass at least 1 (default min(60, 1.5 n_neighbors))");
     N2D_REQUIRE(r.nnd.leaf_size > 1, "leaf_size must be at least 2 (default max(10, n_neighbors))");
     return r;
 }

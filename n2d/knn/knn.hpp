@@ -54,10 +54,12 @@ struct KnnOptions {
     float minkowski_p = 2;  // p >= 1 for Metric::minkowski (1 = manhattan, 2 = euclidean)
     // automatic: exact below 4096 points (umap-learn's rule), NN-descent from there on.
     KnnMethod method = KnnMethod::automatic;
-    // NN-descent knobs; unset = pynndescent's NNDescent defaults:
+    // NN-descent knobs; unset = pynndescent's NNDescent defaults
     //   n_trees = min(32, 5 + round(n^0.25)), n_iters = max(5, round(log2 n)),
-    //   max_candidates = min(60, n_neighbors). (umap-learn passes n_trees = min(64, 5 +
-    //   round(sqrt(n)/20)) and max_candidates = 60; set them to reproduce that.)
+    // except max_candidates = min(60, round-half-up(1.5 n_neighbors)) where pynndescent has
+    // min(60, n_neighbors): with that, our recall@20 on a 70000 × 10 MNIST projection was 0.9925
+    // against pynndescent's 0.9968; 1.5× the candidates gives ≥ its recall, still > 2× faster.
+    // (umap-learn passes n_trees = min(64, 5 + round(sqrt(n)/20)) and max_candidates = 60.)
     std::optional<std::size_t> n_trees, n_iters, max_candidates;
     // Leaf size of the random-projection trees; unset = max(10, n_neighbors).
     std::optional<std::size_t> leaf_size;
