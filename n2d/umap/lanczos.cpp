@@ -70,16 +70,24 @@ class Basis {
 public:
     Basis(std::size_t n, ThreadPool& pool) : n_(n), pool_(pool), n_chunks_((n + kRowChunk - 1) / kRowChunk) {}
 
-    // out[i] = <vecs_i, w> for `count` vectors stored contiguously from `vecs`.
+    // out[i] = <vecs_i, w> for `count` vectors stored contiguously from `vecs`. Four partial
+    // sums per chunk break the add-latency chain; their order is fixed, so results are too.
     void dots(const double* vecs, std::size_t count, const double* w, double* out) {
         partial_.assign(n_chunks_ * count, 0.0);
         pool_.parallel_for(0, n_, kRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
             double* p = partial_.data() + (lo / kRowChunk) * count;
             for (std::size_t i = 0; i < count; ++i) {
                 const double* v = vecs + i * n_;
-                double s = 0.0;
-                for (std::size_t r = lo; r < hi; ++r) s += v[r] * w[r];
-                p[i] = s;
+                double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+                std::size_t r = lo;
+                for (; r + 4 <= hi; r += 4) {
+                    s0 += v[r] * w[r];
+                    s1 += v[r + 1] * w[r + 1];
+                    s2 += v[r + 2] * w[r + 2];
+                    s3 += v[r + 3] * w[r + 3];
+                }
+                for (; r < hi; ++r) s0 += v[r] * w[r];
+                p[i] = (s0 + s1) + (s2 + s3);
             }
         });
         for (std::size_t i = 0; i < count; ++i) out[i] = 0.0;
@@ -91,26 +99,37 @@ public:
         dots(w, 1, w, &s);
         return std::sqrt(s);
     }
-    // w -= Σ coef_i vecs_i
+    // w -= Σ coef_i vecs_i (four vectors per sweep over w).
     void subtract(const double* vecs, std::size_t count, const double* coef, double* w) {
         pool_.parallel_for(0, n_, kRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
-            for (std::size_t i = 0; i < count; ++i) {
+            std::size_t i = 0;
+            for (; i + 4 <= count; i += 4) {
+                const double *v0 = vecs + i * n_, *v1 = v0 + n_, *v2 = v1 + n_, *v3 = v2 + n_;
+                const double c0 = coef[i], c1 = coef[i + 1], c2 = coef[i + 2], c3 = coef[i + 3];
+                for (std::size_t r = lo; r < hi; ++r) w[r] -= (c0 * v0[r] + c1 * v1[r]) + (c2 * v2[r] + c3 * v3[r]);
+            }
+            for (; i < count; ++i) {
                 const double* v = vecs + i * n_;
                 const double c = coef[i];
                 for (std::size_t r = lo; r < hi; ++r) w[r] -= c * v[r];
             }
         });
     }
-    // Classical Gram–Schmidt, twice ("twice is enough"); adds the coefficients to `coef` if given.
+    // Classical Gram–Schmidt with one re-orthogonalisation when the first pass removed most of
+    // w (the DGKS criterion, ‖w'‖ < 0.7‖w‖); adds the coefficients to `coef` if given.
     void orthogonalize(const double* vecs, std::size_t count, double* w, double* coef) {
         if (count == 0) return;
         tmp_.resize(count);
         if (coef) std::fill(coef, coef + count, 0.0);
-        for (int pass = 0; pass < 2; ++pass) {
+        double before = norm(w);
+        for (int pass = 0; pass < 3; ++pass) {
             dots(vecs, count, w, tmp_.data());
             subtract(vecs, count, tmp_.data(), w);
             if (coef)
                 for (std::size_t i = 0; i < count; ++i) coef[i] += tmp_[i];
+            const double after = norm(w);
+            if (after >= 0.7 * before) break;
+            before = after;
         }
     }
     void scale(double* w, double s) {

@@ -166,6 +166,49 @@ inline void sample_edge(float* emb, const float* snapshot, std::size_t n, std::s
     edge.next_neg += static_cast<float>(n_neg) * edge.eps_neg;
 }
 
+// One epoch's view of the fit state, shared by the concurrent tasks of a round.
+struct EpochTasks {
+    float* emb;
+    const float* snapshot;
+    std::size_t n, dim;
+    FitEdge* edges;
+    const std::size_t* task_begin;
+    std::uint64_t seed;
+    std::size_t epoch;
+    float alpha;
+    const Forces& forces;
+};
+
+// Runs tasks [lo, hi); D > 0 fixes the embedding dimension at compile time (unrolled loops).
+template <std::size_t D>
+void run_tasks_fixed(const EpochTasks& c, std::size_t lo, std::size_t hi) {
+    const std::size_t dim = D ? D : c.dim;
+    const float ep = static_cast<float>(c.epoch);
+    for (std::size_t t = lo; t < hi; ++t) {
+        SampleStream rng{derive_seed(c.seed, c.epoch, t)};
+        for (std::size_t idx = c.task_begin[t]; idx < c.task_begin[t + 1]; ++idx) {
+            FitEdge& edge = c.edges[idx];
+            if (edge.next <= ep && edge.eps > 0.0f)
+                sample_edge(c.emb, c.snapshot, c.n, dim, edge, ep, c.alpha, c.forces, rng);
+        }
+    }
+}
+
+using TaskFn = void (*)(const EpochTasks&, std::size_t, std::size_t);
+TaskFn task_function(std::size_t dim) {
+    switch (dim) {
+        case 2: return run_tasks_fixed<2>;
+        case 3: return run_tasks_fixed<3>;
+        case 4: return run_tasks_fixed<4>;
+        case 5: return run_tasks_fixed<5>;
+        case 6: return run_tasks_fixed<6>;
+        case 8: return run_tasks_fixed<8>;
+        case 10: return run_tasks_fixed<10>;
+        case 16: return run_tasks_fixed<16>;
+        default: return run_tasks_fixed<0>;
+    }
+}
+
 float epoch_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
     // umap-learn decays α after each epoch: epoch e ≥ 1 runs with α0·(1 − (e − 1)/n_epochs).
     return epoch == 0 ? alpha0
@@ -244,21 +287,14 @@ void optimize_layout(MatrixView embedding, const SparseGraph& graph, const Layou
     }
     Matrix snapshot(n, dim);
     float* emb = embedding.data;
+    const TaskFn task_fn = task_function(dim);
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t epoch = 0; epoch < params.n_epochs; ++epoch) {
         const float alpha = epoch_alpha(params.learning_rate, epoch, params.n_epochs);
-        const float ep = static_cast<float>(epoch);
+        const EpochTasks ctx{emb, snapshot.data(), n, dim, edges.data(), rounds.task_begin.data(), seed, epoch,
+                             alpha, forces};
         // The tasks of one round are vertex-disjoint: they may run concurrently, same result.
-        auto run_tasks = [&](std::size_t lo, std::size_t hi, std::size_t) {
-            for (std::size_t t = lo; t < hi; ++t) {
-                SampleStream rng{derive_seed(seed, epoch, t)};
-                for (std::size_t idx = rounds.task_begin[t]; idx < rounds.task_begin[t + 1]; ++idx) {
-                    FitEdge& edge = edges[idx];
-                    if (edge.next <= ep && edge.eps > 0.0f)
-                        sample_edge(emb, snapshot.data(), n, dim, edge, ep, alpha, forces, rng);
-                }
-            }
-        };
+        auto run_tasks = [&](std::size_t lo, std::size_t hi, std::size_t) { task_fn(ctx, lo, hi); };
         if (epoch > 0 && n > 0) {  // epoch 0 samples nothing (every edge first fires at epoch >= 1)
             std::memcpy(snapshot.data(), emb, n * dim * sizeof(float));
             for (std::size_t r = 0; r + 1 < rounds.round_begin.size(); ++r)
