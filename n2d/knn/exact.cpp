@@ -131,11 +131,16 @@ void gemm_block(const Space& space, const float* queries, std::size_t q0, std::s
         sgemm(target, pool, Trans::N, Trans::T, qn, cnt, dim, -2.0f, queries + q0 * dim, dim, space.row(j0), dim,
               0.0f, s.tile.data(), kDataTile);
         for (std::size_t i = 0; i < qn; ++i) {
-            const float* t = s.tile.data() + i * kDataTile;
+            float* t = s.tile.data() + i * kDataTile;
             BestK& h = heaps[i];
             const std::size_t self = exclude_self ? q0 + i : std::size_t(-1);
+            // Two passes: a branch-free (vectorisable) expansion, then a scan that rejects most
+            // entries with one compare.
+            const float qi = qnorm[i];
+            const float* xn = xnorm.data() + j0;
+            for (std::size_t j = 0; j < cnt; ++j) t[j] = std::max(0.0f, qi + xn[j] + t[j]);
             for (std::size_t j = 0; j < cnt; ++j) {
-                const float a = std::max(0.0f, qnorm[i] + xnorm[j0 + j] + t[j]);
+                const float a = t[j];
                 if (h.full() && !(a <= h.worst().d)) continue;  // fast reject
                 if (j0 + j == self) continue;
                 Cand c{a, static_cast<std::int32_t>(j0 + j)};
