@@ -91,7 +91,7 @@ struct NnDescentParams {
     float delta = 0.001f;
     std::uint64_t seed = 0;
 };
-// Approximate neighbours excluding self (rows ascending); `forest` receives the trees.
+// Approximate neighbours excluding self (rows ascending by (distance, index)).
 Neighbors nn_descent(const Space& space, const NnDescentParams& params, ThreadPool& pool,
                      const ProgressReporter* progress);
 

@@ -66,6 +66,17 @@ TEST_CASE("NN-descent: same seed gives the same graph at any thread count; seeds
     o.seed = 43;
     const KnnGraph d = build_knn(x, o);
     CHECK(d.indices != a.indices);
+
+    // Without the point itself: k others per row, never the point.
+    o.include_self = false;
+    const KnnGraph e = build_knn(x, o);
+    CHECK(e.k == 15);
+    bool self_seen = false;
+    for (std::size_t i = 0; i < e.n; ++i)
+        for (std::size_t j = 0; j < e.k; ++j) self_seen |= e.row_indices(i)[j] == static_cast<std::int32_t>(i);
+    CHECK_FALSE(self_seen);
+    o.method = KnnMethod::exact;
+    CHECK(test::recall(build_knn(x, o), e) >= 0.99);
 }
 
 TEST_CASE("NN-descent with other metrics") {
