@@ -11,7 +11,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <queue>
 
 #include "n2d/core/rng.hpp"
 #include "n2d/knn/build.hpp"
@@ -73,6 +72,7 @@ struct SearchScratch {
     std::vector<std::uint32_t> stamp;
     std::uint32_t epoch = 0;
     std::vector<knn_detail::Cand> heap;
+    std::vector<knn_detail::Cand> queue;  // seed min-heap (std heap algorithms, reused)
     std::vector<const float*> ptrs;
     std::vector<float> d;
     std::vector<std::int32_t> ids;
@@ -105,8 +105,14 @@ void graph_search(const KnnIndex::State& st, const float* q, std::size_t k, floa
     }
     s.heap.resize(k);
     knn_detail::BestK best(s.heap.data(), k);
-    auto worse = [](const Cand& a, const Cand& b) { return knn_detail::better(b, a); };
-    std::priority_queue<Cand, std::vector<Cand>, decltype(worse)> seeds(worse);
+    // Min-heap of seeds on (distance, index): the comparator says "a is farther than b".
+    auto farther = [](const Cand& a, const Cand& b) { return knn_detail::better(b, a); };
+    std::vector<Cand>& seeds = s.queue;
+    seeds.clear();
+    auto push_seed = [&](const Cand& c) {
+        seeds.push_back(c);
+        std::push_heap(seeds.begin(), seeds.end(), farther);
+    };
 
     auto visit_batch = [&](std::size_t cnt) {
         st.space.distances(q, s.ptrs.data(), cnt, s.d.data());
@@ -137,13 +143,14 @@ void graph_search(const KnnIndex::State& st, const float* q, std::size_t k, floa
     for (std::size_t t = 0; t < cnt; ++t) {
         const Cand c{s.d[t], s.ids[t]};
         if (best.admits(c)) best.push(c);
-        seeds.push(c);
+        push_seed(c);
     }
     // Best-first expansion.
     float limit = bound();
     while (!seeds.empty()) {
-        const Cand top = seeds.top();
-        seeds.pop();
+        std::pop_heap(seeds.begin(), seeds.end(), farther);
+        const Cand top = seeds.back();
+        seeds.pop_back();
         if (!(top.d < limit)) break;
         const auto v = static_cast<std::size_t>(top.i);
         const auto e0 = static_cast<std::size_t>(st.adj_start[v]), e1 = static_cast<std::size_t>(st.adj_start[v + 1]);
@@ -161,7 +168,7 @@ void graph_search(const KnnIndex::State& st, const float* q, std::size_t k, floa
             const Cand c{s.d[t], s.ids[t]};
             if (c.d < limit) {
                 if (best.admits(c)) best.push(c);
-                seeds.push(c);
+                push_seed(c);
                 limit = bound();
             }
         }
