@@ -81,13 +81,15 @@ Dataset make_synthetic(const SyntheticOptions& o) {
     N2D_REQUIRE(std::isfinite(o.noise) && o.noise >= 0,
                 "SyntheticOptions::noise must be a finite number >= 0, got " + std::to_string(o.noise));
 
-    // Arm c of a K-arm Archimedean spiral, one full turn: angle 2πc/K + 2πs, radius r0 + (1-r0)s,
-    // for s in [0, 1]. Neighbouring arms are 2π/K apart in angle, i.e. (1 - r0)/K apart in
-    // radius, everywhere: every arm is wrapped between two others. The third coordinate is a
-    // short ribbon width plus a wave along the arm, so each class is a curved 2-d ribbon in 3-d.
-    constexpr double r0 = 0.25, width = 0.04, wave = 0.2;
+    // Arm c of a K-arm Archimedean spiral over 0.6 of a turn: angle 2π(c/K + 0.6 s), radius
+    // r0 + (1 - r0) s, for s in [0, 1]. At any angle about three arms pass, (1 - r0)/(0.6 K)
+    // apart in radius, so the arms wrap around each other and no straight cut separates them.
+    // The third coordinate spreads each arm into a sheet (height 2 × 0.4, plus a wave along the
+    // arm), so each class is a curved 2-d manifold whose UMAP image is a compact patch rather
+    // than a thin string that a Gaussian mixture would cut apart.
+    constexpr double r0 = 0.25, turns = 0.6, half_height = 0.4, wave = 0.2;
     const std::size_t n = o.n_samples, k = o.n_clusters;
-    const double gap = (1.0 - r0) / double(k);
+    const double gap = (1.0 - r0) / (double(k) * turns);
     const double thickness = 0.1 * gap;  // radial jitter (sd) well below the gap
 
     Dataset d;
@@ -100,11 +102,11 @@ Dataset make_synthetic(const SyntheticOptions& o) {
     for (std::size_t i = 0; i < n; ++i) {
         const double u = rng.uniform();
         const double s = (-r0 + std::sqrt(r0 * r0 + 4.0 * a * u * (r0 + a))) / (2.0 * a);
-        const double theta = 2.0 * kPi * (double(d.labels[i]) / double(k) + s);
+        const double theta = 2.0 * kPi * (double(d.labels[i]) / double(k) + turns * s);
         const double r = r0 + (1.0 - r0) * s + thickness * rng.normal();
         p3[i * 3 + 0] = r * std::cos(theta);
         p3[i * 3 + 1] = r * std::sin(theta);
-        p3[i * 3 + 2] = width * rng.uniform(-1.0, 1.0) + wave * std::sin(2.0 * theta) * r;
+        p3[i * 3 + 2] = half_height * rng.uniform(-1.0, 1.0) + wave * std::sin(2.0 * theta) * r;
     }
 
     Rng rotation_rng(o.seed, kRotation);
