@@ -46,6 +46,11 @@ std::vector<int> load_labels(const std::string& path) {
     if (ends_with("-ubyte") || ends_with("-ubyte.gz") || ends_with(".idx") || ends_with(".idx.gz"))
         return read_idx_labels(path);
     if (ends_with(".npy") || ends_with(".npy.gz")) return read_npy_labels(path);
+    // No telling extension: binary formats by their magic, else text.
+    const std::vector<unsigned char> head = read_maybe_gzipped(path);
+    if (head.size() >= 6 && head[0] == 0x93 && std::equal(head.begin() + 1, head.begin() + 6, "NUMPY"))
+        return read_npy_labels(path);
+    if (head.size() >= 4 && head[0] == 0 && head[1] == 0 && head[3] == 1) return read_idx_labels(path);
     return read_label_lines(path);
 }
 

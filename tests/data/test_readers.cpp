@@ -161,6 +161,8 @@ TEST_CASE("idx: images and labels, raw and gzip") {
     CHECK(d.x(1, 5) == 220.0f);
     const auto g = tmp.write("lab-idx1-ubyte.gz", test::gzip_bytes(idx_bytes(0x08, {3}, std::string("\x02\x00\x09", 3))));
     CHECK(load_labels(g) == std::vector<int>{2, 0, 9});
+    CHECK(load_labels(tmp.write("labels-no-extension", idx_bytes(0x08, {2}, std::string("\x01\x03", 2)))) ==
+          std::vector<int>{1, 3});
     CHECK_THROWS_WITH_AS(read_idx_labels(g, 5), Contains("label 9 of sample 2 is out of range [0, 5)"), Error);
     // Big-endian float32 values.
     const auto f = tmp.write("f.idx", idx_bytes(0x0D, {1, 2}, std::string("\x3f\x80\x00\x00\xc0\x00\x00\x00", 8)));
