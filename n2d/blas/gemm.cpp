@@ -289,6 +289,7 @@ Trans flip(Trans t) { return t == Trans::N ? Trans::T : Trans::N; }
 inline float at(Trans t, const float* X, std::size_t ld, std::size_t r, std::size_t c) {
     return t == Trans::N ? X[r * ld + c] : X[c * ld + r];
 }
+
 // Columns [j0, j1) of a problem with at most kGemvRows rows. Each element is a fixed sequence of
 // kernel calls whatever the column range, so the result does not depend on the split.
 void gemv_cols(const VectorKernels& vk, const Problem& P, std::size_t j0, std::size_t j1) {
