@@ -274,7 +274,7 @@ void optimize_layout(MatrixView embedding, const SparseGraph& graph, const Layou
     N2D_REQUIRE(embedding.contiguous(), "optimize_layout: the embedding must be contiguous");
     ThreadPool& pool = pool_ptr ? *pool_ptr : default_pool();
     const Forces forces(params);
-    const EdgeRounds rounds = schedule_edges(graph);
+    const EdgeRounds rounds = schedule_edges(graph, params.sgd_blocks);
     std::vector<FitEdge> edges(graph.nnz());
     {
         Schedule s;

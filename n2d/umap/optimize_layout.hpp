@@ -3,10 +3,10 @@
 // negatives per sample, per-dimension gradient clip at ±4, learning rate decaying linearly,
 // the attractive force −2ab·d^(2b−2)/(1 + a·d^(2b)) and the repulsive 2γb/((0.001 + d²)(1 + a·d^(2b))).
 //
-// Reproducible parallel SGD. The vertices are cut into 32 fixed index blocks; the directed
-// edges are grouped into tasks by the pair of blocks they join, and the tasks into rounds by a
-// round-robin tournament (31 rounds of 16 block pairs, then one round of the 32 within-block
-// tasks), so the tasks of a round touch disjoint vertex sets. An epoch runs the rounds in
+// Reproducible parallel SGD. The vertices are cut into P fixed index blocks (P = sgd_blocks,
+// default 16); the directed edges are grouped into tasks by the pair of blocks they join, and
+// the tasks into rounds by a round-robin tournament (P − 1 rounds of P/2 block pairs, then one
+// round of the P within-block tasks), so the tasks of a round touch disjoint vertex sets. An epoch runs the rounds in
 // order and the tasks of a round concurrently; each task walks its edges sequentially and
 // moves both ends of each sampled edge exactly as umap-learn's loop does (move_other,
 // Gauss–Seidel). Negative samples are read from a snapshot taken at the start of the epoch and
@@ -32,6 +32,10 @@ struct LayoutParams {
     float learning_rate = 1.0f;        // α0; epoch e ≥ 1 runs with α0·(1 − (e − 1)/n_epochs)
     float negative_sample_rate = 5.0f; // negatives per positive sample
     std::size_t n_epochs = 200;
+    // Vertex blocks of the parallel schedule (even, >= 2). Up to sgd_blocks / 2 threads work at
+    // once; each epoch has sgd_blocks barriers. The layout depends on this value (never on the
+    // thread count).
+    std::size_t sgd_blocks = 16;
 };
 
 // The fit optimiser's schedule (see above): order lists edge ids (CSR positions) grouped by
@@ -43,7 +47,7 @@ struct EdgeRounds {
     std::vector<std::size_t> round_begin;
     std::vector<std::uint32_t> head;
 };
-EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks = 32);
+EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks = 16);
 
 // umap-learn's pruning: entries with weight < threshold dropped (zeros always dropped).
 SparseGraph prune_edges(const SparseGraph& graph, float threshold);

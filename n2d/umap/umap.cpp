@@ -92,6 +92,8 @@ void Umap::validate() const {
     N2D_REQUIRE(!o.a.has_value() || (std::isfinite(*o.a) && *o.a > 0.0f), "UMAP a must be positive");
     N2D_REQUIRE(!o.b.has_value() || (std::isfinite(*o.b) && *o.b > 0.0f), "UMAP b must be positive");
     N2D_REQUIRE(o.transform_epsilon >= 0.0f, "UMAP transform_epsilon must be >= 0");
+    N2D_REQUIRE(o.sgd_blocks >= 2 && o.sgd_blocks % 2 == 0 && o.sgd_blocks <= 4096,
+                "UMAP sgd_blocks " + std::to_string(o.sgd_blocks) + " must be an even number in [2, 4096]");
 }
 
 Matrix Umap::initial_layout(ConstMatrixView x, const SparseGraph& pruned) {
@@ -188,6 +190,7 @@ Umap& Umap::fit(ConstMatrixView x) {
     lp.learning_rate = options_.learning_rate;
     lp.negative_sample_rate = options_.negative_sample_rate;
     lp.n_epochs = n_epochs_used_;
+    lp.sgd_blocks = options_.sgd_blocks;
     optimize_layout(embedding_, pruned, lp, derive_seed(options_.seed, 0x53474400ull), options_.progress,
                     options_.pool);
     timings_.optimize = seconds_since(t);
@@ -228,6 +231,7 @@ void Umap::save(ByteWriter& out) const {
     out.put(o.transform_seed);
     out.put<std::int32_t>(static_cast<std::int32_t>(o.knn_method));
     out.put(o.transform_epsilon);
+    out.put<std::uint64_t>(o.sgd_blocks);
     out.put(a_);
     out.put(b_);
     out.put<std::uint64_t>(k_);
@@ -269,6 +273,7 @@ Umap Umap::load(ByteReader& in) {
     in.expect(method >= 0 && method <= static_cast<std::int32_t>(KnnMethod::nn_descent), "invalid UMAP kNN method");
     o.knn_method = static_cast<KnnMethod>(method);
     o.transform_epsilon = in.get<float>();
+    o.sgd_blocks = static_cast<std::size_t>(in.get<std::uint64_t>());
     const double a = in.get<double>(), b = in.get<double>();
     if (has_ab) {
         o.a = static_cast<float>(a);

@@ -5,9 +5,10 @@
 // Reproducibility contract. With a given seed, input, SIMD target (N2D_SIMD) and build, fit,
 // fit_transform and transform return bit-identical results at ANY thread count and on every
 // run: the kNN graph is thread-count independent (knn.hpp), the fuzzy set and the spectral
-// initialisation reduce in a fixed order, and the SGD reads other points from a per-epoch
-// snapshot with negatives drawn from streams derived from (seed, epoch, vertex)
-// (optimize_layout.hpp). Unlike umap-learn, a seed does not force a single thread.
+// initialisation reduce in a fixed order, and the SGD runs vertex-disjoint edge groups (fixed
+// index blocks, paired round-robin) concurrently, with negatives read from a per-epoch snapshot
+// and drawn from streams derived from (seed, epoch, group) (optimize_layout.hpp). Unlike
+// umap-learn, a seed does not force a single thread.
 //
 // transform is batch-independent: a point's coordinates depend only on that point and the
 // fitted model, never on the other rows of the call (transforming a set at once equals
@@ -60,6 +61,8 @@ struct UmapOptions {
     std::uint64_t transform_seed = 42;   // drives transform's negative sampling
     KnnMethod knn_method = KnnMethod::automatic;  // exact below 4096 points, NN-descent above
     float transform_epsilon = 0.12f;     // query search breadth for transform (umap-learn's 0.12)
+    std::size_t sgd_blocks = 16;         // parallel SGD schedule (optimize_layout.hpp): even, >= 2; the
+                                         // layout depends on it, never on the thread count
     ThreadPool* pool = nullptr;          // nullptr: default_pool()
     ProgressCallback progress;           // stages "knn" and "umap" (one step per epoch); false cancels
 };
