@@ -74,8 +74,12 @@ double peak_rss_mib() {
     return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-// Runs bench/pytorch_ae.py and returns its best seconds per epoch, when N2D_BENCH_TORCH names it.
-std::optional<double> measure_torch(const Shape& s, std::size_t epochs, std::size_t threads, bool random) {
+// Runs bench/pytorch_ae.py and returns its best epoch, when N2D_BENCH_TORCH names it.
+struct TorchResult {
+    double seconds = 0, cpu_seconds = 0;  // best epoch: wall time and process CPU time
+};
+
+std::optional<TorchResult> measure_torch(const Shape& s, std::size_t epochs, std::size_t threads, bool random) {
     const char* script = std::getenv("N2D_BENCH_TORCH");
     if (!script || !*script) return std::nullopt;
     const char* python = std::getenv("N2D_BENCH_PYTHON");  // Debian's torch lives in /usr/bin/python3
@@ -84,14 +88,17 @@ std::optional<double> measure_torch(const Shape& s, std::size_t epochs, std::siz
                             (random ? " --random" : "") + " 2>&1";
     FILE* pipe = popen(cmd.c_str(), "r");
     if (!pipe) return std::nullopt;
-    std::optional<double> seconds;
+    std::optional<TorchResult> result;
     char line[512];
     while (std::fgets(line, sizeof line, pipe)) {
         std::fprintf(stderr, "[pytorch %s] %s", s.dataset, line);
-        if (const char* p = std::strstr(line, "seconds_per_epoch=")) seconds = std::strtod(p + 18, nullptr);
+        if (std::strncmp(line, "seconds_per_epoch=", 18) == 0) {
+            result = TorchResult{std::strtod(line + 18, nullptr), 0.0};
+            if (const char* c = std::strstr(line, "cpu_seconds_per_epoch=")) result->cpu_seconds = std::strtod(c + 22, nullptr);
+        }
     }
     pclose(pipe);
-    return seconds;
+    return result;
 }
 
 void BM_AutoencoderEpoch(benchmark::State& state, Shape shape) {
@@ -131,8 +138,12 @@ void BM_AutoencoderEpoch(benchmark::State& state, Shape shape) {
     state.counters["loss_last"] = h.back();
     state.counters["peak_MiB"] = peak_rss_mib();
     const auto torch = measure_torch(shape, static_cast<std::size_t>(state.iterations()), threads, source == "random");
-    const double torch_seconds = torch.value_or(shape.torch_seconds_per_epoch);
+    const double torch_seconds = torch ? torch->seconds : shape.torch_seconds_per_epoch;
     state.counters["torch_s/epoch"] = torch_seconds;
+    if (torch) {
+        state.counters["torch_cpu_s/epoch"] = torch->cpu_seconds;
+        state.counters["cpu_ratio"] = torch->cpu_seconds / best_cpu;
+    }
     state.counters["ratio"] = torch_seconds / best;
     state.SetLabel(source + ", " + std::to_string(threads) + " threads, " + n2d::to_string(n2d::active_target()) +
                    (torch ? ", PyTorch measured in this run" : ", PyTorch quoted from issue 4"));
@@ -152,6 +163,11 @@ public:
                         r.benchmark_name().c_str(), double(best->second), rows / double(best->second),
                         double(torch->second), rows / double(torch->second), r.report_label.c_str(),
                         double(torch->second) / double(best->second));
+            const auto cpu = r.counters.find("cpu_s/epoch"), torch_cpu = r.counters.find("torch_cpu_s/epoch");
+            if (cpu != r.counters.end() && torch_cpu != r.counters.end())
+                std::printf("%s: CPU seconds per epoch (all threads): ours %.3f, PyTorch %.3f: ratio %.2fx\n",
+                            r.benchmark_name().c_str(), double(cpu->second), double(torch_cpu->second),
+                            double(torch_cpu->second) / double(cpu->second));
         }
     }
 };
