@@ -70,8 +70,10 @@ struct AutoencoderOptions {
     std::size_t batch_size = 256;
     std::size_t epochs = 1000;    // epochs per fit() call (paper: 1000 pretraining epochs)
     // Early stopping on the epoch loss (Keras EarlyStopping(monitor='loss', patience,
-    // min_delta, restore_best_weights=True)): stop after `patience` epochs without the loss
-    // dropping below best - min_delta, then restore the best epoch's weights. 0 = off.
+    // min_delta, restore_best_weights=True)): stop after `patience` epochs in a row without
+    // the loss dropping below best - min_delta. When fit() ends — stopped early or after all
+    // epochs — the weights of the best epoch of this fit() call are restored (as Keras ≥ 2.11;
+    // the optimiser state is kept). 0 = off.
     std::size_t patience = 0;
     double min_delta = 0.0;
     std::uint64_t seed = 0;       // drives initialisation, shuffling and the input transform
