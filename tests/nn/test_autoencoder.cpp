@@ -10,7 +10,9 @@
 
 #include "n2d/core/file.hpp"
 #include "n2d/core/thread_pool.hpp"
+#include "n2d/data/dataset.hpp"
 #include "n2d/nn/autoencoder.hpp"
+#include "test_util.hpp"
 
 using namespace n2d;
 
@@ -415,4 +417,26 @@ TEST_CASE("bad input raises clear errors") {
     Autoencoder w(5, wild);
     x(3, 2) = 0.5f;
     CHECK_THROWS_WITH_AS(w.fit(x), doctest::Contains("diverged"), Error);
+}
+
+TEST_CASE("pendigits: the autoencoder learns the real data") {
+    const auto dir = test::shared_datasets();
+    if (dir.empty() || !std::filesystem::exists(dir / "pendigits")) {
+        MESSAGE("shared datasets absent: skipping");
+        return;
+    }
+    const Matrix x = load_dataset("pendigits", dir.string()).x;  // 10992 × 16, small enough for the quick run
+    REQUIRE(x.cols() == 16);
+    AutoencoderOptions o;
+    o.architecture = {64, 64, 128};
+    o.latent_dim = 10;
+    o.epochs = 5;
+    Autoencoder ae(16, o);
+    ae.fit(x);
+    const double var = mean_variance(x);
+    MESSAGE("pendigits variance " << var << ", loss by epoch " << ae.loss_history()[0] << " ... "
+                                  << ae.loss_history().back());
+    CHECK(ae.loss_history().back() < 0.25 * var);
+    const Matrix codes = ae.encode(x);
+    CHECK(codes.rows() == x.rows());
 }
