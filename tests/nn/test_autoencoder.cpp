@@ -20,7 +20,7 @@ namespace {
 
 bool quick() { return std::getenv("N2D_TEST_QUICK") != nullptr; }
 
-// n rows of rank-r data in [0, 1]: x = sigmoid-free affine mix of r uniform factors.
+// n rows of rank-r data in [0, 1]: an affine map of r uniform factors.
 Matrix low_rank(std::size_t n, std::size_t dim, std::size_t rank, std::uint64_t seed) {
     Rng rng(seed);
     std::vector<double> basis(rank * dim);
