@@ -96,24 +96,23 @@ struct Schedule {
     }
 };
 
-// Processes the sampled edges [begin, end) of head `x` in epoch `epoch`. Negatives are rows of
-// `others` (n_others rows, stride dim); `self` is the head's own index there (or n_others).
-inline void process_head(float* x, std::size_t dim, const float* others, std::size_t n_others, std::size_t self,
-                         const std::int32_t* cols, std::size_t begin, std::size_t end, Schedule& s, float epoch,
-                         float alpha, float attract_scale, const Forces& f, SampleStream& rng) {
+// One transform epoch of a new point x: its sampled edges [begin, end) to the fixed points
+// `others` (n_others rows, stride dim) attract x only, and x is pushed away from negatives drawn
+// among the fixed points (umap-learn's move_other = False).
+inline void transform_epoch(float* x, std::size_t dim, const float* others, std::size_t n_others,
+                            const std::int32_t* cols, std::size_t begin, std::size_t end, Schedule& s, float epoch,
+                            float alpha, const Forces& f, SampleStream& rng) {
     for (std::size_t e = begin; e < end; ++e) {
         if (!(s.next[e] <= epoch) || s.eps[e] <= 0.0f) continue;
         const float* y = others + static_cast<std::size_t>(cols[e]) * dim;
         const float d2 = squared_distance(x, y, dim);
-        if (d2 > 0.0f) move(x, y, dim, f.attract(d2), attract_scale * alpha);
+        if (d2 > 0.0f) move(x, y, dim, f.attract(d2), alpha);
         s.next[e] += s.eps[e];
         if (s.eps_neg[e] <= 0.0f) continue;
         const float ratio = (epoch - s.next_neg[e]) / s.eps_neg[e];
         const int n_neg = ratio > 0.0f ? static_cast<int>(ratio) : 0;
         for (int p = 0; p < n_neg; ++p) {
-            const std::size_t k = rng.below(n_others);
-            if (k == self) continue;
-            const float* z = others + k * dim;
+            const float* z = others + rng.below(n_others) * dim;
             const float dz = squared_distance(x, z, dim);
             if (dz > 0.0f) move(x, z, dim, f.repel(dz), alpha);
         }
@@ -347,9 +346,8 @@ void optimize_points(MatrixView points, ConstMatrixView tail, const SparseGraph&
             SampleStream rng{row_seeds[i]};
             float* x = points.row(i);
             for (std::size_t epoch = 1; epoch < params.n_epochs; ++epoch)
-                process_head(x, dim, tail.data, tail.rows, tail.rows, cols.data(), 0, cols.size(), s,
-                             static_cast<float>(epoch), epoch_alpha(params.learning_rate, epoch, params.n_epochs),
-                             1.0f, forces, rng);
+                transform_epoch(x, dim, tail.data, tail.rows, cols.data(), 0, cols.size(), s, static_cast<float>(epoch),
+                                epoch_alpha(params.learning_rate, epoch, params.n_epochs), forces, rng);
         }
     });
 }
