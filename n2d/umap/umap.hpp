@@ -19,7 +19,10 @@
 // points). Negatives come from a stream seeded by (transform_seed, hash of the point).
 //
 // Other deliberate differences: vertices left without edges keep their initial position
-// (umap-learn sets them to NaN); a user init with duplicate rows is jittered as umap-learn does.
+// (umap-learn sets them to NaN); transform optimises every row, also when given the training
+// matrix itself (umap-learn then returns embedding_); a spectral solve that misses its
+// tolerance uses its best Ritz vectors instead of umap-learn's random fallback. The layout
+// depends on sgd_blocks (never on the thread count).
 #pragma once
 #include <cstddef>
 #include <cstdint>
