@@ -5,10 +5,12 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
+#include "n2d/umap/sgd_kernels.hpp"
 
 namespace n2d {
 
@@ -47,31 +49,44 @@ struct SampleStream {
     }
 };
 
+// The force formulas (sgd_kernels.hpp) for the active SIMD target.
 struct Forces {
-    float a, b, two_ab, two_gamma_b;
+    ForceCurve curve;
+    ForceBatchFn sample_batch, repel_batch;
     explicit Forces(const LayoutParams& p)
-        : a(static_cast<float>(p.a)),
-          b(static_cast<float>(p.b)),
-          two_ab(static_cast<float>(2.0 * p.a * p.b)),
-          two_gamma_b(static_cast<float>(2.0 * p.repulsion_strength * p.b)) {}
+        : curve(p.a, p.b, p.repulsion_strength),
+          sample_batch(sample_forces_fn(active_target())),
+          repel_batch(repel_forces_fn(active_target())) {}
     // Attraction coefficient for squared distance d2 > 0: −2ab·d2^(b−1)/(1 + a·d2^b).
     float attract(float d2) const noexcept {
-        const float pb = std::pow(d2, b);
-        return -two_ab * (pb / d2) / (1.0f + a * pb);
+        float in[kForceBatch] = {d2}, out[kForceBatch];
+        sample_batch(curve, in, out);
+        return out[0];
     }
     // Repulsion coefficient for d2 > 0: 2γb/((0.001 + d2)(1 + a·d2^b)).
-    float repel(float d2) const noexcept { return two_gamma_b / ((0.001f + d2) * (1.0f + a * std::pow(d2, b))); }
+    float repel(float d2) const noexcept {
+        float in[kForceBatch] = {d2}, out[kForceBatch];
+        repel_batch(curve, in, out);
+        return out[0];
+    }
 };
 
 inline float clip4(float g) noexcept { return g > 4.0f ? 4.0f : (g < -4.0f ? -4.0f : g); }
 
+// Two interleaved partial sums halve the latency of the sum (the SGD is latency-bound).
 inline float squared_distance(const float* x, const float* y, std::size_t dim) noexcept {
-    float s = 0.0f;
-    for (std::size_t d = 0; d < dim; ++d) {
-        const float t = x[d] - y[d];
-        s += t * t;
+    float s0 = 0.0f, s1 = 0.0f;
+    std::size_t d = 0;
+    for (; d + 2 <= dim; d += 2) {
+        const float t0 = x[d] - y[d], t1 = x[d + 1] - y[d + 1];
+        s0 += t0 * t0;
+        s1 += t1 * t1;
     }
-    return s;
+    if (d < dim) {
+        const float t = x[d] - y[d];
+        s0 += t * t;
+    }
+    return s0 + s1;
 }
 
 // x += step · clip(c · (x − y)) per dimension.
@@ -127,41 +142,60 @@ struct FitEdge {
     float eps, eps_neg, next, next_neg;
 };
 
-// A sampled edge: both ends attract (umap-learn's move_other), then the head is pushed away
-// from its negative samples, read from the epoch's snapshot.
-inline void sample_edge(float* emb, const float* snapshot, std::size_t n, std::size_t dim, FitEdge& edge,
-                        float epoch, float alpha, const Forces& f, SampleStream& rng) {
+// The number of negatives an edge sampled at `epoch` draws (umap-learn's counter rule).
+inline int negatives_due(const FitEdge& edge, float epoch) noexcept {
+    if (edge.eps_neg <= 0.0f) return 0;
+    const float ratio = (epoch - edge.next_neg) / edge.eps_neg;
+    return ratio > 0.0f ? static_cast<int>(ratio) : 0;
+}
+
+// A sampled edge: both ends attract (umap-learn's move_other) and the head is pushed away from
+// its n_neg negatives `picks`, read from the epoch's snapshot. Unlike umap-learn, which moves
+// the head after each of these forces in turn, the attraction and the first
+// kForceBatch − 1 negatives are all evaluated at the head's position before the sample and
+// their moves summed (in pick order): the distances and powers are independent, so they overlap
+// and share SIMD instructions instead of forming one long dependency chain through the head.
+// Further negatives (negative_sample_rate ≥ kForceBatch) follow in batches of kForceBatch.
+template <std::size_t D>
+inline void sample_edge(float* emb, const float* snapshot, std::size_t dim_rt, FitEdge& edge, float alpha,
+                        const Forces& f, const std::uint32_t* picks, int n_neg) {
+    const std::size_t dim = D ? D : dim_rt;
     float* x = emb + std::size_t(edge.head) * dim;
     float* y = emb + std::size_t(edge.tail) * dim;
-    const float d2 = squared_distance(x, y, dim);
-    if (d2 > 0.0f) {
-        const float c = f.attract(d2);
-        for (std::size_t d = 0; d < dim; ++d) {
-            const float g = alpha * clip4(c * (x[d] - y[d]));
-            x[d] += g;
-            y[d] -= g;
-        }
-    }
     edge.next += edge.eps;
-    if (edge.eps_neg <= 0.0f) return;
-    const float ratio = (epoch - edge.next_neg) / edge.eps_neg;
-    const int n_neg = ratio > 0.0f ? static_cast<int>(ratio) : 0;
-    // Draw a batch of negatives first and prefetch their rows: the reads are random.
-    constexpr int kBatch = 8;
-    std::size_t picks[kBatch];
-    for (int done = 0; done < n_neg; done += kBatch) {
-        const int count = std::min(kBatch, n_neg - done);
+    constexpr int kBatch = kForceBatch;
+    const float* rows[kBatch];
+    float d2[kBatch], coef[kBatch];
+    int first = 1, done = 0;  // lane 0 of the first batch is the attraction
+    do {
+        const int count = std::min(kBatch - first, n_neg - done);
         for (int p = 0; p < count; ++p) {
-            picks[p] = rng.below(n);
-            __builtin_prefetch(snapshot + picks[p] * dim);
+            const std::uint32_t pick = picks[done + p];
+            rows[first + p] = pick == edge.head ? x : snapshot + std::size_t(pick) * dim;  // itself: no force
         }
-        for (int p = 0; p < count; ++p) {
-            if (picks[p] == edge.head) continue;
-            const float* z = snapshot + picks[p] * dim;
-            const float dz = squared_distance(x, z, dim);
-            if (dz > 0.0f) move(x, z, dim, f.repel(dz), alpha);
+        if (first) rows[0] = y;
+        const int lanes = first + count;
+        for (int p = 0; p < kBatch; ++p) d2[p] = p < lanes ? squared_distance(x, rows[p], dim) : 0.0f;
+        (first ? f.sample_batch : f.repel_batch)(f.curve, d2, coef);
+        if (first) {
+            for (std::size_t d = 0; d < dim; ++d) {
+                const float xd = x[d], g = alpha * clip4(coef[0] * (xd - y[d]));
+                float step = g;
+                for (int p = 1; p < lanes; ++p) step += alpha * clip4(coef[p] * (xd - rows[p][d]));
+                x[d] = xd + step;
+                y[d] -= g;
+            }
+        } else {
+            for (std::size_t d = 0; d < dim; ++d) {
+                const float xd = x[d];
+                float step = 0.0f;
+                for (int p = 0; p < lanes; ++p) step += alpha * clip4(coef[p] * (xd - rows[p][d]));
+                x[d] = xd + step;
+            }
         }
-    }
+        done += count;
+        first = 0;
+    } while (done < n_neg);
     edge.next_neg += static_cast<float>(n_neg) * edge.eps_neg;
 }
 
@@ -179,16 +213,40 @@ struct EpochTasks {
 };
 
 // Runs tasks [lo, hi); D > 0 fixes the embedding dimension at compile time (unrolled loops).
+// A task's edges go in windows of kWindow: the first pass finds the due edges, draws their
+// negatives (the same stream order as drawing them edge by edge) and prefetches the rows the
+// second pass, which applies the samples in order, will read at random — the neighbour and the
+// negatives — so their cache misses overlap.
 template <std::size_t D>
 void run_tasks_fixed(const EpochTasks& c, std::size_t lo, std::size_t hi) {
+    constexpr std::size_t kWindow = 16;
     const std::size_t dim = D ? D : c.dim;
     const float ep = static_cast<float>(c.epoch);
+    std::vector<std::uint32_t> picks;
+    picks.reserve(kWindow * 8);
+    int n_neg[kWindow];
     for (std::size_t t = lo; t < hi; ++t) {
         SampleStream rng{derive_seed(c.seed, c.epoch, t)};
-        for (std::size_t idx = c.task_begin[t]; idx < c.task_begin[t + 1]; ++idx) {
-            FitEdge& edge = c.edges[idx];
-            if (edge.next <= ep && edge.eps > 0.0f)
-                sample_edge(c.emb, c.snapshot, c.n, dim, edge, ep, c.alpha, c.forces, rng);
+        for (std::size_t w = c.task_begin[t]; w < c.task_begin[t + 1]; w += kWindow) {
+            const std::size_t w_end = std::min(w + kWindow, c.task_begin[t + 1]);
+            picks.clear();
+            for (std::size_t idx = w; idx < w_end; ++idx) {
+                const FitEdge& edge = c.edges[idx];
+                const bool due = edge.next <= ep && edge.eps > 0.0f;
+                n_neg[idx - w] = due ? negatives_due(edge, ep) : -1;
+                if (!due) continue;
+                __builtin_prefetch(c.emb + std::size_t(edge.tail) * dim);
+                for (int p = 0; p < n_neg[idx - w]; ++p) {
+                    picks.push_back(static_cast<std::uint32_t>(rng.below(c.n)));
+                    __builtin_prefetch(c.snapshot + std::size_t(picks.back()) * dim);
+                }
+            }
+            const std::uint32_t* next_pick = picks.data();
+            for (std::size_t idx = w; idx < w_end; ++idx) {
+                if (n_neg[idx - w] < 0) continue;
+                sample_edge<D>(c.emb, c.snapshot, dim, c.edges[idx], c.alpha, c.forces, next_pick, n_neg[idx - w]);
+                next_pick += n_neg[idx - w];
+            }
         }
     }
 }

@@ -8,11 +8,15 @@
 // the tasks into rounds by a round-robin tournament (P − 1 rounds of P/2 block pairs, then one
 // round of the P within-block tasks), so the tasks of a round touch disjoint vertex sets. An epoch runs the rounds in
 // order and the tasks of a round concurrently; each task walks its edges sequentially and
-// moves both ends of each sampled edge exactly as umap-learn's loop does (move_other,
-// Gauss–Seidel). Negative samples are read from a snapshot taken at the start of the epoch and
-// drawn from a stream derived from (seed, epoch, task). The blocks do not depend on the thread
-// count and no read depends on scheduling, so the result is bit-identical across runs AND
-// across thread counts (for the same SIMD target and build).
+// moves both ends of each sampled edge as umap-learn's loop does (move_other, Gauss–Seidel
+// from one sample to the next). Within one sample, the attraction and the negatives are all
+// evaluated at the head's position before the sample and their moves summed (umap-learn
+// applies them one after another): the forces of a sample are then independent and are computed
+// together by the SIMD kernels of sgd_kernels.hpp, which roughly halves the SGD's time.
+// Negative samples are read from a snapshot taken at the start of the epoch and drawn from a
+// stream derived from (seed, epoch, task). The blocks do not depend on the thread count and no
+// read depends on scheduling, so the result is bit-identical across runs AND across thread
+// counts (for the same SIMD target and build).
 #pragma once
 #include <cstddef>
 #include <cstdint>
