@@ -180,9 +180,9 @@ inline void sample_edge(float* emb, const float* snapshot, std::size_t dim_rt, F
         if (first) {
             for (std::size_t d = 0; d < dim; ++d) {
                 const float xd = x[d], g = alpha * clip4(coef[0] * (xd - y[d]));
-                float step = g;
+                float step = 0.0f;
                 for (int p = 1; p < lanes; ++p) step += alpha * clip4(coef[p] * (xd - rows[p][d]));
-                x[d] = xd + step;
+                x[d] = xd + (step + g);
                 y[d] -= g;
             }
         } else {

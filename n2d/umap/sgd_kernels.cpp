@@ -99,9 +99,9 @@ N2D_TARGET_AVX2_FMA void pow_avx2(const float* x, float b, float* out, std::size
         for (std::size_t j = i; j < n; ++j) out[j] = res[j - i];
     }
 }
-#endif
 
 bool vector_target(SimdTarget t) { return t == SimdTarget::avx2 || t == SimdTarget::avx512; }
+#endif
 
 }  // namespace
 
