@@ -21,8 +21,11 @@
 // Other deliberate differences: vertices left without edges keep their initial position
 // (umap-learn sets them to NaN); transform optimises every row, also when given the training
 // matrix itself (umap-learn then returns embedding_); a spectral solve that misses its
-// tolerance uses its best Ritz vectors instead of umap-learn's random fallback. The layout
-// depends on sgd_blocks (never on the thread count).
+// tolerance uses its best Ritz vectors instead of umap-learn's random fallback; in fit, an
+// edge sample's attraction and its negative samples are all evaluated at the head's position
+// before that sample and applied together (umap-learn moves the head after each force) — the
+// forces are then computed eight at a time by a vectorised kernel. The layout depends on
+// sgd_blocks (never on the thread count).
 #pragma once
 #include <cstddef>
 #include <cstdint>
