@@ -6,17 +6,11 @@
 #include <vector>
 
 #include "n2d/n2d.hpp"
+#include "test_util.hpp"
 
 using namespace n2d;
 
 namespace {
-
-std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
-    Rng r(seed);
-    std::vector<float> v(n);
-    for (auto& x : v) x = static_cast<float>(r.uniform(-1.0, 1.0));
-    return v;
-}
 
 // Checks sgemm on `target` against the reference for one shape; returns max relative error.
 void check_gemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n,
@@ -24,9 +18,9 @@ void check_gemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::si
     const std::size_t a_rows = ta == Trans::N ? m : k, a_cols = ta == Trans::N ? k : m;
     const std::size_t b_rows = tb == Trans::N ? k : n, b_cols = tb == Trans::N ? n : k;
     const std::size_t lda = a_cols + pad, ldb = b_cols + pad, ldc = n + pad;
-    auto A = random_vector(a_rows * lda + 1, 1 + m);
-    auto B = random_vector(b_rows * ldb + 1, 2 + n);
-    auto C = random_vector(m * ldc + 1, 3 + k);
+    auto A = test::random_floats(a_rows * lda + 1, 1 + m, -1.0, 1.0);
+    auto B = test::random_floats(b_rows * ldb + 1, 2 + n, -1.0, 1.0);
+    auto C = test::random_floats(m * ldc + 1, 3 + k, -1.0, 1.0);
     auto R = C;
     sgemm(target, pool, ta, tb, m, n, k, alpha, A.data(), lda, B.data(), ldb, beta, C.data(), ldc);
     sgemm_reference(ta, tb, m, n, k, alpha, A.data(), lda, B.data(), ldb, beta, R.data(), ldc);
@@ -83,8 +77,9 @@ TEST_CASE("sgemm results do not depend on the thread count") {
                 for (auto tb : {Trans::N, Trans::T}) {
                     const std::size_t m = s[0], n = s[1], k = s[2];
                     const std::size_t lda = ta == Trans::N ? k : m, ldb = tb == Trans::N ? n : k;
-                    auto A = random_vector(m * k, 11 + m), B = random_vector(k * n, 12 + n);
-                    const auto C0 = random_vector(m * n, 13);
+                    auto A = test::random_floats(m * k, 11 + m, -1.0, 1.0);
+                    auto B = test::random_floats(k * n, 12 + n, -1.0, 1.0);
+                    const auto C0 = test::random_floats(m * n, 13, -1.0, 1.0);
                     std::vector<float> ref;
                     for (ThreadPool* pool : {&p1, &p2, &p3, &p5}) {
                         std::vector<float> C = C0;

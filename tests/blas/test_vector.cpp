@@ -5,16 +5,11 @@
 #include <vector>
 
 #include "n2d/n2d.hpp"
+#include "test_util.hpp"
 
 using namespace n2d;
 
 namespace {
-std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
-    Rng r(seed);
-    std::vector<float> v(n);
-    for (auto& x : v) x = static_cast<float>(r.uniform(-2.0, 2.0));
-    return v;
-}
 void check_close(const std::vector<float>& a, const std::vector<float>& b, float tol, const std::string& what) {
     CAPTURE(what);
     REQUIRE(a.size() == b.size());
@@ -33,7 +28,7 @@ TEST_CASE("vector kernels of every usable target match scalar") {
         for (std::size_t n : {1u, 7u, 8u, 15u, 16u, 17u, 31u, 33u, 63u, 64u, 65u, 100u, 1027u}) {
             CAPTURE(n);
             const std::size_t rows = 5, ld = n + 3;
-            auto x = random_vector(rows * ld, n), bias = random_vector(n, n + 1);
+            auto x = test::random_floats(rows * ld, n, -2.0, 2.0), bias = test::random_floats(n, n + 1, -2.0, 2.0);
             auto y1 = x, y2 = x;
             ref.bias_add(y1.data(), rows, n, ld, bias.data());
             k.bias_add(y2.data(), rows, n, ld, bias.data());
@@ -49,7 +44,7 @@ TEST_CASE("vector kernels of every usable target match scalar") {
             k.sq_row_norms(x.data(), rows, n, ld, r2.data());
             check_close(r2, r1, 1e-5f, "sq_row_norms");
 
-            auto a = random_vector(n, 3 * n), b = random_vector(n, 5 * n);
+            auto a = test::random_floats(n, 3 * n, -2.0, 2.0), b = test::random_floats(n, 5 * n, -2.0, 2.0);
             auto b1 = b, b2 = b;
             ref.axpy(n, 0.7f, a.data(), b1.data());
             k.axpy(n, 0.7f, a.data(), b2.data());
@@ -88,7 +83,7 @@ TEST_CASE("vector kernels leave memory past n untouched and handle NaN like scal
         const VectorKernels& k = vector_kernels(t);
         for (std::size_t n : {3u, 13u, 21u, 47u}) {
             CAPTURE(n);
-            std::vector<float> x = random_vector(n + 8, 7 * n), y(n + 8, 5.0f), dx(n + 8, 5.0f);
+            std::vector<float> x = test::random_floats(n + 8, 7 * n, -2.0, 2.0), y(n + 8, 5.0f), dx(n + 8, 5.0f);
             x[0] = std::nanf("");
             x[1] = -0.0f;
             k.relu_forward(n, x.data(), y.data());

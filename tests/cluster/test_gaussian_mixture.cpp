@@ -13,16 +13,11 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/metrics/metrics.hpp"
+#include "test_util.hpp"
 
 using namespace n2d;
 
 namespace {
-
-Matrix from(const std::vector<float>& v, std::size_t cols) {
-    Matrix m(v.size() / cols, cols);
-    std::copy(v.begin(), v.end(), m.data());
-    return m;
-}
 
 void check_close(const std::vector<double>& got, const std::vector<double>& want, double rel, double abs_tol,
                  const char* what) {
@@ -32,22 +27,6 @@ void check_close(const std::vector<double>& got, const std::vector<double>& want
         CAPTURE(i);
         CHECK(std::abs(got[i] - want[i]) <= abs_tol + rel * std::abs(want[i]));
     }
-}
-
-// Blobs: `centers` clusters of `spread` around uniform centres in [-10, 10]^d.
-Matrix blobs(std::size_t n, std::size_t d, std::size_t centers, double spread, std::uint64_t seed,
-             std::vector<int>* labels = nullptr) {
-    Rng rng(seed);
-    std::vector<double> c(centers * d);
-    for (auto& v : c) v = rng.uniform(-10, 10);
-    Matrix x(n, d);
-    if (labels) labels->resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t k = i % centers;
-        if (labels) (*labels)[i] = int(k);
-        for (std::size_t t = 0; t < d; ++t) x(i, t) = float(c[k * d + t] + spread * rng.normal());
-    }
-    return x;
 }
 
 bool all_finite(const GaussianMixture& g) {
@@ -63,7 +42,7 @@ TEST_CASE("GaussianMixture matches scikit-learn from the same initial parameters
     for (const auto& c : golden::gmm_cases()) {
         const std::string name = c.name;
         CAPTURE(name);
-        const Matrix x = from(c.x, c.d);
+        const Matrix x = test::matrix_from(c.x, c.d);
         GaussianMixtureOptions o;
         o.n_components = c.k;
         o.covariance_type = parse_covariance_type(c.covariance_type);
@@ -96,7 +75,7 @@ TEST_CASE("GaussianMixture matches scikit-learn from the same initial parameters
 
 TEST_CASE("GaussianMixture recovers blobs with every init and covariance type") {
     std::vector<int> truth;
-    const Matrix x = blobs(1500, 4, 5, 0.6, 21, &truth);
+    const Matrix x = test::blobs(1500, 4, 5, 0.6, 21, &truth);
     for (auto type : {CovarianceType::full, CovarianceType::tied, CovarianceType::diag, CovarianceType::spherical}) {
         for (auto init : {InitParams::kmeans, InitParams::k_means_plus_plus, InitParams::random_from_data, InitParams::random}) {
             const std::string type_name = to_string(type), init_name = to_string(init);
@@ -132,7 +111,7 @@ TEST_CASE("GaussianMixture recovers blobs with every init and covariance type") 
 }
 
 TEST_CASE("GaussianMixture: n_init keeps the best lower bound; warm start continues") {
-    const Matrix x = blobs(800, 2, 6, 1.5, 4);
+    const Matrix x = test::blobs(800, 2, 6, 1.5, 4);
     GaussianMixtureOptions o;
     o.n_components = 6;
     o.init_params = InitParams::random_from_data;
@@ -163,7 +142,7 @@ TEST_CASE("GaussianMixture: n_init keeps the best lower bound; warm start contin
 }
 
 TEST_CASE("GaussianMixture is identical at any thread count") {
-    const Matrix x = blobs(5000, 3, 4, 1.0, 6);
+    const Matrix x = test::blobs(5000, 3, 4, 1.0, 6);
     GaussianMixtureOptions o;
     o.n_components = 4;
     o.n_init = 2;
@@ -211,7 +190,7 @@ TEST_CASE("GaussianMixture degenerate data never gives NaN") {
             }
     }
     SUBCASE("n == k and n < k") {
-        const Matrix x = blobs(4, 3, 4, 1.0, 3);
+        const Matrix x = test::blobs(4, 3, 4, 1.0, 3);
         GaussianMixtureOptions o;
         o.n_components = 4;
         GaussianMixture g(o);
@@ -221,7 +200,7 @@ TEST_CASE("GaussianMixture degenerate data never gives NaN") {
         CHECK_THROWS_AS(GaussianMixture(o).fit(x), Error);
     }
     SUBCASE("constant feature") {
-        Matrix x = blobs(300, 3, 3, 0.5, 5);
+        Matrix x = test::blobs(300, 3, 3, 0.5, 5);
         for (std::size_t i = 0; i < 300; ++i) x(i, 2) = 4.0f;
         for (auto type : {CovarianceType::full, CovarianceType::tied, CovarianceType::diag, CovarianceType::spherical}) {
             GaussianMixtureOptions o;
@@ -233,7 +212,7 @@ TEST_CASE("GaussianMixture degenerate data never gives NaN") {
         }
     }
     SUBCASE("very tight clusters far from the origin (UMAP with min_dist 0)") {
-        Matrix x = blobs(3000, 2, 10, 1e-4, 8);
+        Matrix x = test::blobs(3000, 2, 10, 1e-4, 8);
         for (std::size_t i = 0; i < x.rows(); ++i) x(i, 0) += 1000.0f;
         GaussianMixtureOptions o;
         o.n_components = 10;
@@ -259,7 +238,7 @@ TEST_CASE("GaussianMixture degenerate data never gives NaN") {
         }
     }
     SUBCASE("bad arguments") {
-        const Matrix x = blobs(50, 2, 2, 1.0, 1);
+        const Matrix x = test::blobs(50, 2, 2, 1.0, 1);
         GaussianMixtureOptions o;
         o.n_components = 2;
         o.weights_init = {0.3, 0.3};
@@ -284,7 +263,7 @@ TEST_CASE("GaussianMixture degenerate data never gives NaN") {
 }
 
 TEST_CASE("GaussianMixture sample draws from the fitted mixture") {
-    const Matrix x = blobs(2000, 2, 3, 0.5, 12);
+    const Matrix x = test::blobs(2000, 2, 3, 0.5, 12);
     GaussianMixtureOptions o;
     o.n_components = 3;
     GaussianMixture g(o);
@@ -305,7 +284,7 @@ TEST_CASE("GaussianMixture sample draws from the fitted mixture") {
 }
 
 TEST_CASE("BIC model selection finds the number of clusters") {
-    const Matrix x = blobs(1200, 2, 4, 0.4, 17);
+    const Matrix x = test::blobs(1200, 2, 4, 0.4, 17);
     GmmSelectionOptions o;
     o.min_components = 1;
     o.max_components = 7;
@@ -327,7 +306,7 @@ TEST_CASE("BIC model selection finds the number of clusters") {
 }
 
 TEST_CASE("GaussianMixture save/load round-trips; progress can cancel") {
-    const Matrix x = blobs(500, 3, 3, 1.0, 2);
+    const Matrix x = test::blobs(500, 3, 3, 1.0, 2);
     for (auto type : {CovarianceType::full, CovarianceType::tied, CovarianceType::diag, CovarianceType::spherical}) {
         GaussianMixtureOptions o;
         o.n_components = 3;
@@ -361,7 +340,7 @@ TEST_CASE("GaussianMixture save/load round-trips; progress can cancel") {
 
 TEST_CASE("GaussianMixture kernels agree on every usable SIMD target") {
     const auto& c = golden::gmm_cases()[0];
-    const Matrix x = from(c.x, c.d);
+    const Matrix x = test::matrix_from(c.x, c.d);
     const SimdTarget before = active_target();
     std::vector<double> bounds;
     for (SimdTarget t : usable_targets()) {

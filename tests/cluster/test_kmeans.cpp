@@ -10,41 +10,19 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/metrics/metrics.hpp"
+#include "test_util.hpp"
 
 using namespace n2d;
 
-namespace {
-Matrix from(const std::vector<float>& v, std::size_t cols) {
-    Matrix m(v.size() / cols, cols);
-    std::copy(v.begin(), v.end(), m.data());
-    return m;
-}
-// n points around `centers` well separated blobs in `d` dims.
-Matrix make_blobs(std::size_t n, std::size_t d, std::size_t centers, double spread, std::uint64_t seed,
-                  std::vector<int>* labels = nullptr) {
-    Rng rng(seed);
-    std::vector<double> c(centers * d);
-    for (auto& v : c) v = rng.uniform(-10, 10);
-    Matrix x(n, d);
-    if (labels) labels->resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t k = i % centers;
-        if (labels) (*labels)[i] = int(k);
-        for (std::size_t t = 0; t < d; ++t) x(i, t) = float(c[k * d + t] + spread * rng.normal());
-    }
-    return x;
-}
-}  // namespace
-
 TEST_CASE("KMeans matches scikit-learn from the same initial centres") {
-    const Matrix x = from(golden::kmeans_x, 3);
+    const Matrix x = test::matrix_from(golden::kmeans_x, 3);
     for (auto algo : {KMeansAlgorithm::lloyd, KMeansAlgorithm::elkan}) {
         const bool lloyd = algo == KMeansAlgorithm::lloyd;
         CAPTURE(lloyd);
         KMeansOptions o;
         o.n_clusters = 4;
         o.algorithm = algo;
-        o.initial_centers = from(golden::kmeans_init, 3);
+        o.initial_centers = test::matrix_from(golden::kmeans_init, 3);
         KMeans km(o);
         km.fit(x);
         CHECK(km.labels() == (lloyd ? golden::kmeans_lloyd_labels : golden::kmeans_elkan_labels));
@@ -57,7 +35,7 @@ TEST_CASE("KMeans matches scikit-learn from the same initial centres") {
     KMeansOptions o;
     o.n_clusters = 6;
     o.tol = 1e-6;
-    const Matrix x6 = from(golden::kmeans6_x, 2);
+    const Matrix x6 = test::matrix_from(golden::kmeans6_x, 2);
     o.initial_centers = Matrix(6, 2);
     std::copy(x6.data(), x6.data() + 12, o.initial_centers.data());
     KMeans km(o);
@@ -69,7 +47,7 @@ TEST_CASE("KMeans matches scikit-learn from the same initial centres") {
 
 TEST_CASE("KMeans finds separated blobs; Lloyd and Elkan agree; n_init keeps the best") {
     std::vector<int> truth;
-    const Matrix x = make_blobs(3000, 5, 7, 0.5, 11, &truth);
+    const Matrix x = test::blobs(3000, 5, 7, 0.5, 11, &truth);
     KMeansOptions o;
     o.n_clusters = 7;
     o.n_init = 5;
@@ -101,7 +79,7 @@ TEST_CASE("KMeans finds separated blobs; Lloyd and Elkan agree; n_init keeps the
 }
 
 TEST_CASE("KMeans is identical at any thread count") {
-    const Matrix x = make_blobs(5000, 4, 6, 2.0, 5);
+    const Matrix x = test::blobs(5000, 4, 6, 2.0, 5);
     KMeansOptions o;
     o.n_clusters = 6;
     o.n_init = 3;
@@ -122,7 +100,7 @@ TEST_CASE("KMeans is identical at any thread count") {
 }
 
 TEST_CASE("k-means++ picks distinct, spread-out seeds") {
-    const Matrix x = make_blobs(2000, 3, 5, 0.1, 9);
+    const Matrix x = test::blobs(2000, 3, 5, 0.1, 9);
     Rng rng(1);
     const auto idx = kmeans_plusplus(x, 5, rng);
     REQUIRE(idx.size() == 5);
@@ -146,14 +124,14 @@ TEST_CASE("KMeans degenerate inputs: duplicates, n == k, constant feature, bad a
         CHECK(km.inertia() == doctest::Approx(0.0));
     }
     // n == k: every point its own cluster.
-    const Matrix few = make_blobs(4, 3, 4, 1.0, 2);
+    const Matrix few = test::blobs(4, 3, 4, 1.0, 2);
     KMeansOptions o;
     o.n_clusters = 4;
     KMeans km(o);
     km.fit(few);
     CHECK(km.inertia() == doctest::Approx(0.0));
     // Constant feature.
-    Matrix cst = make_blobs(300, 3, 3, 0.3, 4);
+    Matrix cst = test::blobs(300, 3, 3, 0.3, 4);
     for (std::size_t i = 0; i < 300; ++i) cst(i, 1) = 7.0f;
     o.n_clusters = 3;
     KMeans kc(o);
@@ -173,7 +151,7 @@ TEST_CASE("KMeans degenerate inputs: duplicates, n == k, constant feature, bad a
 }
 
 TEST_CASE("KMeans save/load round-trips and rejects corrupt records") {
-    const Matrix x = make_blobs(500, 3, 4, 1.0, 8);
+    const Matrix x = test::blobs(500, 3, 4, 1.0, 8);
     KMeansOptions o;
     o.n_clusters = 4;
     KMeans km(o);
@@ -194,7 +172,7 @@ TEST_CASE("KMeans save/load round-trips and rejects corrupt records") {
 }
 
 TEST_CASE("KMeans progress callback can cancel") {
-    const Matrix x = make_blobs(200, 2, 3, 1.0, 1);
+    const Matrix x = test::blobs(200, 2, 3, 1.0, 1);
     KMeansOptions o;
     o.n_clusters = 3;
     o.n_init = 4;

@@ -85,6 +85,16 @@ inline double distance_recall(const KnnGraph& exact, const KnnGraph& approx) {
     return double(hit) / double(exact.n * exact.k);
 }
 
+// Options for a `k`-neighbour graph built by `method` under metric `m` from `seed`.
+inline KnnOptions knn_options(std::size_t k, KnnMethod method, Metric m, std::uint64_t seed) {
+    KnnOptions o;
+    o.n_neighbors = k;
+    o.method = method;
+    o.metric = m;
+    o.seed = seed;
+    return o;
+}
+
 inline Matrix rows_of(const Matrix& x, std::size_t begin, std::size_t count) {
     return Matrix::copy_of(x.view().row_block(begin, count));
 }

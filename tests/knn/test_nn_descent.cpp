@@ -15,12 +15,7 @@ namespace {
 bool quick() { return std::getenv("N2D_TEST_QUICK") != nullptr; }
 
 KnnOptions options(std::size_t k, KnnMethod method, Metric m = Metric::euclidean) {
-    KnnOptions o;
-    o.n_neighbors = k;
-    o.method = method;
-    o.metric = m;
-    o.seed = 42;
-    return o;
+    return test::knn_options(k, method, m, 42);
 }
 }  // namespace
 

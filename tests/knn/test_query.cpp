@@ -12,12 +12,7 @@ namespace {
 bool quick() { return std::getenv("N2D_TEST_QUICK") != nullptr; }
 
 KnnOptions options(std::size_t k, KnnMethod method, Metric m = Metric::euclidean) {
-    KnnOptions o;
-    o.n_neighbors = k;
-    o.method = method;
-    o.metric = m;
-    o.seed = 7;
-    return o;
+    return test::knn_options(k, method, m, 7);
 }
 
 // Exact answers for queries against `train` (an exact index answers exactly).

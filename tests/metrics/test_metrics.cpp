@@ -11,16 +11,9 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/metrics/metrics.hpp"
+#include "test_util.hpp"
 
 using namespace n2d;
-
-namespace {
-Matrix from(const std::vector<float>& v, std::size_t cols) {
-    Matrix m(v.size() / cols, cols);
-    std::copy(v.begin(), v.end(), m.data());
-    return m;
-}
-}  // namespace
 
 TEST_CASE("supervised metrics match scikit-learn on random labelings and edge cases") {
     for (const auto& c : golden::label_cases()) {
@@ -113,7 +106,7 @@ TEST_CASE("linear_sum_assignment is optimal against brute force") {
 }
 
 TEST_CASE("silhouette matches scikit-learn, exact and per sample") {
-    const Matrix x = from(golden::silhouette_x, 3);
+    const Matrix x = test::matrix_from(golden::silhouette_x, 3);
     CHECK(std::abs(silhouette(x, golden::silhouette_labels) - golden::silhouette_score_value) < 1e-9);
     CHECK(std::abs(silhouette(x, golden::silhouette_labels_singleton) - golden::silhouette_score_singleton) < 1e-9);
     const auto s = silhouette_samples(x, golden::silhouette_labels);
@@ -138,7 +131,7 @@ TEST_CASE("silhouette matches scikit-learn, exact and per sample") {
 }
 
 TEST_CASE("trustworthiness matches scikit-learn") {
-    const Matrix high = from(golden::trust_high, 8), low = from(golden::trust_low, 2);
+    const Matrix high = test::matrix_from(golden::trust_high, 8), low = test::matrix_from(golden::trust_low, 2);
     CHECK(std::abs(trustworthiness(high, low, 5) - golden::trust_k5) < 1e-9);
     CHECK(std::abs(trustworthiness(high, low, 12) - golden::trust_k12) < 1e-9);
     CHECK(trustworthiness(high, high, 5) == doctest::Approx(1.0));
