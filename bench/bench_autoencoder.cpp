@@ -27,6 +27,7 @@
 
 #include "n2d/n2d.hpp"
 #include "n2d/nn/autoencoder.hpp"
+#include "bench_util.hpp"
 
 namespace {
 
@@ -59,13 +60,6 @@ n2d::Matrix bench_data(const Shape& s, std::string& source) {
     n2d::Rng rng(1);
     for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = rng.uniform_float();
     return x;
-}
-
-double process_cpu_seconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 double peak_rss_mib() {
@@ -116,10 +110,10 @@ void BM_AutoencoderEpoch(benchmark::State& state, Shape shape) {
     double best = 1e300, best_cpu = 1e300;
     for (auto _ : state) {
         const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = process_cpu_seconds();
+        const double c0 = n2d::bench::process_cpu_seconds();
         ae.fit(x);
         best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        best_cpu = std::min(best_cpu, process_cpu_seconds() - c0);
+        best_cpu = std::min(best_cpu, n2d::bench::process_cpu_seconds() - c0);
     }
 
     // Ours first (the peer may take long on a busy machine).

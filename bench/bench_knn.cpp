@@ -10,10 +10,8 @@
 // Times: wall seconds and process CPU seconds (the machine is shared and noisy; CPU seconds
 // compare better there). Threads: N2D_NUM_THREADS, else 2.
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -21,13 +19,12 @@
 #include <map>
 #include <string>
 
-#include "n2d/blas/gemm.hpp"
 #include "n2d/blas/simd.hpp"
-#include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/data/dataset.hpp"
 #include "n2d/data/readers.hpp"
 #include "n2d/knn/knn.hpp"
+#include "bench_util.hpp"
 
 using namespace n2d;
 
@@ -43,24 +40,8 @@ struct Inputs {
 Inputs& inputs() {
     static Inputs in = [] {
         Inputs r;
-        try {
-            r.raw = load_dataset("mnist").x;
-            r.source = "MNIST";
-        } catch (const Error& e) {
-            std::fprintf(stderr, "MNIST unavailable (%s); using synthetic data of the same shape\n", e.what());
-            SyntheticOptions so;
-            so.n_samples = 70000;
-            so.n_clusters = 10;
-            so.dim = 784;
-            r.raw = make_synthetic(so).x;
-            r.source = "synthetic";
-        }
-        const std::size_t d = r.raw.cols(), k = 10;
-        Matrix proj(d, k);
-        Rng rng(1234);
-        for (std::size_t i = 0; i < proj.size(); ++i) proj.data()[i] = static_cast<float>(rng.normal() / std::sqrt(double(d)));
-        r.projected = Matrix(r.raw.rows(), k);
-        sgemm(Trans::N, Trans::N, r.raw.rows(), k, d, 1.0f, r.raw.data(), d, proj.data(), k, 0.0f, r.projected.data(), k);
+        r.raw = bench::mnist_or_synthetic(r.source).x;
+        r.projected = bench::random_projection(r.raw, 10, 1234);
         return r;
     }();
     return in;
@@ -68,12 +49,6 @@ Inputs& inputs() {
 
 const Matrix& data(bool raw) { return raw ? inputs().raw : inputs().projected; }
 const char* label(bool raw) { return raw ? "raw 784-d" : "10-d projection"; }
-
-double cpu_seconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
 
 std::map<bool, KnnGraph> g_exact;  // oracle per input (raw?)
 
@@ -154,11 +129,11 @@ void run_build(benchmark::State& state, bool raw, KnnMethod method) {
     Row row;
     row.what = std::string(method == KnnMethod::exact ? "exact " : "NN-descent ") + label(raw);
     for (auto _ : state) {
-        const double c0 = cpu_seconds();
+        const double c0 = bench::process_cpu_seconds();
         const auto t0 = std::chrono::steady_clock::now();
         KnnGraph g = build_knn(x, options(method));
         row.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        row.cpu = cpu_seconds() - c0;
+        row.cpu = bench::process_cpu_seconds() - c0;
         state.SetIterationTime(row.wall);
         if (method == KnnMethod::exact) g_exact[raw] = std::move(g);
         else if (g_exact.count(raw)) row.recall = recall(g_exact[raw], g.indices.data(), g.k);
@@ -193,11 +168,11 @@ void BM_query_10d(benchmark::State& state) {
     Row row;
     row.what = "query 10000 on 60000 (10-d, eps 0.1)";
     for (auto _ : state) {
-        const double c0 = cpu_seconds();
+        const double c0 = bench::process_cpu_seconds();
         const auto t0 = std::chrono::steady_clock::now();
         const KnnGraph g = index.query(queries, kK);
         row.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        row.cpu = cpu_seconds() - c0;
+        row.cpu = bench::process_cpu_seconds() - c0;
         state.SetIterationTime(row.wall);
         row.recall = recall(truth, g.indices.data(), g.k);
     }

@@ -11,20 +11,17 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <sys/resource.h>
 
-#include "n2d/blas/gemm.hpp"
 #include "n2d/blas/simd.hpp"
 #include "n2d/cluster/gaussian_mixture.hpp"
-#include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/data/dataset.hpp"
 #include "n2d/metrics/metrics.hpp"
 #include "n2d/umap/umap.hpp"
+#include "bench_util.hpp"
 
 using namespace n2d;
 
@@ -40,39 +37,13 @@ struct Inputs {
 Inputs& inputs() {
     static Inputs in = [] {
         Inputs r;
-        try {
-            Dataset d = load_dataset("mnist");
-            r.source = "MNIST";
-            r.raw = std::move(d.x);
-            r.labels = std::move(d.labels);
-        } catch (const Error& e) {
-            std::fprintf(stderr, "MNIST unavailable (%s); using synthetic data of the same shape\n", e.what());
-            SyntheticOptions so;
-            so.n_samples = 70000;
-            so.n_clusters = 10;
-            so.dim = 784;
-            Dataset d = make_synthetic(so);
-            r.source = "synthetic";
-            r.raw = std::move(d.x);
-            r.labels = std::move(d.labels);
-        }
-        // Fixed random projection to 10-d.
-        const std::size_t d = r.raw.cols(), k = 10;
-        Matrix proj(d, k);
-        Rng rng(1234);
-        for (std::size_t i = 0; i < proj.size(); ++i) proj.data()[i] = static_cast<float>(rng.normal() / std::sqrt(double(d)));
-        r.projected = Matrix(r.raw.rows(), k);
-        sgemm(Trans::N, Trans::N, r.raw.rows(), k, d, 1.0f, r.raw.data(), d, proj.data(), k, 0.0f, r.projected.data(), k);
+        Dataset d = bench::mnist_or_synthetic(r.source);
+        r.raw = std::move(d.x);
+        r.labels = std::move(d.labels);
+        r.projected = bench::random_projection(r.raw, 10, 1234);  // fixed random projection to 10-d
         return r;
     }();
     return in;
-}
-
-// User + system CPU seconds of the whole process (all threads).
-double process_cpu_seconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 struct Row {
@@ -96,10 +67,10 @@ void run_fit(benchmark::State& state, bool ten_d, bool seeded) {
     for (auto _ : state) {
         Umap umap(o);
         const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = process_cpu_seconds();
+        const double c0 = bench::process_cpu_seconds();
         umap.fit(ten_d ? in.projected.view() : in.raw.view());
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        row.cpu = process_cpu_seconds() - c0;
+        row.cpu = bench::process_cpu_seconds() - c0;
         state.SetIterationTime(wall);
         row.t = umap.timings();
         row.wall = wall;
