@@ -22,7 +22,9 @@ Matrix points_2d(const N2D& model) {
     }
     UmapOptions u;
     u.n_components = 2;
-    u.n_neighbors = model.options().umap.n_neighbors;
+    // Wider neighbourhoods than the clustering UMAP: the min_dist-0 manifold is made of tight
+    // clumps, and 20 neighbours scatter each cluster into many fragments in the picture.
+    u.n_neighbors = 50;
     u.n_epochs = 200;  // a picture only: umap-learn's large-data schedule is plenty
     u.seed = derive_seed(model.options().seed, 200);
     return Umap(u).fit_transform(m);
