@@ -114,6 +114,13 @@ void graph_search(const KnnIndex::State& st, const float* q, std::size_t k, floa
         std::push_heap(seeds.begin(), seeds.end(), farther);
     };
 
+    // Appends j to the batch at position cnt unless this search saw it already.
+    auto take_unseen = [&](std::int32_t j, std::size_t& cnt) {
+        if (s.stamp[static_cast<std::size_t>(j)] == s.epoch) return;
+        s.stamp[static_cast<std::size_t>(j)] = s.epoch;
+        s.ids[cnt] = j;
+        s.ptrs[cnt++] = st.space.row(static_cast<std::size_t>(j));
+    };
     auto visit_batch = [&](std::size_t cnt) {
         st.space.distances(q, s.ptrs.data(), cnt, s.d.data());
     };
@@ -133,12 +140,7 @@ void graph_search(const KnnIndex::State& st, const float* q, std::size_t k, floa
     }
     if (s.ptrs.size() < s.ids.size()) s.ptrs.resize(s.ids.size());
     if (s.d.size() < s.ids.size()) s.d.resize(s.ids.size());
-    for (std::int32_t j : s.ids) {
-        if (s.stamp[static_cast<std::size_t>(j)] == s.epoch) continue;
-        s.stamp[static_cast<std::size_t>(j)] = s.epoch;
-        s.ids[cnt] = j;
-        s.ptrs[cnt++] = st.space.row(static_cast<std::size_t>(j));
-    }
+    for (std::int32_t j : s.ids) take_unseen(j, cnt);  // compacts s.ids in place (cnt <= position)
     visit_batch(cnt);
     for (std::size_t t = 0; t < cnt; ++t) {
         const Cand c{s.d[t], s.ids[t]};
@@ -156,13 +158,7 @@ void graph_search(const KnnIndex::State& st, const float* q, std::size_t k, floa
         const auto e0 = static_cast<std::size_t>(st.adj_start[v]), e1 = static_cast<std::size_t>(st.adj_start[v + 1]);
         s.ensure(e1 - e0);
         cnt = 0;
-        for (std::size_t e = e0; e < e1; ++e) {
-            const std::int32_t j = st.adj[e];
-            if (s.stamp[static_cast<std::size_t>(j)] == s.epoch) continue;
-            s.stamp[static_cast<std::size_t>(j)] = s.epoch;
-            s.ids[cnt] = j;
-            s.ptrs[cnt++] = st.space.row(static_cast<std::size_t>(j));
-        }
+        for (std::size_t e = e0; e < e1; ++e) take_unseen(st.adj[e], cnt);
         visit_batch(cnt);
         for (std::size_t t = 0; t < cnt; ++t) {
             const Cand c{s.d[t], s.ids[t]};
