@@ -14,7 +14,7 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/data/dataset.hpp"
 
-namespace n2d::bench {
+namespace n2d::inline v0::bench {
 
 // User + system CPU seconds of the whole process (all threads).
 inline double process_cpu_seconds() {

@@ -10,7 +10,7 @@
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/rng.hpp"
 
-namespace n2d::test {
+namespace n2d::inline v0::test {
 
 // The shared datasets directory (N2D_DATA_DIR, else ../shared/datasets beside the checkout),
 // or an empty path when absent — tests that need it skip with a message.

@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "n2d/blas/vector.hpp"
+#include "n2d/blas/detail/vector.hpp"
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 constexpr Activation kAll[] = {Activation::linear, Activation::relu, Activation::sigmoid, Activation::tanh,
@@ -30,7 +30,7 @@ const char* to_string(Activation a) noexcept {
 Activation parse_activation(const std::string& name) {
     for (Activation a : kAll)
         if (name == to_string(a)) return a;
-    throw Error("n2d: unknown activation '" + name + "'; use linear, relu, sigmoid, tanh, leaky_relu, elu or gelu");
+    N2D_FAIL("n2d: unknown activation '" + name + "'; use linear, relu, sigmoid, tanh, leaky_relu, elu or gelu");
 }
 
 void activation_forward(Activation act, std::size_t n, const float* z, float* y, float alpha) {

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <string>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 enum class Activation { linear, relu, sigmoid, tanh, leaky_relu, elu, gelu };
 

@@ -12,13 +12,13 @@
 #include <algorithm>
 #include <cstring>
 
-#include "n2d/blas/gemm_kernels.hpp"
-#include "n2d/blas/vector.hpp"
+#include "n2d/blas/detail/gemm_kernels.hpp"
+#include "n2d/blas/detail/vector.hpp"
 #include "n2d/core/aligned.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace gemm_detail {
 namespace {

@@ -23,7 +23,7 @@
 
 #include "n2d/blas/simd.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 class ThreadPool;
 

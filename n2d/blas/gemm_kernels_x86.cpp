@@ -1,7 +1,7 @@
 // AVX2+FMA and AVX-512 sgemm micro-kernels (x86-64 only; each function carries its own target
 // attribute, nothing here is built with global ISA flags). The code is self-contained: only
 // intrinsics are called inside target-attributed functions, never inline library templates.
-#include "n2d/blas/gemm_kernels.hpp"
+#include "n2d/blas/detail/gemm_kernels.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -9,7 +9,7 @@
 #define N2D_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define N2D_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
-namespace n2d::gemm_detail {
+namespace n2d::inline v0::gemm_detail {
 namespace {
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@
 #include <cpuid.h>
 #endif
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 const char* to_string(SimdTarget t) noexcept {
     switch (t) {
@@ -26,7 +26,7 @@ const char* to_string(SimdTarget t) noexcept {
 SimdTarget parse_simd_target(const std::string& name) {
     for (SimdTarget t : {SimdTarget::scalar, SimdTarget::avx2, SimdTarget::avx512, SimdTarget::neon})
         if (name == to_string(t)) return t;
-    throw Error("n2d: unknown SIMD target '" + name + "'; use one of scalar, avx2, avx512, neon");
+    N2D_FAIL("n2d: unknown SIMD target '" + name + "'; use one of scalar, avx2, avx512, neon");
 }
 
 std::vector<SimdTarget> compiled_targets() {

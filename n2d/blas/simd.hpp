@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 enum class SimdTarget { scalar, avx2, avx512, neon };
 

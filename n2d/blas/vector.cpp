@@ -1,12 +1,12 @@
-#include "n2d/blas/vector.hpp"
+#include "n2d/blas/detail/vector.hpp"
 
 #include <cmath>
 #include <string>
 
-#include "n2d/blas/vector_simd.hpp"
+#include "n2d/blas/detail/vector_simd.hpp"
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace scalar {
 void bias_add(float* y, std::size_t rows, std::size_t cols, std::size_t ldy, const float* bias) {

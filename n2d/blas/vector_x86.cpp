@@ -2,7 +2,7 @@
 // intrinsics only inside them). bias_add, col_sums, scale and the ReLU kernels give the scalar
 // reference's bits exactly; axpy and Adam may differ by an ulp (the compiler contracts
 // multiply-adds into FMA); dot and sq_row_norms sum in several accumulators.
-#include "n2d/blas/vector_simd.hpp"
+#include "n2d/blas/detail/vector_simd.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -17,7 +17,7 @@
 #define N2D_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define N2D_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
-namespace n2d::vector_detail {
+namespace n2d::inline v0::vector_detail {
 namespace {
 
 // ============================================ AVX2 ============================================

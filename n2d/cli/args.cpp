@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 namespace {
 

@@ -11,7 +11,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 // A command-line mistake (unknown option, bad value...): main() exits with status 2.
 class UsageError : public Error {

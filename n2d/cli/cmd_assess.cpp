@@ -6,7 +6,7 @@
 #include "n2d/cli/json.hpp"
 #include "n2d/n2d.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 namespace {
 const CommandSpec kAssess{

@@ -11,7 +11,7 @@
 #include "n2d/cli/progress_printer.hpp"
 #include "n2d/n2d.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 namespace {
 

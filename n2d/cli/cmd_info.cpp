@@ -5,9 +5,10 @@
 
 #include "n2d/cli/args.hpp"
 #include "n2d/cli/commands.hpp"
+#include "n2d/model/detail/model_file.hpp"
 #include "n2d/n2d.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include "n2d/cli/output.hpp"
 #include "n2d/n2d.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 namespace {
 const CommandSpec kPredict{

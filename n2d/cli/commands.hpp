@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 int run_fit(int argc, const char* const* argv);
 int run_predict(int argc, const char* const* argv);

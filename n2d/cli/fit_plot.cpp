@@ -5,7 +5,7 @@
 #include "n2d/plot/scatter.hpp"
 #include "n2d/umap/umap.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include "n2d/data/dataset.hpp"
 #include "n2d/pipeline/n2d_pipeline.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 // Plots the model's training embedding: its two columns when the manifold is 2-d, else a 2-d
 // UMAP of it (seeded from the model's seed).

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 std::string json_escape(const std::string& s) {
     std::string out = "\"";

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 class JsonObject {
 public:

@@ -3,9 +3,9 @@
 #include <cstdio>
 
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 std::string labels_text(const std::vector<int>& labels) {
     std::string s;

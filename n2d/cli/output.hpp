@@ -7,7 +7,7 @@
 #include "n2d/core/matrix.hpp"
 #include "n2d/pipeline/n2d_pipeline.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 std::string labels_text(const std::vector<int>& labels);
 std::string proba_csv(ConstMatrixView proba);

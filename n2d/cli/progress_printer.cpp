@@ -5,7 +5,7 @@
 #include <cstring>
 #include <unistd.h>
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 std::string format_duration(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "?";

@@ -7,7 +7,7 @@
 
 #include "n2d/core/progress.hpp"
 
-namespace n2d::cli {
+namespace n2d::inline v0::cli {
 
 class ProgressPrinter {
 public:

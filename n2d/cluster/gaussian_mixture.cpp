@@ -8,12 +8,12 @@
 #include <numeric>
 #include <string>
 
-#include "n2d/cluster/gmm_internal.hpp"
+#include "n2d/cluster/detail/gmm_internal.hpp"
 #include "n2d/cluster/kmeans.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 using detail::GmmParams;
 
@@ -57,7 +57,7 @@ namespace {
 
 constexpr double kEmptyMass = 1e-6;  // responsibility mass below which a component counts as empty
 
-ThreadPool& pool_of(const GaussianMixtureOptions& o) { return o.pool ? *o.pool : default_pool(); }
+ThreadPool& pool_of(const GaussianMixtureOptions& o) { return pool_or_default(o.pool); }
 
 std::size_t precisions_size(CovarianceType t, std::size_t k, std::size_t d) {
     switch (t) {
@@ -164,7 +164,7 @@ const char* to_string(CovarianceType t) noexcept {
 CovarianceType parse_covariance_type(const std::string& name) {
     for (auto t : {CovarianceType::full, CovarianceType::tied, CovarianceType::diag, CovarianceType::spherical})
         if (name == to_string(t)) return t;
-    throw Error("n2d: unknown covariance type '" + name + "'; use full, tied, diag or spherical");
+    N2D_FAIL("n2d: unknown covariance type '" + name + "'; use full, tied, diag or spherical");
 }
 
 const char* to_string(InitParams p) noexcept {
@@ -180,7 +180,7 @@ const char* to_string(InitParams p) noexcept {
 InitParams parse_init_params(const std::string& name) {
     for (auto p : {InitParams::kmeans, InitParams::k_means_plus_plus, InitParams::random, InitParams::random_from_data})
         if (name == to_string(p)) return p;
-    throw Error("n2d: unknown init_params '" + name + "'; use kmeans, k-means++, random or random_from_data");
+    N2D_FAIL("n2d: unknown init_params '" + name + "'; use kmeans, k-means++, random or random_from_data");
 }
 
 GaussianMixture::GaussianMixture(GaussianMixtureOptions options) : options_(std::move(options)) {}
@@ -267,7 +267,7 @@ GaussianMixture& GaussianMixture::fit(ConstMatrixView x) {
                 pr.loss = lb;
                 pr.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
                 pr.items_per_second = pr.elapsed_seconds > 0 ? double(step) * double(n) / pr.elapsed_seconds : 0.0;
-                if (!options_.progress(pr)) throw Cancelled("gmm");
+                if (!options_.progress(pr)) ::n2d::detail::throw_cancelled("gmm");
             }
             if (std::abs(lb - prev) < options_.tol) {
                 converged_ = true;

@@ -32,7 +32,7 @@
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/progress.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 class ThreadPool;
 namespace detail {

@@ -3,10 +3,10 @@
 #include <string>
 
 #include "n2d/cluster/gaussian_mixture.hpp"
-#include "n2d/cluster/gmm_internal.hpp"
+#include "n2d/cluster/detail/gmm_internal.hpp"
 #include "n2d/core/rng.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 constexpr std::uint32_t kMagic = 0x4D4D4732;  // "2GMM"

@@ -11,9 +11,9 @@
 #include <cstring>
 
 #include "n2d/blas/simd.hpp"
-#include "n2d/cluster/gmm_internal.hpp"
+#include "n2d/cluster/detail/gmm_internal.hpp"
 
-namespace n2d::detail {
+namespace n2d::inline v0::detail {
 
 namespace {
 

@@ -6,10 +6,10 @@
 #include <limits>
 #include <string>
 
-#include "n2d/cluster/gmm_internal.hpp"
+#include "n2d/cluster/detail/gmm_internal.hpp"
 #include "n2d/core/error.hpp"
 
-namespace n2d::detail {
+namespace n2d::inline v0::detail {
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include "n2d/cluster/gaussian_mixture.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 GmmSelection select_gaussian_mixture(ConstMatrixView x, const GmmSelectionOptions& options) {
     N2D_REQUIRE(options.min_components >= 1 && options.min_components <= options.max_components,

@@ -7,11 +7,11 @@
 #include <limits>
 #include <string>
 
-#include "n2d/cluster/kmeans_internal.hpp"
+#include "n2d/cluster/detail/kmeans_internal.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -50,7 +50,7 @@ KMeans::KMeans(KMeansOptions options) : options_(std::move(options)) {}
 KMeans& KMeans::fit(ConstMatrixView x) {
     validate(options_, x);
     const std::size_t n = x.rows, d = x.cols, k = options_.n_clusters;
-    ThreadPool& pool = options_.pool ? *options_.pool : default_pool();
+    ThreadPool& pool = pool_or_default(options_.pool);
 
     // Centre the data (sklearn does, for precision of the distance expansion).
     std::vector<double> mean(d, 0.0), var(d, 0.0);
@@ -131,7 +131,7 @@ KMeans& KMeans::fit(ConstMatrixView x) {
                 p.step = r + 1;
                 p.total = runs;
                 p.loss = results[r].inertia;
-                if (!options_.progress(p)) throw Cancelled("kmeans");
+                if (!options_.progress(p)) ::n2d::detail::throw_cancelled("kmeans");
             }
         }
     }
@@ -169,7 +169,7 @@ Matrix KMeans::transform(ConstMatrixView x) const {
     require_shape(x, 0, centers_.cols(), "KMeans::transform input");
     const std::size_t k = centers_.rows(), d = centers_.cols();
     Matrix out(x.rows, k);
-    ThreadPool& pool = options_.pool ? *options_.pool : default_pool();
+    ThreadPool& pool = pool_or_default(options_.pool);
     pool.parallel_for(0, x.rows, 256, [&](std::size_t lo, std::size_t hi, std::size_t) {
         for (std::size_t i = lo; i < hi; ++i)
             for (std::size_t j = 0; j < k; ++j) {
@@ -190,7 +190,7 @@ std::vector<int> KMeans::predict(ConstMatrixView x) const {
     require_finite(x, "KMeans::predict input");
     const std::size_t k = centers_.rows(), d = centers_.cols();
     std::vector<int> labels(x.rows);
-    ThreadPool& pool = options_.pool ? *options_.pool : default_pool();
+    ThreadPool& pool = pool_or_default(options_.pool);
     pool.parallel_for(0, x.rows, 256, [&](std::size_t lo, std::size_t hi, std::size_t) {
         for (std::size_t i = lo; i < hi; ++i) {
             double best = std::numeric_limits<double>::infinity();

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <limits>
 
-#include "n2d/cluster/kmeans_internal.hpp"
+#include "n2d/cluster/detail/kmeans_internal.hpp"
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d::detail {
+namespace n2d::inline v0::detail {
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 constexpr std::size_t kSeedChunk = 1024;
@@ -69,7 +69,7 @@ std::vector<std::size_t> kmeans_plusplus(ConstMatrixView x, std::size_t k, Rng& 
     const std::size_t n = x.rows, d = x.cols;
     N2D_REQUIRE(k >= 1 && k <= n, "kmeans_plusplus: cannot choose " + std::to_string(k) + " centres from " +
                                       std::to_string(n) + " samples; use 1 <= k <= n_samples");
-    ThreadPool& tp = pool ? *pool : default_pool();
+    ThreadPool& tp = pool_or_default(pool);
     const std::size_t trials = 2 + std::size_t(std::log(double(k)));
     const std::size_t n_chunks = (n + kSeedChunk - 1) / kSeedChunk;
     std::vector<std::size_t> chosen;

@@ -7,10 +7,10 @@
 #include <numeric>
 
 #include "n2d/blas/gemm.hpp"
-#include "n2d/cluster/kmeans_internal.hpp"
+#include "n2d/cluster/detail/kmeans_internal.hpp"
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d::detail {
+namespace n2d::inline v0::detail {
 
 void relocate_empty_clusters(const KMeansData& data, const std::vector<int>& labels, const std::vector<double>& dist2,
                              std::vector<double>& sums, std::vector<double>& weights, std::size_t k) {

@@ -6,7 +6,9 @@
 #include <memory>
 #include <new>
 
-namespace n2d {
+#include "n2d/core/error.hpp"
+
+namespace n2d::inline v0 {
 
 inline constexpr std::size_t kAlignment = 64;
 
@@ -18,10 +20,10 @@ struct AlignedFree {
 template <class T>
 std::unique_ptr<T[], AlignedFree> aligned_alloc_zeroed(std::size_t count) {
     if (count == 0) return nullptr;
-    if (count > (std::size_t(-1) - kAlignment) / sizeof(T)) throw std::bad_alloc();
+    if (count > (std::size_t(-1) - kAlignment) / sizeof(T)) detail::throw_bad_alloc();
     std::size_t bytes = (count * sizeof(T) + kAlignment - 1) / kAlignment * kAlignment;
     void* p = std::aligned_alloc(kAlignment, bytes);
-    if (!p) throw std::bad_alloc();
+    if (!p) detail::throw_bad_alloc();
     std::memset(p, 0, bytes);
     return std::unique_ptr<T[], AlignedFree>(static_cast<T*>(p));
 }

@@ -13,7 +13,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 static_assert(std::endian::native == std::endian::little, "n2d serialises little-endian and supports little-endian hosts");
 static_assert(sizeof(float) == 4 && sizeof(double) == 8, "IEEE-754 float and double required");
@@ -99,7 +99,7 @@ public:
     bool at_end() const noexcept { return pos_ == size_; }
     // Throws n2d::Error with the context and current offset.
     [[noreturn]] void fail(const std::string& what) const {
-        throw Error("n2d: " + context_ + ": " + what + " at byte offset " + std::to_string(pos_) +
+        N2D_FAIL("n2d: " + context_ + ": " + what + " at byte offset " + std::to_string(pos_) +
                     "; the data is corrupt or was written by an incompatible version");
     }
     void expect(bool ok, const std::string& what) const {

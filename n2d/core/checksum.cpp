@@ -1,8 +1,8 @@
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 
 #include <array>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 // Slicing-by-4 tables for the reflected polynomial 0xEDB88320.

@@ -1,10 +1,14 @@
-// n2d::Error — the one exception type for bad input or environment.
-// Messages say what went wrong, where (file:line/offset or argument name) and how to fix it.
+// Errors. n2d::Error is the one exception type for bad input or environment: its message says
+// what went wrong, where (file:line/offset or argument name) and how to fix it. A broken
+// internal invariant is a bug in n2d, not the caller's fault: it throws n2d::InternalError.
+//
+// Every throw in the library goes through the out-of-line functions below (via the macros), so
+// the headers hold no throw expression and a -fno-exceptions project can include them.
 #pragma once
 #include <stdexcept>
 #include <string>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 class Error : public std::runtime_error {
 public:
@@ -17,10 +21,32 @@ public:
     explicit Cancelled(const std::string& stage) : Error("n2d: " + stage + " cancelled by the progress callback") {}
 };
 
-// Throws n2d::Error when `condition` is false. `message` is only built on failure.
-#define N2D_REQUIRE(condition, message)                                          \
-    do {                                                                         \
-        if (!(condition)) throw ::n2d::Error(std::string("n2d: ") + (message));  \
+// A bug in n2d (an internal invariant failed); the message names the source location.
+class InternalError : public std::logic_error {
+public:
+    explicit InternalError(const std::string& message) : std::logic_error(message) {}
+};
+
+namespace detail {
+[[noreturn]] void throw_error(const std::string& message);
+[[noreturn]] void throw_cancelled(const char* stage);
+[[noreturn]] void throw_internal(const char* file, int line, const char* condition, const std::string& what);
+[[noreturn]] void throw_bad_alloc();
+}  // namespace detail
+
+// Throws n2d::Error("n2d: " + message) when `condition` is false; `message` is only built then.
+#define N2D_REQUIRE(condition, message)                                                  \
+    do {                                                                                 \
+        if (!(condition)) ::n2d::detail::throw_error(std::string("n2d: ") + (message));  \
+    } while (0)
+
+// Throws n2d::Error(message): the message is complete (it already names its source).
+#define N2D_FAIL(message) ::n2d::detail::throw_error(message)
+
+// Throws n2d::InternalError when an invariant the code relies on does not hold.
+#define N2D_ASSERT(condition, what)                                                          \
+    do {                                                                                     \
+        if (!(condition)) ::n2d::detail::throw_internal(__FILE__, __LINE__, #condition, what); \
     } while (0)
 
 }  // namespace n2d

@@ -1,4 +1,4 @@
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -8,7 +8,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 std::string os_reason() { return std::strerror(errno); }

@@ -7,7 +7,7 @@
 #include "n2d/core/aligned.hpp"
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 // Non-owning view of `rows × cols` floats; row i starts at data + i*stride (stride >= cols).
 template <class T>

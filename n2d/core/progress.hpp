@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <functional>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 struct Progress {
     const char* stage = "";    // "autoencoder", "knn", "umap", "gmm", ...

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <utility>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 // SplitMix64 step: a strong 64-bit mixer, used for seeding and stream derivation.
 inline std::uint64_t splitmix64(std::uint64_t& state) noexcept {

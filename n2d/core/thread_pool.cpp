@@ -6,7 +6,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 thread_local bool t_inside_chunk = false;

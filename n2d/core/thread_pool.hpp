@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 class ThreadPool {
 public:
@@ -59,6 +59,8 @@ private:
 
 // The library-wide pool. Created on first use with N2D_NUM_THREADS / hardware threads.
 ThreadPool& default_pool();
+// `pool` when given, else the library-wide pool (what every `ThreadPool* pool = nullptr` option means).
+inline ThreadPool& pool_or_default(ThreadPool* pool) { return pool ? *pool : default_pool(); }
 // Recreates the library-wide pool with `threads` threads (0 = default rule). Not thread-safe
 // with respect to concurrent users of default_pool().
 void set_num_threads(std::size_t threads);

@@ -2,10 +2,11 @@
 #include <algorithm>
 #include <map>
 
+#include "n2d/data/detail/inflate.hpp"
 #include "n2d/data/readers.hpp"
-#include "n2d/data/text_scan.hpp"
+#include "n2d/data/detail/text_scan.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -176,7 +177,7 @@ Dataset read_csv(const std::string& path, const CsvOptions& options) {
         }
         ++rows;
     }
-    if (rows == 0) throw Error("n2d: " + path + ": no data rows (the file is empty or holds only a header)");
+    if (rows == 0) N2D_FAIL("n2d: " + path + ": no data rows (the file is empty or holds only a header)");
 
     Dataset d;
     d.name = dataset_name_from_path(path);

@@ -1,6 +1,6 @@
 // Datasets: the N2D paper's benchmark datasets by name, user files by path (CSV/TSV, NumPy .npy,
 // IDX, raw or gzip), label files, and seeded synthetic data for the demo and the tests.
-// File-format readers with their options are in n2d/data/readers.hpp; inflate in inflate.hpp.
+// File-format readers with their options are in n2d/data/readers.hpp.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -9,9 +9,8 @@
 #include <vector>
 
 #include "n2d/core/matrix.hpp"
-#include "n2d/data/inflate.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 struct Dataset {
     std::string name;

@@ -2,17 +2,17 @@
 #include <cstdint>
 #include <cstring>
 
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
-#include "n2d/data/inflate.hpp"
+#include "n2d/core/detail/file.hpp"
+#include "n2d/data/detail/inflate.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
 [[noreturn]] void fail(const std::string& context, std::size_t offset, const std::string& problem) {
-    throw Error("n2d: " + context + ": byte offset " + std::to_string(offset) + ": " + problem +
+    N2D_FAIL("n2d: " + context + ": byte offset " + std::to_string(offset) + ": " + problem +
                 "; the file is damaged or truncated: obtain it again (see datasets/README.md)");
 }
 
@@ -36,7 +36,7 @@ bool is_gzip(const void* data, std::size_t size) noexcept {
 
 std::vector<unsigned char> gunzip(const void* data, std::size_t size, const std::string& context) {
     const auto* in = static_cast<const unsigned char*>(data);
-    if (size == 0) throw Error("n2d: " + context + ": the file is empty, not gzip data; check the path");
+    if (size == 0) N2D_FAIL("n2d: " + context + ": the file is empty, not gzip data; check the path");
     std::vector<unsigned char> out;
     // The last member's ISIZE is a good size hint for the usual single-member file.
     if (size >= 18) {
@@ -50,7 +50,7 @@ std::vector<unsigned char> gunzip(const void* data, std::size_t size, const std:
             if (size - pos < n) fail(context, pos, std::string("truncated gzip header (") + what + ")");
         };
         if (size - pos < 2 || in[pos] != 0x1f || in[pos + 1] != 0x8b) {
-            if (member == 0) throw Error("n2d: " + context + ": not a gzip file (it does not start with bytes 1f 8b)");
+            if (member == 0) N2D_FAIL("n2d: " + context + ": not a gzip file (it does not start with bytes 1f 8b)");
             fail(context, pos, "data after the last gzip member is not another gzip member");
         }
         need(10, "fixed fields");

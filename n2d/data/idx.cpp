@@ -4,15 +4,16 @@
 #include <cstdint>
 #include <cstring>
 
+#include "n2d/data/detail/inflate.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/data/readers.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
 [[noreturn]] void idx_error(const std::string& path, std::size_t offset, const std::string& problem) {
-    throw Error("n2d: " + path + ": byte offset " + std::to_string(offset) + ": " + problem);
+    N2D_FAIL("n2d: " + path + ": byte offset " + std::to_string(offset) + ": " + problem);
 }
 
 std::size_t type_size(unsigned type) {
@@ -159,7 +160,7 @@ void copy_idx_images(const IdxFile& file, Matrix& x, std::size_t row0, double di
         idx_error(file.path, 4, "images of " + std::to_string(file.row_size()) + " values where " +
                                     std::to_string(x.cols()) + " are expected");
     if (row0 + file.count() > x.rows())
-        throw Error("n2d: " + file.path + ": " + std::to_string(file.count()) + " images do not fit at row " +
+        N2D_FAIL("n2d: " + file.path + ": " + std::to_string(file.count()) + " images do not fit at row " +
                     std::to_string(row0) + " of a " + std::to_string(x.rows()) + "-row matrix");
     convert(file, x.row(row0), divisor);
 }

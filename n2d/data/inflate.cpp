@@ -1,5 +1,5 @@
 // DEFLATE decoding (RFC 1951). The gzip and zlib wrappers are in gzip.cpp. See inflate.hpp.
-#include "n2d/data/inflate.hpp"
+#include "n2d/data/detail/inflate.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,12 +9,12 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
 [[noreturn]] void fail(const std::string& context, std::size_t offset, const std::string& problem) {
-    throw Error("n2d: " + context + ": byte offset " + std::to_string(offset) + ": " + problem +
+    N2D_FAIL("n2d: " + context + ": byte offset " + std::to_string(offset) + ": " + problem +
                 "; the file is damaged or truncated: obtain it again (see datasets/README.md)");
 }
 

@@ -2,10 +2,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "n2d/data/detail/inflate.hpp"
 #include "n2d/data/readers.hpp"
-#include "n2d/data/text_scan.hpp"
+#include "n2d/data/detail/text_scan.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 std::vector<int> read_label_lines(const std::string& path, int first, std::size_t n_classes) {
     const std::vector<unsigned char> bytes = read_maybe_gzipped(path);
@@ -56,11 +57,11 @@ std::vector<int> load_labels(const std::string& path) {
 
 void attach_labels(Dataset& dataset, std::vector<int> labels, const std::string& source) {
     if (labels.size() != dataset.x.rows())
-        throw Error("n2d: " + source + " has " + std::to_string(labels.size()) + " labels but the data (" + dataset.name +
+        N2D_FAIL("n2d: " + source + " has " + std::to_string(labels.size()) + " labels but the data (" + dataset.name +
                     ") has " + std::to_string(dataset.x.rows()) + " rows; labels and data files must belong together");
     for (std::size_t i = 0; i < labels.size(); ++i)
         if (labels[i] < 0)
-            throw Error("n2d: " + source + ": label " + std::to_string(labels[i]) + " of row " + std::to_string(i) +
+            N2D_FAIL("n2d: " + source + ": label " + std::to_string(labels[i]) + " of row " + std::to_string(i) +
                         " is negative; labels must be 0-based class ids");
     dataset.labels = std::move(labels);
 }

@@ -4,9 +4,10 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "n2d/data/detail/inflate.hpp"
 #include "n2d/data/readers.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace fs = std::filesystem;
 
@@ -28,7 +29,7 @@ std::string find_file(const fs::path& dir, const std::string& name, const std::s
     const fs::path gz = dir / (name + ".gz"), raw = dir / name;
     if (is_file(gz)) return gz.string();
     if (is_file(raw)) return raw.string();
-    throw Error("n2d: dataset '" + dataset + "': missing " + gz.string() + " (or " + raw.string() + "); " + kFetchHint);
+    N2D_FAIL("n2d: dataset '" + dataset + "': missing " + gz.string() + " (or " + raw.string() + "); " + kFetchHint);
 }
 
 std::vector<std::string> digit_names() {
@@ -52,10 +53,10 @@ Dataset load_mnist_like(const fs::path& dir, const std::string& name, bool with_
         labels.push_back(read_idx_labels(label_path, class_names.size()));
         const IdxFile& im = images.back();
         if (im.type != 0x08 || im.dims.size() != 3 || im.dims[1] != 28 || im.dims[2] != 28)
-            throw Error("n2d: " + im.path + ": expected unsigned-byte images of 28 x 28 pixels; the file is not " + name +
+            N2D_FAIL("n2d: " + im.path + ": expected unsigned-byte images of 28 x 28 pixels; the file is not " + name +
                         " data");
         if (labels.back().size() != im.count())
-            throw Error("n2d: " + label_path + " has " + std::to_string(labels.back().size()) + " labels but " +
+            N2D_FAIL("n2d: " + label_path + " has " + std::to_string(labels.back().size()) + " labels but " +
                         im.path + " has " + std::to_string(im.count()) +
                         " images; the files do not belong together (" + kFetchHint + ")");
         total += im.count();
@@ -86,7 +87,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 // Appends the rows and labels of `b` to `a` (same width).
 Dataset concatenate(const std::string& name, const Dataset& a, const Dataset& b) {
     if (a.x.cols() != b.x.cols())
-        throw Error("n2d: dataset '" + name + "': the train part has " + std::to_string(a.x.cols()) +
+        N2D_FAIL("n2d: dataset '" + name + "': the train part has " + std::to_string(a.x.cols()) +
                     " columns but the test part has " + std::to_string(b.x.cols()));
     Dataset d;
     d.name = name;
@@ -103,7 +104,7 @@ Dataset load_usps(const fs::path& dir) {
     const Dataset train = read_usps_jf(find_file(dir, "usps_train.jf", "usps"));
     const Dataset test = read_usps_jf(find_file(dir, "usps_test.jf", "usps"));
     Dataset d = concatenate("usps", train, test);
-    if (d.n_classes() > 10) throw Error("n2d: dataset 'usps': labels beyond 0..9 found; the files are not USPS");
+    if (d.n_classes() > 10) N2D_FAIL("n2d: dataset 'usps': labels beyond 0..9 found; the files are not USPS");
     d.class_names = digit_names();
     return d;
 }
@@ -139,13 +140,13 @@ std::size_t Dataset::n_classes() const {
 fs::path resolve_data_dir(const std::string& override_dir) {
     if (!override_dir.empty()) {
         if (!is_dir(override_dir))
-            throw Error("n2d: data folder '" + override_dir +
+            N2D_FAIL("n2d: data folder '" + override_dir +
                         "' (the data_dir argument / --data-dir) does not exist or is not a folder; pass an existing folder");
         return override_dir;
     }
     if (const char* env = std::getenv("N2D_DATA_DIR"); env && *env) {
         if (!is_dir(env))
-            throw Error(std::string("n2d: N2D_DATA_DIR is '") + env +
+            N2D_FAIL(std::string("n2d: N2D_DATA_DIR is '") + env +
                         "', which does not exist or is not a folder; set it to the datasets folder or unset it");
         return env;
     }
@@ -163,7 +164,7 @@ fs::path resolve_data_dir(const std::string& override_dir) {
         if (is_dir(p)) return p;
     std::string where;
     for (std::size_t i = 0; i < tried.size() && i < 4; ++i) where += (i ? ", " : "") + tried[i].string();
-    throw Error("n2d: no datasets folder found (looked for " + where +
+    N2D_FAIL("n2d: no datasets folder found (looked for " + where +
                 "); pass --data-dir DIR or set N2D_DATA_DIR to the folder holding mnist/, fashion/, ...; " + kFetchHint);
 }
 
@@ -196,11 +197,11 @@ Dataset load_dataset(const std::string& name_or_path, const std::string& data_di
     if (!is_file(name) && !is_dir(name)) {
         std::string known;
         for (const auto& n : named_datasets()) known += (known.empty() ? "" : ", ") + n;
-        throw Error("n2d: '" + name + "' is neither a named dataset (" + known + ") nor an existing file");
+        N2D_FAIL("n2d: '" + name + "' is neither a named dataset (" + known + ") nor an existing file");
     }
     if (is_dir(name)) {
         if (looks_like_har(name)) return read_har(name);
-        throw Error("n2d: " + name + " is a folder but not in the UCI HAR layout (train/, test/, activity_labels.txt); "
+        N2D_FAIL("n2d: " + name + " is a folder but not in the UCI HAR layout (train/, test/, activity_labels.txt); "
                     "pass a data file instead");
     }
     std::string lower = lower_case(fs::path(name).filename().string());
@@ -217,7 +218,7 @@ Dataset load_dataset(const std::string& name_or_path, const std::string& data_di
     const std::vector<unsigned char> head = read_maybe_gzipped(name);
     if (head.size() >= 6 && head[0] == 0x93 && std::equal(head.begin() + 1, head.begin() + 6, "NUMPY")) return read_npy(name);
     if (head.size() >= 4 && head[0] == 0 && head[1] == 0 && head[3] >= 1 && head[3] <= 8) return read_idx(name);
-    throw Error("n2d: " + name +
+    N2D_FAIL("n2d: " + name +
                 ": unknown file format; use .csv, .tsv, .txt, .npy, .jf, IDX (-ubyte or .idx), optionally gzipped (.gz), "
                 "or a UCI HAR folder");
 }

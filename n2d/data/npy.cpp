@@ -4,14 +4,15 @@
 #include <cstdint>
 #include <cstring>
 
+#include "n2d/data/detail/inflate.hpp"
 #include "n2d/data/readers.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
 [[noreturn]] void npy_error(const std::string& path, std::size_t offset, const std::string& problem) {
-    throw Error("n2d: " + path + ": byte offset " + std::to_string(offset) + ": " + problem);
+    N2D_FAIL("n2d: " + path + ": byte offset " + std::to_string(offset) + ": " + problem);
 }
 
 struct NpyArray {

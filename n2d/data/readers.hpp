@@ -10,7 +10,7 @@
 
 #include "n2d/data/dataset.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 // A dataset name for a file: its name without folders, ".gz" and the last extension.
 std::string dataset_name_from_path(const std::string& path);

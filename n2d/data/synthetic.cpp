@@ -7,7 +7,7 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/data/dataset.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

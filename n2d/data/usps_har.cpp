@@ -1,10 +1,11 @@
 // USPS .jf files and the UCI HAR folder layout.
 #include <algorithm>
 
+#include "n2d/data/detail/inflate.hpp"
 #include "n2d/data/readers.hpp"
-#include "n2d/data/text_scan.hpp"
+#include "n2d/data/detail/text_scan.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace fs = std::filesystem;
 
@@ -34,7 +35,7 @@ std::string har_file(const fs::path& dir, const std::string& name) {
     const fs::path raw = dir / name, gz = dir / (name + ".gz");
     if (is_file(raw)) return raw.string();
     if (is_file(gz)) return gz.string();
-    throw Error("n2d: HAR: missing " + raw.string() + " (the UCI HAR file " + name +
+    N2D_FAIL("n2d: HAR: missing " + raw.string() + " (the UCI HAR file " + name +
                 "); download the UCI HAR dataset from " + std::string(kHarHome) + " and copy its " + name +
                 " there, or run `datasets/fetch --only har DIR` (see datasets/README.md)");
 }
@@ -59,7 +60,7 @@ std::vector<std::string> read_activity_names(const std::string& path) {
         if (name_begin == name_end) text::fail(path, line.number, "activity " + std::to_string(id) + " has no name");
         names.emplace_back(name_begin, name_end);
     }
-    if (names.empty()) throw Error("n2d: " + path + ": no activities listed");
+    if (names.empty()) N2D_FAIL("n2d: " + path + ": no activities listed");
     return names;
 }
 
@@ -121,11 +122,11 @@ Dataset read_usps_jf(const std::string& path) {
             text::fail(path, line.number, "ragged row: " + std::to_string(count) + " values where the header says " +
                                               std::to_string(dim));
     }
-    if (!have_header) throw Error("n2d: " + path + ": empty .jf file (no header line)");
+    if (!have_header) N2D_FAIL("n2d: " + path + ": empty .jf file (no header line)");
     if (!have_trailer)
-        throw Error("n2d: " + path + ": the file ends without the '-1' end line after " + std::to_string(labels.size()) +
+        N2D_FAIL("n2d: " + path + ": the file ends without the '-1' end line after " + std::to_string(labels.size()) +
                     " samples: it is truncated; obtain it again (see datasets/README.md)");
-    if (labels.empty()) throw Error("n2d: " + path + ": no samples");
+    if (labels.empty()) N2D_FAIL("n2d: " + path + ": no samples");
     Dataset d;
     d.name = dataset_name_from_path(path);
     d.x = Matrix(labels.size(), static_cast<std::size_t>(dim));
@@ -137,7 +138,7 @@ Dataset read_usps_jf(const std::string& path) {
 Dataset read_har(const fs::path& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw Error("n2d: HAR: " + dir.string() + " is not a folder; expected the UCI HAR layout (train/, test/, activity_labels.txt)");
+        N2D_FAIL("n2d: HAR: " + dir.string() + " is not a folder; expected the UCI HAR layout (train/, test/, activity_labels.txt)");
     Dataset d;
     d.name = "har";
     d.class_names = read_activity_names(har_file(dir, "activity_labels.txt"));
@@ -159,10 +160,10 @@ Dataset read_har(const fs::path& dir) {
         Dataset block = read_csv(part.x, table);
         const std::vector<int> y = read_label_lines(part.y, 1, d.class_names.size());
         if (y.size() != block.x.rows())
-            throw Error("n2d: HAR: " + part.x + " has " + std::to_string(block.x.rows()) + " rows but " + part.y + " has " +
+            N2D_FAIL("n2d: HAR: " + part.x + " has " + std::to_string(block.x.rows()) + " rows but " + part.y + " has " +
                         std::to_string(y.size()) + " labels; the files do not belong together");
         if (!blocks.empty() && block.x.cols() != blocks[0].x.cols())
-            throw Error("n2d: HAR: " + part.x + " has " + std::to_string(block.x.cols()) + " columns but " + parts[0].x +
+            N2D_FAIL("n2d: HAR: " + part.x + " has " + std::to_string(block.x.cols()) + " columns but " + parts[0].x +
                         " has " + std::to_string(blocks[0].x.cols()));
         block.labels = y;
         rows += block.x.rows();
@@ -172,7 +173,7 @@ Dataset read_har(const fs::path& dir) {
     if (is_file(dir / "features.txt")) {
         const std::size_t named = count_nonblank_lines((dir / "features.txt").string());
         if (named != cols)
-            throw Error("n2d: HAR: " + parts[0].x + " has " + std::to_string(cols) + " columns but " +
+            N2D_FAIL("n2d: HAR: " + parts[0].x + " has " + std::to_string(cols) + " columns but " +
                         (dir / "features.txt").string() + " names " + std::to_string(named) + " features");
     }
     d.x = Matrix(rows, cols);

@@ -5,9 +5,9 @@
 #include "n2d/core/aligned.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/device/device.hpp"
+#include "n2d/device/detail/device.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -55,7 +55,7 @@ public:
     }
 
 private:
-    ThreadPool& pool() { return pool_ ? *pool_ : default_pool(); }
+    ThreadPool& pool() { return pool_or_default(pool_); }
     ThreadPool* pool_;
 };
 
@@ -78,7 +78,7 @@ std::unique_ptr<Device> open_device(const std::string& name) {
     std::string names;
     for (const auto& d : list_devices())
         if (d.available) names += (names.empty() ? "" : ", ") + d.name;
-    throw Error("n2d: unknown or unavailable device '" + name + "'; available: " + names);
+    N2D_FAIL("n2d: unknown or unavailable device '" + name + "'; available: " + names);
 }
 
 }  // namespace n2d

@@ -5,14 +5,14 @@
 #include <cmath>
 #include <cstddef>
 
-#include "n2d/knn/metric.hpp"
+#include "n2d/knn/detail/metric.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define N2D_KNN_X86 1
 #include <immintrin.h>
 #endif
 
-namespace n2d::knn_detail {
+namespace n2d::inline v0::knn_detail {
 
 namespace scalar {
 float sqeuclidean(const float* a, const float* b, std::size_t dim, float) {

@@ -13,10 +13,10 @@
 #include <string>
 
 #include "n2d/blas/gemm.hpp"
-#include "n2d/blas/vector.hpp"
-#include "n2d/knn/detail.hpp"
+#include "n2d/blas/detail/vector.hpp"
+#include "n2d/knn/detail/common.hpp"
 
-namespace n2d::knn_detail {
+namespace n2d::inline v0::knn_detail {
 
 Neighbors::Neighbors(std::size_t rows, std::size_t cols)
     : n(rows), k(cols), idx(rows * cols, -1), dist(rows * cols, std::numeric_limits<float>::infinity()) {}
@@ -62,7 +62,7 @@ void ProgressReporter::report(std::size_t step, std::size_t total, double loss) 
     p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     p.eta_seconds = step ? p.elapsed_seconds * double(total - std::min(step, total)) / double(step) : 0.0;
     p.items_per_second = p.elapsed_seconds > 0 ? double(step) / p.elapsed_seconds : 0.0;
-    if (!cb_(p)) throw Cancelled("knn");
+    if (!cb_(p)) ::n2d::detail::throw_cancelled("knn");
 }
 
 namespace {

@@ -4,9 +4,9 @@
 #include <limits>
 #include <string>
 
-#include "n2d/knn/build.hpp"
+#include "n2d/knn/detail/build.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 namespace knn_detail {
 
 namespace {
@@ -74,7 +74,7 @@ KnnGraph to_graph(const Space& space, const Neighbors& nb, bool self_first) {
 
 KnnGraph build_knn(ConstMatrixView data, const KnnOptions& options) {
     using namespace knn_detail;
-    ThreadPool& pool = options.pool ? *options.pool : default_pool();
+    ThreadPool& pool = pool_or_default(options.pool);
     const ResolvedOptions r = resolve(data.rows, options);
     const Space space(data, options.metric, options.minkowski_p, pool);
     const ProgressReporter progress(options.progress);

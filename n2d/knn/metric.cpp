@@ -1,12 +1,12 @@
 // Metric names and the prepared metric space (see metric.hpp for the per-metric preparation).
-#include "n2d/knn/metric.hpp"
+#include "n2d/knn/detail/metric.hpp"
 
 #include <cmath>
 #include <string>
 
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 Metric parse_metric(const std::string& name) {
     if (name == "euclidean" || name == "l2") return Metric::euclidean;
@@ -15,7 +15,7 @@ Metric parse_metric(const std::string& name) {
     if (name == "manhattan" || name == "l1" || name == "cityblock" || name == "taxicab") return Metric::manhattan;
     if (name == "chebyshev" || name == "linfinity" || name == "linf" || name == "infinity") return Metric::chebyshev;
     if (name == "minkowski") return Metric::minkowski;
-    throw Error("n2d: unknown kNN metric '" + name +
+    N2D_FAIL("n2d: unknown kNN metric '" + name +
                 "'; use one of euclidean, cosine, correlation, manhattan, chebyshev, minkowski");
 }
 

@@ -17,9 +17,9 @@
 
 #include "n2d/blas/gemm.hpp"
 #include "n2d/core/rng.hpp"
-#include "n2d/knn/detail.hpp"
+#include "n2d/knn/detail/common.hpp"
 
-namespace n2d::knn_detail {
+namespace n2d::inline v0::knn_detail {
 
 namespace {
 

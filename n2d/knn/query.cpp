@@ -13,9 +13,9 @@
 #include <limits>
 
 #include "n2d/core/rng.hpp"
-#include "n2d/knn/build.hpp"
+#include "n2d/knn/detail/build.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 struct KnnIndex::State {
     knn_detail::Space space;
@@ -188,7 +188,7 @@ KnnIndex::KnnIndex(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 KnnIndex KnnIndex::build(ConstMatrixView data, const KnnOptions& options) {
     using namespace knn_detail;
-    ThreadPool& pool = options.pool ? *options.pool : default_pool();
+    ThreadPool& pool = pool_or_default(options.pool);
     const ResolvedOptions r = resolve(data.rows, options);
     auto st = std::make_unique<State>();
     st->space = Space(data, options.metric, options.minkowski_p, pool);

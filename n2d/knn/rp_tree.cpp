@@ -7,11 +7,11 @@
 #include <cmath>
 #include <numeric>
 
-#include "n2d/blas/vector.hpp"
+#include "n2d/blas/detail/vector.hpp"
 #include "n2d/core/rng.hpp"
-#include "n2d/knn/detail.hpp"
+#include "n2d/knn/detail/common.hpp"
 
-namespace n2d::knn_detail {
+namespace n2d::inline v0::knn_detail {
 
 namespace {
 constexpr std::size_t kMaxDepth = 100;

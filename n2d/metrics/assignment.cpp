@@ -5,10 +5,10 @@
 #include <string>
 
 #include "n2d/core/error.hpp"
-#include "n2d/metrics/contingency.hpp"
+#include "n2d/metrics/detail/contingency.hpp"
 #include "n2d/metrics/metrics.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

@@ -1,11 +1,11 @@
-#include "n2d/metrics/contingency.hpp"
+#include "n2d/metrics/detail/contingency.hpp"
 
 #include <algorithm>
 #include <string>
 
 #include "n2d/core/error.hpp"
 
-namespace n2d::detail {
+namespace n2d::inline v0::detail {
 
 std::vector<std::uint32_t> encode_labels(const std::vector<int>& labels, std::vector<int>& ids) {
     ids = labels;

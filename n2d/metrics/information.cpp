@@ -4,10 +4,10 @@
 #include <cmath>
 #include <limits>
 
-#include "n2d/metrics/contingency.hpp"
+#include "n2d/metrics/detail/contingency.hpp"
 #include "n2d/metrics/metrics.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

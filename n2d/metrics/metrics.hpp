@@ -11,7 +11,7 @@
 
 #include "n2d/core/matrix.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 class ThreadPool;
 

@@ -1,4 +1,4 @@
-#include "n2d/metrics/pairwise.hpp"
+#include "n2d/metrics/detail/pairwise.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -11,7 +11,7 @@
 #define N2D_PAIRWISE_X86 1
 #endif
 
-namespace n2d::detail {
+namespace n2d::inline v0::detail {
 
 namespace {
 

@@ -10,11 +10,11 @@
 
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/metrics/contingency.hpp"
+#include "n2d/metrics/detail/contingency.hpp"
 #include "n2d/metrics/metrics.hpp"
-#include "n2d/metrics/pairwise.hpp"
+#include "n2d/metrics/detail/pairwise.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 std::vector<double> silhouette_samples(ConstMatrixView x, const std::vector<int>& labels, ThreadPool* pool) {
     const std::size_t n = x.rows, d = x.cols;
@@ -39,7 +39,7 @@ std::vector<double> silhouette_samples(ConstMatrixView x, const std::vector<int>
     const auto xt = detail::feature_major(x, order);
 
     std::vector<double> s(n, 0.0);
-    ThreadPool& tp = pool ? *pool : default_pool();
+    ThreadPool& tp = pool_or_default(pool);
     std::vector<std::vector<double>> dist(tp.num_threads());
     tp.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t w) {
         std::vector<double>& dw = dist[w];

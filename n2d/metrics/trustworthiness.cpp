@@ -9,9 +9,9 @@
 
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/metrics/metrics.hpp"
-#include "n2d/metrics/pairwise.hpp"
+#include "n2d/metrics/detail/pairwise.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 double trustworthiness(ConstMatrixView high, ConstMatrixView low, std::size_t k, ThreadPool* pool) {
     const std::size_t n = high.rows;
@@ -29,7 +29,7 @@ double trustworthiness(ConstMatrixView high, ConstMatrixView low, std::size_t k,
     constexpr std::size_t grain = 32;
     const std::size_t n_chunks = (n + grain - 1) / grain;
     std::vector<double> chunk_sum(n_chunks, 0.0);
-    ThreadPool& tp = pool ? *pool : default_pool();
+    ThreadPool& tp = pool_or_default(pool);
     std::vector<std::vector<double>> buffers(tp.num_threads());
     tp.parallel_for(0, n, grain, [&](std::size_t lo, std::size_t hi, std::size_t w) {
         std::vector<double>& buf = buffers[w];

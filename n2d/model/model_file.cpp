@@ -1,14 +1,14 @@
-#include "n2d/model/model_file.hpp"
+#include "n2d/model/detail/model_file.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -94,7 +94,7 @@ ModelFile ModelFile::read(const std::string& path) { return parse(read_file(path
 ModelFile ModelFile::parse(std::vector<unsigned char> image, const std::string& source) {
     const std::string where = "model file '" + source + "'";
     auto fail = [&](const std::string& what, std::uint64_t offset, const std::string& fix) -> void {
-        throw Error("n2d: " + where + ": " + what + " at byte offset " + std::to_string(offset) + "; " + fix);
+        N2D_FAIL("n2d: " + where + ": " + what + " at byte offset " + std::to_string(offset) + "; " + fix);
     };
     const std::string corrupt_fix = "the file is corrupt or truncated; save the model again";
     const std::uint64_t size = image.size();
@@ -187,7 +187,7 @@ bool ModelFile::has(const std::string& name) const noexcept {
 const ModelSectionInfo& ModelFile::find(const std::string& name) const {
     for (const auto& s : sections_)
         if (s.name == name) return s;
-    throw Error("n2d: model file '" + source_ + "' has no section '" + name +
+    N2D_FAIL("n2d: model file '" + source_ + "' has no section '" + name +
                 "'; it was written by a different pipeline configuration or is incomplete");
 }
 

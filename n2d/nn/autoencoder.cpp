@@ -7,9 +7,9 @@
 
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/nn/network.hpp"
+#include "n2d/nn/detail/network.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 constexpr std::size_t kMaxWidth = std::size_t(1) << 24;  // per layer; keeps every size product far from overflow
@@ -137,7 +137,7 @@ Autoencoder::State::State(std::size_t in_dim, AutoencoderOptions opts) : input_d
     params = DeviceBuffer(*dev, layout.size());
 }
 
-ThreadPool* Autoencoder::State::pool() const { return options.pool ? options.pool : &default_pool(); }
+ThreadPool* Autoencoder::State::pool() const { return &pool_or_default(options.pool); }
 
 std::vector<float> Autoencoder::State::download(const DeviceBuffer& buf) const {
     std::vector<float> host(layout.size());

@@ -32,7 +32,7 @@
 #include "n2d/nn/loss.hpp"
 #include "n2d/nn/optimizer.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 class Device;
 class ThreadPool;

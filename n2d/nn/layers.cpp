@@ -1,6 +1,6 @@
-#include "n2d/nn/layers.hpp"
+#include "n2d/nn/detail/layers.hpp"
 
-namespace n2d::nn {
+namespace n2d::inline v0::nn {
 
 void dense_forward(Device& dev, ThreadPool* pool, const DenseShape& s, std::size_t rows, const float* x,
                    const float* w, const float* b, float* z, float* y) {

@@ -1,12 +1,12 @@
-#include "n2d/nn/loss.hpp"
+#include "n2d/nn/detail/loss.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "n2d/core/error.hpp"
-#include "n2d/nn/layers.hpp"
+#include "n2d/nn/detail/layers.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 const char* to_string(Loss loss) noexcept {
     switch (loss) {
@@ -21,7 +21,7 @@ Loss parse_loss(const std::string& name) {
     if (name == "mse" || name == "mean_squared_error") return Loss::mse;
     if (name == "mae" || name == "mean_absolute_error") return Loss::mae;
     if (name == "binary_crossentropy" || name == "bce") return Loss::binary_crossentropy;
-    throw Error("n2d: unknown loss '" + name + "'; use mse, mae or binary_crossentropy");
+    N2D_FAIL("n2d: unknown loss '" + name + "'; use mse, mae or binary_crossentropy");
 }
 
 namespace nn {

@@ -1,11 +1,11 @@
-#include "n2d/nn/optimizer.hpp"
+#include "n2d/nn/detail/optimizer.hpp"
 
 #include <cmath>
 
 #include "n2d/core/error.hpp"
-#include "n2d/nn/layers.hpp"
+#include "n2d/nn/detail/layers.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 const char* to_string(OptimizerType t) noexcept {
     switch (t) {
@@ -18,7 +18,7 @@ const char* to_string(OptimizerType t) noexcept {
 OptimizerType parse_optimizer(const std::string& name) {
     if (name == "adam") return OptimizerType::adam;
     if (name == "sgd") return OptimizerType::sgd;
-    throw Error("n2d: unknown optimizer '" + name + "'; use adam or sgd");
+    N2D_FAIL("n2d: unknown optimizer '" + name + "'; use adam or sgd");
 }
 
 void validate(const OptimizerOptions& o) {

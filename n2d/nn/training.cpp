@@ -10,9 +10,9 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/nn/autoencoder.hpp"
-#include "n2d/nn/network.hpp"
+#include "n2d/nn/detail/network.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -183,7 +183,7 @@ void Autoencoder::fit(ConstMatrixView x) {
             p.elapsed_seconds = std::chrono::duration<double>(now - t_start).count();
             p.items_per_second = static_cast<double>(n) / std::max(1e-9, std::chrono::duration<double>(now - t_epoch).count());
             p.eta_seconds = p.elapsed_seconds / static_cast<double>(epoch + 1) * static_cast<double>(o.epochs - epoch - 1);
-            if (!o.progress(p)) throw Cancelled("autoencoder training");
+            if (!o.progress(p)) ::n2d::detail::throw_cancelled("autoencoder training");
         }
         if (stop) break;
     }

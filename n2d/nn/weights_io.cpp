@@ -15,13 +15,13 @@
 #include <cmath>
 #include <cstring>
 
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 #include "n2d/nn/autoencoder.hpp"
-#include "n2d/nn/network.hpp"
+#include "n2d/nn/detail/network.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -184,7 +184,7 @@ Autoencoder Autoencoder::load_weights(const std::string& path) {
     const std::vector<unsigned char> bytes = read_file(path);
     const std::string where = "n2d: " + path + ": ";
     if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kFileMagic, sizeof kFileMagic) != 0)
-        throw Error(where + "not an n2d autoencoder weights file (magic \"N2DAEWTS\" missing); pass a file written "
+        N2D_FAIL(where + "not an n2d autoencoder weights file (magic \"N2DAEWTS\" missing); pass a file written "
                             "by Autoencoder::save_weights");
     std::uint32_t version, crc;
     std::uint64_t size;
@@ -192,13 +192,13 @@ Autoencoder Autoencoder::load_weights(const std::string& path) {
     std::memcpy(&crc, bytes.data() + 12, 4);
     std::memcpy(&size, bytes.data() + 16, 8);
     if (version != kFileVersion)
-        throw Error(where + "weights file version " + std::to_string(version) +
+        N2D_FAIL(where + "weights file version " + std::to_string(version) +
                     " is not supported (this build reads version 1); re-save it with this version of n2d");
     if (size != bytes.size() - kHeaderSize)
-        throw Error(where + "weights file is truncated or has trailing data (payload of " + std::to_string(size) +
+        N2D_FAIL(where + "weights file is truncated or has trailing data (payload of " + std::to_string(size) +
                     " bytes declared, " + std::to_string(bytes.size() - kHeaderSize) + " present)");
     if (crc32(bytes.data() + kHeaderSize, size) != crc)
-        throw Error(where + "weights file checksum mismatch (CRC-32); the file is corrupt — re-save or re-train");
+        N2D_FAIL(where + "weights file checksum mismatch (CRC-32); the file is corrupt — re-save or re-train");
     ByteReader r(bytes.data() + kHeaderSize, size, "autoencoder weights in " + path);
     Autoencoder ae = load(r);
     r.expect(r.at_end(), "trailing data after the autoencoder weights");

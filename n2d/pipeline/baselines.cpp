@@ -4,7 +4,7 @@
 
 #include "n2d/core/rng.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

@@ -10,7 +10,7 @@
 
 #include "n2d/pipeline/n2d_pipeline.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 struct BaselineResult {
     std::string name;

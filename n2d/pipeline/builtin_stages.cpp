@@ -2,7 +2,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -24,7 +24,7 @@ std::size_t get_header(ByteReader& in, const char* stage) {
 
 template <class T>
 const T& require_fitted(const std::unique_ptr<T>& p, const char* stage) {
-    if (!p) throw Error(std::string("n2d: the ") + stage + " stage is not fitted; call fit first (or load a model)");
+    if (!p) N2D_FAIL(std::string("n2d: the ") + stage + " stage is not fitted; call fit first (or load a model)");
     return *p;
 }
 
@@ -41,7 +41,7 @@ void AutoencoderEmbedder::fit(ConstMatrixView x, const StageContext& ctx) {
     trained_ = false;
     if (ae_) {
         if (ae_->input_dim() != x.cols)
-            throw Error("n2d: the pretrained autoencoder takes " + std::to_string(ae_->input_dim()) +
+            N2D_FAIL("n2d: the pretrained autoencoder takes " + std::to_string(ae_->input_dim()) +
                         " input columns but the data has " + std::to_string(x.cols) +
                         "; use weights trained on this dataset or drop the pretrained weights");
         if (!train_pretrained_) return;

@@ -10,7 +10,7 @@
 #include "n2d/pipeline/stage.hpp"
 #include "n2d/umap/umap.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 // Trains a dense autoencoder on fit and embeds with its encoder. With pretrained weights
 // (the seeds' `weights=`), fit skips training unless `train_pretrained` is set.

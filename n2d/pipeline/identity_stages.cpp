@@ -1,12 +1,12 @@
 #include "n2d/core/error.hpp"
 #include "n2d/pipeline/stage.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 void require_stage_input(ConstMatrixView x, std::size_t dim, const char* stage) {
-    if (dim == 0) throw Error(std::string("n2d: the ") + stage + " stage is not fitted; call fit first (or load a model)");
+    if (dim == 0) N2D_FAIL(std::string("n2d: the ") + stage + " stage is not fitted; call fit first (or load a model)");
     if (x.cols != dim)
-        throw Error(std::string("n2d: the ") + stage + " stage was fitted on data with " + std::to_string(dim) +
+        N2D_FAIL(std::string("n2d: the ") + stage + " stage was fitted on data with " + std::to_string(dim) +
                     " columns but got " + std::to_string(x.cols) +
                     " columns; pass data with the same features, in the same order, as the training data");
 }

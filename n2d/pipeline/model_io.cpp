@@ -2,14 +2,14 @@
 #include <chrono>
 
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 #include "n2d/core/version.hpp"
-#include "n2d/model/model_file.hpp"
+#include "n2d/model/detail/model_file.hpp"
 #include "n2d/pipeline/builtin_stages.hpp"
 #include "n2d/pipeline/n2d_pipeline.hpp"
 #include "n2d/pipeline/options_text.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -37,7 +37,7 @@ std::unique_ptr<Base> load_stage(const ModelFile& mf, const char* section, const
     if (!stage) {
         auto it = user.find(kind);
         if (it == user.end())
-            throw Error("n2d: model file '" + mf.source() + "': section '" + section + "' holds a stage of kind '" + kind +
+            N2D_FAIL("n2d: model file '" + mf.source() + "': section '" + section + "' holds a stage of kind '" + kind +
                         "', which this program does not know; register a loader for it in n2d::StageLoaders");
         stage = it->second(in);
         if (!stage) in.fail("the loader for stage kind '" + kind + "' returned nothing");
@@ -164,19 +164,19 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
 
     const std::string where = "n2d: model file '" + source + "': ";
     if (embedder->input_dim() != prov.input_dim)
-        throw Error(where + "the embedder takes " + std::to_string(embedder->input_dim()) +
+        N2D_FAIL(where + "the embedder takes " + std::to_string(embedder->input_dim()) +
                     " columns but the model records an input width of " + std::to_string(prov.input_dim) +
                     "; the file is inconsistent, save the model again");
     if (manifold->input_dim() != embedder->output_dim())
-        throw Error(where + "the manifold stage takes " + std::to_string(manifold->input_dim()) +
+        N2D_FAIL(where + "the manifold stage takes " + std::to_string(manifold->input_dim()) +
                     " columns but the embedder produces " + std::to_string(embedder->output_dim()) +
                     "; the file is inconsistent, save the model again");
     if (clusterer->input_dim() != manifold->output_dim())
-        throw Error(where + "the clusterer takes " + std::to_string(clusterer->input_dim()) +
+        N2D_FAIL(where + "the clusterer takes " + std::to_string(clusterer->input_dim()) +
                     " columns but the manifold stage produces " + std::to_string(manifold->output_dim()) +
                     "; the file is inconsistent, save the model again");
     if (clusterer->n_clusters() != o.n_clusters)
-        throw Error(where + "the clusterer has " + std::to_string(clusterer->n_clusters()) +
+        N2D_FAIL(where + "the clusterer has " + std::to_string(clusterer->n_clusters()) +
                     " clusters but the options record " + std::to_string(o.n_clusters) +
                     "; the file is inconsistent, save the model again");
 

@@ -7,7 +7,7 @@
 #include "n2d/metrics/metrics.hpp"
 #include "n2d/pipeline/builtin_stages.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -154,13 +154,13 @@ std::vector<int> N2D::fit_predict(ConstMatrixView x) {
 }
 
 void N2D::require_fitted(const char* what) const {
-    if (!fitted()) throw Error(std::string("n2d: N2D::") + what + " before fit; call fit (or N2D::load a model) first");
+    if (!fitted()) N2D_FAIL(std::string("n2d: N2D::") + what + " before fit; call fit (or N2D::load a model) first");
 }
 
 N2DOutput N2D::predict_all(ConstMatrixView x) const {
     require_fitted("predict");
     if (x.cols != input_dim_)
-        throw Error("n2d: the model was trained on data with " + std::to_string(input_dim_) + " columns but got " +
+        N2D_FAIL("n2d: the model was trained on data with " + std::to_string(input_dim_) + " columns but got " +
                     std::to_string(x.cols) + " columns; pass data with the training data's features in the same order");
     require_finite(x, "N2D::predict data");
     N2DOutput out;

@@ -28,7 +28,7 @@
 #include "n2d/pipeline/stage.hpp"
 #include "n2d/umap/umap.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 enum class EmbedderKind { autoencoder, none };
 enum class ManifoldKind { umap, none };

@@ -5,7 +5,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -27,14 +27,14 @@ std::string sizes(const std::vector<std::size_t>& v) {
 std::size_t to_size(const std::string& key, const std::string& v) {
     char* end = nullptr;
     const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || *end) throw Error("n2d: saved option '" + key + "' has the non-integer value '" + v + "'");
+    if (v.empty() || *end) N2D_FAIL("n2d: saved option '" + key + "' has the non-integer value '" + v + "'");
     return static_cast<std::size_t>(x);
 }
 
 double to_double(const std::string& key, const std::string& v) {
     char* end = nullptr;
     const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end) throw Error("n2d: saved option '" + key + "' has the non-numeric value '" + v + "'");
+    if (v.empty() || *end) N2D_FAIL("n2d: saved option '" + key + "' has the non-numeric value '" + v + "'");
     return x;
 }
 

@@ -7,7 +7,7 @@
 
 #include "n2d/pipeline/n2d_pipeline.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 using OptionsText = std::vector<std::pair<std::string, std::string>>;
 

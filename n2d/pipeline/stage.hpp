@@ -18,7 +18,7 @@
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/progress.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 // What the pipeline hands every stage it fits.
 struct StageContext {

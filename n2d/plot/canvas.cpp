@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "n2d/core/error.hpp"
-#include "n2d/plot/font.hpp"
+#include "n2d/plot/detail/font.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 Image::Image(std::size_t width, std::size_t height, Rgb background) : width_(width), height_(height) {
     N2D_REQUIRE(width > 0 && height > 0 && width <= (std::size_t(1) << 30) / height,

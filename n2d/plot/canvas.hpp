@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 struct Rgb {
     std::uint8_t r = 0, g = 0, b = 0;

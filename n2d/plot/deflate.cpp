@@ -1,15 +1,15 @@
-#include "n2d/plot/deflate.hpp"
+#include "n2d/plot/detail/deflate.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
 
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
-#include "n2d/plot/huffman.hpp"
+#include "n2d/plot/detail/huffman.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

@@ -1,8 +1,8 @@
-#include "n2d/plot/font.hpp"
+#include "n2d/plot/detail/font.hpp"
 
 #include <cstddef>
 
-namespace n2d::font {
+namespace n2d::inline v0::font {
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "n2d/plot/huffman.hpp"
+#include "n2d/plot/detail/huffman.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -6,7 +6,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 std::vector<std::uint8_t> huffman_code_lengths(const std::vector<std::uint32_t>& freq, int max_bits) {
     N2D_REQUIRE(max_bits >= 1 && max_bits <= 15,

@@ -1,15 +1,15 @@
-#include "n2d/plot/png.hpp"
+#include "n2d/plot/detail/png.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <utility>
 
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

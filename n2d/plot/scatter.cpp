@@ -8,9 +8,9 @@
 
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
-#include "n2d/plot/png.hpp"
+#include "n2d/plot/detail/png.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

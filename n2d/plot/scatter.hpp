@@ -14,7 +14,7 @@
 #include "n2d/core/matrix.hpp"
 #include "n2d/plot/canvas.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 // Members have default initialisers, so {title, labels} or {title, labels, names} are complete.
 struct ScatterPanel {

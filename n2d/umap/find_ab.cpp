@@ -1,4 +1,4 @@
-#include "n2d/umap/find_ab.hpp"
+#include "n2d/umap/detail/find_ab.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 
@@ -85,7 +85,7 @@ SmoothKnnResult smooth_knn_dist(const float* distances, std::size_t n, std::size
     SmoothKnnResult r;
     r.sigmas.resize(n);
     r.rhos.resize(n);
-    ThreadPool& tp = pool ? *pool : default_pool();
+    ThreadPool& tp = pool_or_default(pool);
     tp.parallel_for(0, n, 512, [&](std::size_t lo, std::size_t hi, std::size_t) {
         for (std::size_t i = lo; i < hi; ++i) {
             const float* row = distances + i * k;

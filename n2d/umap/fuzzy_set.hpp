@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 class ThreadPool;
 

@@ -1,4 +1,4 @@
-#include "n2d/umap/lanczos.hpp"
+#include "n2d/umap/detail/lanczos.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 void jacobi_eigen(std::size_t n, std::vector<double> a, std::vector<double>& values, std::vector<double>& vectors) {
     N2D_REQUIRE(a.size() == n * n, "jacobi_eigen: matrix has " + std::to_string(a.size()) + " entries, not " +
@@ -147,7 +147,7 @@ private:
 
 LanczosResult lanczos_largest(std::size_t n, const SymmetricOperator& op, const LanczosOptions& options,
                               ThreadPool* pool_ptr) {
-    ThreadPool& pool = pool_ptr ? *pool_ptr : default_pool();
+    ThreadPool& pool = pool_or_default(pool_ptr);
     const std::size_t nev = options.n_eigen, nd = options.n_deflate;
     N2D_REQUIRE(nev >= 1 && nd < n && nev <= n - nd,
                 "lanczos: " + std::to_string(nev) + " eigenpairs requested from a space of dimension " +

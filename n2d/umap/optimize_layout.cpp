@@ -1,4 +1,4 @@
-#include "n2d/umap/optimize_layout.hpp"
+#include "n2d/umap/detail/optimize_layout.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -10,9 +10,9 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/umap/sgd_kernels.hpp"
+#include "n2d/umap/detail/sgd_kernels.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 SparseGraph prune_edges(const SparseGraph& graph, float threshold) {
     SparseGraph out;
@@ -329,7 +329,7 @@ void optimize_layout(MatrixView embedding, const SparseGraph& graph, const Layou
                 "optimize_layout: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
                     " for an embedding of " + std::to_string(n) + " rows");
     N2D_REQUIRE(embedding.contiguous(), "optimize_layout: the embedding must be contiguous");
-    ThreadPool& pool = pool_ptr ? *pool_ptr : default_pool();
+    ThreadPool& pool = pool_or_default(pool_ptr);
     const Forces forces(params);
     const EdgeRounds rounds = schedule_edges(graph, params.sgd_blocks);
     std::vector<FitEdge> edges(graph.nnz());
@@ -367,7 +367,7 @@ void optimize_layout(MatrixView embedding, const SparseGraph& graph, const Layou
             p.items_per_second = p.elapsed_seconds > 0 ? static_cast<double>(epoch + 1) / p.elapsed_seconds : 0.0;
             p.eta_seconds = p.elapsed_seconds / static_cast<double>(epoch + 1) *
                             static_cast<double>(params.n_epochs - epoch - 1);
-            if (!progress(p)) throw Cancelled("umap");
+            if (!progress(p)) ::n2d::detail::throw_cancelled("umap");
         }
     }
 }
@@ -382,7 +382,7 @@ void optimize_points(MatrixView points, ConstMatrixView tail, const SparseGraph&
                 "optimize_points: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
                     " for " + std::to_string(n) + " points and " + std::to_string(tail.rows) + " fixed points");
     if (tail.rows == 0) return;
-    ThreadPool& pool = pool_ptr ? *pool_ptr : default_pool();
+    ThreadPool& pool = pool_or_default(pool_ptr);
     const Forces forces(params);
     pool.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
         Schedule s;

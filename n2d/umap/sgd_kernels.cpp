@@ -1,4 +1,4 @@
-#include "n2d/umap/sgd_kernels.hpp"
+#include "n2d/umap/detail/sgd_kernels.hpp"
 
 #include <cfloat>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <immintrin.h>
 #endif
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "n2d/umap/spectral_init.hpp"
+#include "n2d/umap/detail/spectral_init.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,10 +9,10 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/knn/metric.hpp"
-#include "n2d/umap/lanczos.hpp"
+#include "n2d/knn/detail/metric.hpp"
+#include "n2d/umap/detail/lanczos.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 std::vector<int> connected_components(const SparseGraph& graph, std::size_t& n_components) {
     const std::size_t n = graph.n_rows;
@@ -247,7 +247,7 @@ SparseGraph induced_subgraph(const SparseGraph& g, const std::vector<std::size_t
 
 Matrix spectral_layout(const SparseGraph& graph, const SpectralOptions& options, ThreadPool* pool_ptr,
                        bool* converged) {
-    ThreadPool& pool = pool_ptr ? *pool_ptr : default_pool();
+    ThreadPool& pool = pool_or_default(pool_ptr);
     const std::size_t dim = options.n_components, n = graph.n_rows;
     N2D_REQUIRE(dim >= 1, "spectral_layout: n_components must be >= 1");
     N2D_REQUIRE(graph.n_cols == n, "spectral_layout: the graph must be square");

@@ -9,10 +9,10 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/umap/optimize_layout.hpp"
+#include "n2d/umap/detail/optimize_layout.hpp"
 #include "n2d/umap/umap.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

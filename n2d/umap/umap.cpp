@@ -12,11 +12,11 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/umap/find_ab.hpp"
-#include "n2d/umap/optimize_layout.hpp"
-#include "n2d/umap/spectral_init.hpp"
+#include "n2d/umap/detail/find_ab.hpp"
+#include "n2d/umap/detail/optimize_layout.hpp"
+#include "n2d/umap/detail/spectral_init.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 namespace {
 

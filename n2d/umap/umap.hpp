@@ -37,7 +37,7 @@
 #include "n2d/knn/knn.hpp"
 #include "n2d/umap/fuzzy_set.hpp"
 
-namespace n2d {
+namespace n2d::inline v0 {
 
 class ThreadPool;
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "n2d/blas/detail/vector.hpp"
 #include "n2d/n2d.hpp"
 #include "test_util.hpp"
 

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "n2d/core/detail/file.hpp"
 #include "n2d/n2d.hpp"
 
 namespace fs = std::filesystem;

@@ -7,6 +7,9 @@
 #include <set>
 #include <vector>
 
+#include "n2d/core/detail/file.hpp"
+#include "n2d/core/detail/checksum.hpp"
+#include "n2d/device/detail/device.hpp"
 #include "n2d/n2d.hpp"
 
 using namespace n2d;

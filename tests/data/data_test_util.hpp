@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "n2d/core/checksum.hpp"
-#include "n2d/core/file.hpp"
-#include "n2d/plot/deflate.hpp"
+#include "n2d/core/detail/checksum.hpp"
+#include "n2d/core/detail/file.hpp"
+#include "n2d/plot/detail/deflate.hpp"
 
-namespace n2d::test {
+namespace n2d::inline v0::test {
 
 // A fresh folder under the system temp folder, removed with everything in it at scope exit.
 class TempDir {

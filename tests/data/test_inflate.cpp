@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include "data_test_util.hpp"
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 #include "n2d/core/rng.hpp"
-#include "n2d/data/inflate.hpp"
-#include "n2d/plot/deflate.hpp"
+#include "n2d/data/detail/inflate.hpp"
+#include "n2d/plot/detail/deflate.hpp"
 #include "test_util.hpp"
 
 using namespace n2d;

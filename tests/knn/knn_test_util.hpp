@@ -10,7 +10,7 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/knn/knn.hpp"
 
-namespace n2d::test {
+namespace n2d::inline v0::test {
 
 // Shaped like an autoencoder embedding: `clusters` anisotropic Gaussian blobs of different
 // spreads in `dim` dimensions, each bent along a curve.

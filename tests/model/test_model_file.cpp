@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
-#include "n2d/model/model_file.hpp"
+#include "n2d/core/detail/file.hpp"
+#include "n2d/model/detail/model_file.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/data/dataset.hpp"
 #include "n2d/nn/autoencoder.hpp"

@@ -7,9 +7,9 @@
 
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/device/device.hpp"
-#include "n2d/nn/layers.hpp"
-#include "n2d/nn/loss.hpp"
+#include "n2d/device/detail/device.hpp"
+#include "n2d/nn/detail/layers.hpp"
+#include "n2d/nn/detail/loss.hpp"
 
 using namespace n2d;
 

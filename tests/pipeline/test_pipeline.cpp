@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 
+#include "n2d/model/detail/model_file.hpp"
 #include "n2d/n2d.hpp"
 #include "test_util.hpp"
 

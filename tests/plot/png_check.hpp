@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <vector>
 
-#include "n2d/core/checksum.hpp"
-#include "n2d/data/inflate.hpp"
+#include "n2d/core/detail/checksum.hpp"
+#include "n2d/data/detail/inflate.hpp"
 
-namespace n2d::test {
+namespace n2d::inline v0::test {
 
 inline std::uint32_t be32(const unsigned char* p) {
     return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3];

@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "n2d/core/checksum.hpp"
+#include "n2d/data/detail/inflate.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
-#include "n2d/plot/deflate.hpp"
-#include "n2d/plot/huffman.hpp"
+#include "n2d/plot/detail/deflate.hpp"
+#include "n2d/plot/detail/huffman.hpp"
 #include "png_check.hpp"
 
 using namespace n2d;

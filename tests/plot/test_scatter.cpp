@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "n2d/core/checksum.hpp"
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
-#include "n2d/core/file.hpp"
+#include "n2d/core/detail/file.hpp"
 #include "n2d/core/rng.hpp"
-#include "n2d/plot/font.hpp"
-#include "n2d/plot/png.hpp"
+#include "n2d/plot/detail/font.hpp"
+#include "n2d/plot/detail/png.hpp"
 #include "n2d/plot/scatter.hpp"
 #include "png_check.hpp"
 

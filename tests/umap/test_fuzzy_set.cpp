@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "n2d/core/error.hpp"
-#include "n2d/umap/find_ab.hpp"
+#include "n2d/umap/detail/find_ab.hpp"
 #include "n2d/umap/fuzzy_set.hpp"
 
 using namespace n2d;

@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-#include "n2d/umap/sgd_kernels.hpp"
+#include "n2d/umap/detail/sgd_kernels.hpp"
 
 using namespace n2d;
 

@@ -12,7 +12,7 @@
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/data/dataset.hpp"
 #include "n2d/metrics/metrics.hpp"
-#include "n2d/umap/spectral_init.hpp"
+#include "n2d/umap/detail/spectral_init.hpp"
 #include "n2d/umap/umap.hpp"
 
 using namespace n2d;

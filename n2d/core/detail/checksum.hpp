@@ -1,0 +1,13 @@
+// CRC-32 (IEEE 802.3, as gzip, PNG and the .n2d model file use) and Adler-32 (zlib streams).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace n2d::inline v0 {
+
+// Continues a CRC-32 over `size` bytes; start with crc = 0.
+std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc = 0) noexcept;
+// Continues an Adler-32 over `size` bytes; start with adler = 1.
+std::uint32_t adler32(const void* data, std::size_t size, std::uint32_t adler = 1) noexcept;
+
+}  // namespace n2d

@@ -1,0 +1,75 @@
+// Internal: the autoencoder's layer layout, parameter arenas and state (shared by
+// autoencoder.cpp, training.cpp and weights_io.cpp; not part of the public API).
+//
+// Parameters live in one contiguous 64-byte-aligned device arena: layer l's kernel W_l
+// (fan_in × fan_out, row-major) at w(l), its bias right after at b(l); every block starts on a
+// 16-float boundary. Gradients and each optimiser state array use the same layout in arenas
+// of their own, so one offset addresses a parameter, its gradient and its moments, and a whole
+// layer (W and b) is one contiguous range [begin(l), end(l)) for the optimiser.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "n2d/device/detail/device.hpp"
+#include "n2d/nn/autoencoder.hpp"
+#include "n2d/nn/detail/layers.hpp"
+#include "n2d/nn/detail/loss.hpp"
+#include "n2d/nn/detail/optimizer.hpp"
+
+namespace n2d::inline v0::nn {
+
+inline constexpr std::size_t kBlockAlign = 16;  // floats: 64 bytes
+inline std::size_t round_up(std::size_t n) noexcept { return (n + kBlockAlign - 1) / kBlockAlign * kBlockAlign; }
+
+struct Layout {
+    std::vector<DenseShape> layers;   // encoder layers first, then the decoder
+    std::vector<std::size_t> starts;  // layers.size()+1 offsets into the arena
+    std::size_t encoder_layers = 0;
+
+    std::size_t size() const noexcept { return starts.back(); }
+    std::size_t begin(std::size_t l) const noexcept { return starts[l]; }
+    std::size_t end(std::size_t l) const noexcept { return starts[l + 1]; }
+    std::size_t w(std::size_t l) const noexcept { return starts[l]; }
+    std::size_t b(std::size_t l) const noexcept { return starts[l] + round_up(layers[l].in * layers[l].out); }
+    std::size_t max_width() const noexcept;
+    std::size_t parameter_count() const noexcept;  // real parameters (no padding)
+};
+
+// Keras' default alpha for the activation when options leave it unset.
+float resolved_alpha(const AutoencoderOptions& options) noexcept;
+Layout make_layout(std::size_t input_dim, const AutoencoderOptions& options);
+
+// Glorot-uniform kernels (limit sqrt(6/(fan_in+fan_out)), one RNG stream per layer from the
+// seed) and zero biases, written into a host array laid out as `layout`.
+void glorot_init(const Layout& layout, std::uint64_t seed, float* host_params);
+
+}  // namespace n2d::nn
+
+namespace n2d::inline v0 {
+
+struct Autoencoder::State {
+    std::size_t input_dim = 0;
+    AutoencoderOptions options;
+    std::unique_ptr<Device> owned_device;  // a CPU device on options.pool, when one was given
+    Device* dev = nullptr;
+    nn::Layout layout;
+    DeviceBuffer params;
+    DeviceBuffer grads;      // allocated by the first fit()
+    DeviceBuffer moments[2]; // optimiser state arrays (Adam: m, v; SGD: velocity)
+    std::size_t moment_count = 0;  // how many moments hold state (0 until the first step)
+    std::uint64_t step = 0;        // optimiser steps taken
+    std::vector<double> history;
+    std::optional<std::size_t> restored_epoch;
+
+    State(std::size_t input_dim, AutoencoderOptions options);
+    ThreadPool* pool() const;
+    // Parameters as a host array in arena layout, and back.
+    std::vector<float> download(const DeviceBuffer& buf) const;
+    void upload(DeviceBuffer& buf, const std::vector<float>& host);
+    // Allocates grads and optimiser state for the configured optimiser (keeps existing state).
+    void ensure_training_buffers();
+};
+
+}  // namespace n2d
