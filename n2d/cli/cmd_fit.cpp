@@ -54,7 +54,7 @@ const CommandSpec kFit{
      {"--predictions", "FILE", "write the cluster of each sample, one integer per line"},
      {"--plot", "FILE.png", "scatter of the manifold coloured by cluster (and by class when known)"},
      {"--eval-all", "", "also run the paper's baselines: k-means and GMM on raw data, UMAP+GMM, AE+GMM"},
-     {"--data-dir", "DIR", "where named datasets live (default: $N2D_DATA_DIR, else ../shared/datasets)"},
+     {"--data-dir", "DIR", "where named datasets live (default: $N2D_DATA_DIR, else ~/.n2d/datasets)"},
      {"--quiet", "", "no progress on stderr"},
      {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds) on stdout"}}};
 
@@ -69,8 +69,8 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     ae.batch_size = a.get_uint("--batch-size", 256, 1, 1 << 24);
     ae.architecture = a.get_size_list("--architecture", ae.architecture);
     ae.patience = a.get_uint("--patience", 0, 0, 1000000);
-    if (a.has("--latent-dim")) o.latent_dim = a.get_uint("--latent-dim", k, 1, 1 << 16);
-    if (a.has("--umap-dim")) o.umap_dim = a.get_uint("--umap-dim", k, 1, 1 << 16);
+    if (a.has("--latent-dim")) o.autoencoder.latent_dim = a.get_uint("--latent-dim", k, 1, 1 << 16);
+    if (a.has("--umap-dim")) o.umap.n_components = a.get_uint("--umap-dim", k, 1, 1 << 16);
     o.umap.n_neighbors = a.get_uint("--umap-neighbors", 20, 2, 1 << 16);
     o.umap.min_dist = static_cast<float>(a.get_double("--umap-min-dist", 0.0, 0.0, 1.0));
     o.umap.metric = parse_metric(a.get_choice("--umap-metric", "euclidean",

@@ -23,7 +23,7 @@ const CommandSpec kPredict{
     {{"--predictions", "FILE", "write one label per line (with --proba: one CSV row of probabilities per sample)"},
      {"--proba", "", "write cluster probabilities instead of labels"},
      {"--labels", "FILE", "true labels of DATA (one integer per line, or .npy) to score the prediction"},
-     {"--data-dir", "DIR", "where named datasets live (default: $N2D_DATA_DIR, else ../shared/datasets)"},
+     {"--data-dir", "DIR", "where named datasets live (default: $N2D_DATA_DIR, else ~/.n2d/datasets)"},
      {"--threads", "T", "worker threads (default: $N2D_NUM_THREADS, else all cores)"},
      {"--json", "", "print one JSON object with n, dim, clusters, acc, nmi, ari, seconds"}}};
 }  // namespace

@@ -23,10 +23,12 @@ struct Dataset {
 };
 
 // The folder holding the named datasets: `override_dir` when given, else $N2D_DATA_DIR, else
-// the first existing ../shared/datasets relative to the working directory, then relative to each
-// ancestor folder of the running executable. An override or $N2D_DATA_DIR that does not exist
-// is an error (never silently replaced); when nothing is found the n2d::Error says how to fix it.
+// the per-user folder user_data_dir() (as scikit-learn's ~/scikit_learn_data), which
+// `datasets/fetch` fills by default. An override or $N2D_DATA_DIR that does not exist is an
+// error (never silently replaced); when nothing is found the n2d::Error says how to fix it.
 std::filesystem::path resolve_data_dir(const std::string& override_dir = "");
+// ~/.n2d/datasets (%USERPROFILE%\.n2d\datasets on Windows); empty when no home folder is set.
+std::filesystem::path user_data_dir();
 
 // The named datasets: mnist, mnist-test, fashion, usps, pendigits, har, synthetic.
 const std::vector<std::string>& named_datasets();

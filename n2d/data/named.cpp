@@ -150,22 +150,22 @@ fs::path resolve_data_dir(const std::string& override_dir) {
                         "', which does not exist or is not a folder; set it to the datasets folder or unset it");
         return env;
     }
-    std::vector<fs::path> tried;
-    std::error_code ec;
-    const fs::path cwd = fs::current_path(ec);
-    if (!ec) tried.push_back((cwd / ".." / "shared" / "datasets").lexically_normal());
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
-        for (fs::path p = exe.parent_path(); !p.empty(); p = p.parent_path()) {
-            tried.push_back((p / ".." / "shared" / "datasets").lexically_normal());
-            if (p == p.parent_path()) break;
-        }
-    for (const fs::path& p : tried)
-        if (is_dir(p)) return p;
-    std::string where;
-    for (std::size_t i = 0; i < tried.size() && i < 4; ++i) where += (i ? ", " : "") + tried[i].string();
-    N2D_FAIL("n2d: no datasets folder found (looked for " + where +
-                "); pass --data-dir DIR or set N2D_DATA_DIR to the folder holding mnist/, fashion/, ...; " + kFetchHint);
+    const fs::path user = user_data_dir();
+    if (!user.empty() && is_dir(user)) return user;
+    N2D_FAIL("n2d: no datasets folder found: pass --data-dir DIR (library: the data_dir argument), set "
+             "N2D_DATA_DIR, or fill the per-user folder " +
+             (user.empty() ? std::string("~/.n2d/datasets (no home folder is set here)") : user.string()) + " with `datasets/fetch " +
+             (user.empty() ? std::string("DIR") : user.string()) + "`; see datasets/README.md");
+}
+
+fs::path user_data_dir() {
+#ifdef _WIN32
+    const char* home = std::getenv("USERPROFILE");
+#else
+    const char* home = std::getenv("HOME");
+#endif
+    if (!home || !*home) return {};
+    return fs::path(home) / ".n2d" / "datasets";
 }
 
 const std::vector<std::string>& named_datasets() {

@@ -163,36 +163,49 @@ Autoencoder::Autoencoder(std::size_t input_dim, AutoencoderOptions options)
     s_->upload(s_->params, host);
 }
 
+Autoencoder::Autoencoder(AutoencoderOptions options) : pending_(std::move(options)) {}
+
 Autoencoder::Autoencoder(std::unique_ptr<State> state) : s_(std::move(state)) {}
+
+const Autoencoder::State& Autoencoder::built_state(const char* what) const {
+    if (!s_) N2D_FAIL(std::string("n2d: Autoencoder::") + what + " before the network exists; call fit(x) first "
+                      "(or construct it with an input width, or load one)");
+    return *s_;
+}
 Autoencoder::~Autoencoder() = default;
 Autoencoder::Autoencoder(Autoencoder&&) noexcept = default;
 Autoencoder& Autoencoder::operator=(Autoencoder&&) noexcept = default;
 
-std::size_t Autoencoder::input_dim() const noexcept { return s_->input_dim; }
-std::size_t Autoencoder::latent_dim() const noexcept { return s_->options.latent_dim; }
-const AutoencoderOptions& Autoencoder::options() const noexcept { return s_->options; }
-void Autoencoder::set_epochs(std::size_t epochs) { s_->options.epochs = epochs; }
-void Autoencoder::set_progress(ProgressCallback progress) { s_->options.progress = std::move(progress); }
+std::size_t Autoencoder::input_dim() const noexcept { return s_ ? s_->input_dim : 0; }
+std::size_t Autoencoder::latent_dim() const noexcept { return options().latent_dim; }
+const AutoencoderOptions& Autoencoder::options() const noexcept { return s_ ? s_->options : pending_; }
+void Autoencoder::set_epochs(std::size_t epochs) { (s_ ? s_->options : pending_).epochs = epochs; }
+void Autoencoder::set_progress(ProgressCallback progress) { (s_ ? s_->options : pending_).progress = std::move(progress); }
 void Autoencoder::set_input_transform(InputTransform transform) {
-    AutoencoderOptions o = s_->options;
+    AutoencoderOptions& current = s_ ? s_->options : pending_;
+    AutoencoderOptions o = current;
     o.input_transform = std::move(transform);
     validate(o);
-    s_->options.input_transform = std::move(o.input_transform);
+    current.input_transform = std::move(o.input_transform);
 }
-std::size_t Autoencoder::parameter_count() const noexcept { return s_->layout.parameter_count(); }
-const std::vector<double>& Autoencoder::loss_history() const noexcept { return s_->history; }
-std::size_t Autoencoder::epochs_trained() const noexcept { return s_->history.size(); }
-std::uint64_t Autoencoder::optimizer_steps() const noexcept { return s_->step; }
-std::optional<std::size_t> Autoencoder::restored_epoch() const noexcept { return s_->restored_epoch; }
+std::size_t Autoencoder::parameter_count() const noexcept { return s_ ? s_->layout.parameter_count() : 0; }
+const std::vector<double>& Autoencoder::loss_history() const noexcept {
+    static const std::vector<double> none;
+    return s_ ? s_->history : none;
+}
+std::size_t Autoencoder::epochs_trained() const noexcept { return s_ ? s_->history.size() : 0; }
+std::uint64_t Autoencoder::optimizer_steps() const noexcept { return s_ ? s_->step : 0; }
+std::optional<std::size_t> Autoencoder::restored_epoch() const noexcept { return s_ ? s_->restored_epoch : std::nullopt; }
 
 std::vector<std::size_t> Autoencoder::layer_sizes() const {
-    std::vector<std::size_t> sizes{s_->input_dim};
-    for (const auto& l : s_->layout.layers) sizes.push_back(l.out);
+    const State& s = built_state("layer_sizes");
+    std::vector<std::size_t> sizes{s.input_dim};
+    for (const auto& l : s.layout.layers) sizes.push_back(l.out);
     return sizes;
 }
 
 std::vector<float> Autoencoder::parameters() const {
-    const auto host = s_->download(s_->params);
+    const auto host = built_state("parameters").download(s_->params);
     std::vector<float> flat;
     flat.reserve(parameter_count());
     const auto& L = s_->layout;
@@ -207,7 +220,7 @@ Matrix Autoencoder::encode(ConstMatrixView x) const { return forward_rows(x, tru
 Matrix Autoencoder::reconstruct(ConstMatrixView x) const { return forward_rows(x, false); }
 
 Matrix Autoencoder::forward_rows(ConstMatrixView x, bool codes_only) const {
-    const State& s = *s_;
+    const State& s = built_state(codes_only ? "encode" : "reconstruct");
     const char* what = codes_only ? "encode input" : "reconstruct input";
     N2D_REQUIRE(x.cols == s.input_dim, std::string(what) + " has " + std::to_string(x.cols) +
                                            " columns but the autoencoder was built for " +

@@ -93,21 +93,30 @@ void validate(const AutoencoderOptions& options);
 
 class Autoencoder {
 public:
-    // Builds the network and initialises it (Glorot-uniform kernels, zero biases) from options.seed.
+    // Like the other estimators: the network is built (Glorot-uniform kernels, zero biases,
+    // from options.seed) by the first fit, which takes the input width from its data.
+    explicit Autoencoder(AutoencoderOptions options = {});
+    // Builds and initialises the network for `input_dim` columns now (e.g. to inspect it).
     Autoencoder(std::size_t input_dim, AutoencoderOptions options);
     ~Autoencoder();
     Autoencoder(Autoencoder&&) noexcept;
     Autoencoder& operator=(Autoencoder&&) noexcept;
 
     // Trains options().epochs epochs on the rows of x, continuing from the current weights and
-    // optimiser state. x must be finite with input_dim() columns and at least one row.
-    void fit(ConstMatrixView x);
+    // optimiser state. x must be finite with input_dim() columns (any width before the network
+    // is built) and at least one row. Returns *this.
+    Autoencoder& fit(ConstMatrixView x);
     // Latent codes (rows × latent_dim) and reconstructions (rows × input_dim), computed in
     // batches on the device's threads; each output row depends only on its input row.
+    // transform is encode, as the other estimators name it.
     Matrix encode(ConstMatrixView x) const;
+    Matrix transform(ConstMatrixView x) const { return encode(x); }
+    Matrix fit_transform(ConstMatrixView x) { return fit(x).encode(x); }
     Matrix reconstruct(ConstMatrixView x) const;
 
-    std::size_t input_dim() const noexcept;
+    // False until the network exists (built by fit or the input-width constructor, or loaded).
+    bool built() const noexcept { return s_ != nullptr; }
+    std::size_t input_dim() const noexcept;  // 0 before the network is built
     std::size_t latent_dim() const noexcept;
     const AutoencoderOptions& options() const noexcept;
     // Mutable training settings for later fit() calls (epochs, patience, progress, transform,
@@ -142,7 +151,9 @@ public:
 private:
     explicit Autoencoder(std::unique_ptr<State> state);
     Matrix forward_rows(ConstMatrixView x, bool codes_only) const;
+    const State& built_state(const char* what) const;
     std::unique_ptr<State> s_;
+    AutoencoderOptions pending_;  // the options until the network is built
 };
 
 }  // namespace n2d

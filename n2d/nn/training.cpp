@@ -48,7 +48,8 @@ void add_noise(const InputTransform& t, MatrixView batch, std::size_t lo, std::s
 
 }  // namespace
 
-void Autoencoder::fit(ConstMatrixView x) {
+Autoencoder& Autoencoder::fit(ConstMatrixView x) {
+    if (!s_) *this = Autoencoder(x.cols, pending_);
     State& s = *s_;
     const AutoencoderOptions& o = s.options;
     validate(o);
@@ -59,7 +60,7 @@ void Autoencoder::fit(ConstMatrixView x) {
     require_finite(x, "autoencoder fit data");
     if (o.loss == Loss::binary_crossentropy) require_unit_interval(x);
     s.restored_epoch.reset();
-    if (o.epochs == 0) return;
+    if (o.epochs == 0) return *this;
 
     Device& dev = *s.dev;
     ThreadPool* pool = s.pool();
@@ -192,6 +193,7 @@ void Autoencoder::fit(ConstMatrixView x) {
         s.restored_epoch = best_epoch;
     }
     dev.synchronize();
+    return *this;
 }
 
 }  // namespace n2d

@@ -61,7 +61,7 @@ E get_enum(ByteReader& r, std::uint8_t count, const char* what) {
 }  // namespace
 
 void Autoencoder::save(ByteWriter& w, bool include_optimizer_state) const {
-    const State& s = *s_;
+    const State& s = built_state("save");
     const AutoencoderOptions& o = s.options;
     w.put<std::uint32_t>(payload_magic());
     w.put<std::uint32_t>(kPayloadVersion);

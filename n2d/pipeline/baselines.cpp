@@ -50,7 +50,7 @@ std::vector<BaselineResult> run_paper_baselines(ConstMatrixView x, const N2D& fi
 
     out.push_back(timed("UMAP+GMM (raw)", [&] {
         UmapOptions u = o.umap;
-        u.n_components = o.umap_dim.value_or(k);
+        if (u.n_components == 0) u.n_components = k;
         u.seed = seed;
         u.progress = o.progress;
         Matrix m = Umap(u).fit_transform(x);

@@ -37,8 +37,16 @@ AutoencoderEmbedder::AutoencoderEmbedder(AutoencoderOptions options) : options_(
 AutoencoderEmbedder::AutoencoderEmbedder(Autoencoder pretrained, bool train_pretrained)
     : ae_(std::make_unique<Autoencoder>(std::move(pretrained))), train_pretrained_(train_pretrained) {}
 
+std::unique_ptr<AutoencoderEmbedder> AutoencoderEmbedder::from_weights_file(std::string path, bool train_pretrained) {
+    auto e = std::make_unique<AutoencoderEmbedder>(AutoencoderOptions{});
+    e->pretrained_path_ = std::move(path);
+    e->train_pretrained_ = train_pretrained;
+    return e;
+}
+
 void AutoencoderEmbedder::fit(ConstMatrixView x, const StageContext& ctx) {
     trained_ = false;
+    if (!pretrained_path_.empty()) ae_ = std::make_unique<Autoencoder>(Autoencoder::load_weights(pretrained_path_));
     if (ae_) {
         if (ae_->input_dim() != x.cols)
             N2D_FAIL("n2d: the pretrained autoencoder takes " + std::to_string(ae_->input_dim()) +

@@ -18,6 +18,8 @@ class AutoencoderEmbedder final : public Embedder {
 public:
     explicit AutoencoderEmbedder(AutoencoderOptions options);
     explicit AutoencoderEmbedder(Autoencoder pretrained, bool train_pretrained = false);
+    // Pretrained weights read from `path` (Autoencoder::save_weights) by fit, not here.
+    static std::unique_ptr<AutoencoderEmbedder> from_weights_file(std::string path, bool train_pretrained = false);
     // After fit trains, also write the weights here (the seeds' `weight_id=`); empty = don't.
     void set_save_weights_path(std::string path) { save_weights_path_ = std::move(path); }
 
@@ -39,6 +41,7 @@ private:
     bool train_pretrained_ = true;
     bool trained_ = false;
     std::string save_weights_path_;
+    std::string pretrained_path_;
 };
 
 class UmapManifold final : public ManifoldLearner {

@@ -89,8 +89,8 @@ std::vector<unsigned char> N2D::save_to_bytes() const {
     opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.embedder));
     opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.manifold));
     opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.clusterer));
-    opts.put<std::uint64_t>(options_.latent_dim.value_or(0));
-    opts.put<std::uint64_t>(options_.umap_dim.value_or(0));
+    opts.put<std::uint64_t>(options_.autoencoder.latent_dim);  // 0 = n_clusters
+    opts.put<std::uint64_t>(options_.umap.n_components);  // 0 = n_clusters
     const auto text = describe_options(options_);
     opts.put<std::uint64_t>(text.size());
     for (const auto& [k, v] : text) {
@@ -144,8 +144,8 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
         o.embedder = static_cast<EmbedderKind>(e);
         o.manifold = static_cast<ManifoldKind>(m);
         o.clusterer = static_cast<ClustererKind>(c);
-        if (auto l = in.get<std::uint64_t>()) o.latent_dim = static_cast<std::size_t>(l);
-        if (auto u = in.get<std::uint64_t>()) o.umap_dim = static_cast<std::size_t>(u);
+        o.autoencoder.latent_dim = static_cast<std::size_t>(in.get<std::uint64_t>());
+        o.umap.n_components = static_cast<std::size_t>(in.get<std::uint64_t>());
         const auto count = in.get<std::uint64_t>();
         in.expect(count < 4096, "option count " + std::to_string(count));
         for (std::uint64_t i = 0; i < count; ++i) {

@@ -28,6 +28,7 @@ AutoencoderOptions N2DOptions::default_autoencoder() {
     AutoencoderOptions o;
     o.architecture = {500, 500, 2000};
     o.batch_size = 256;
+    o.latent_dim = 0;  // n_clusters
     return o;
 }
 
@@ -36,6 +37,7 @@ UmapOptions N2DOptions::default_umap() {
     o.n_neighbors = 20;
     o.min_dist = 0.0f;
     o.metric = Metric::euclidean;
+    o.n_components = 0;  // n_clusters
     return o;
 }
 
@@ -43,13 +45,33 @@ GaussianMixtureOptions N2DOptions::default_gmm() {
     GaussianMixtureOptions o;
     o.covariance_type = CovarianceType::full;
     o.n_init = 10;
+    o.n_components = 0;  // n_clusters
+    return o;
+}
+
+KMeansOptions N2DOptions::default_kmeans() {
+    KMeansOptions o;
+    o.n_clusters = 0;  // n_clusters
+    return o;
+}
+
+N2DOptions resolved(N2DOptions o) {
+    const std::size_t k = o.n_clusters;
+    if (o.autoencoder.latent_dim == 0) o.autoencoder.latent_dim = k;
+    if (o.umap.n_components == 0) o.umap.n_components = k;
+    if (o.gmm.n_components == 0) o.gmm.n_components = k;
+    if (o.kmeans.n_clusters == 0) o.kmeans.n_clusters = k;
     return o;
 }
 
 void validate(const N2DOptions& o) {
     N2D_REQUIRE(o.n_clusters >= 1, "N2DOptions::n_clusters is 0; ask for at least 1 cluster");
-    N2D_REQUIRE(!o.latent_dim || *o.latent_dim >= 1, "N2DOptions::latent_dim is 0; use at least 1 (unset = n_clusters)");
-    N2D_REQUIRE(!o.umap_dim || *o.umap_dim >= 1, "N2DOptions::umap_dim is 0; use at least 1 (unset = n_clusters)");
+    N2D_REQUIRE(o.gmm.n_components == 0 || o.gmm.n_components == o.n_clusters,
+                "N2DOptions::gmm.n_components is " + std::to_string(o.gmm.n_components) + " but n_clusters is " +
+                    std::to_string(o.n_clusters) + "; set n_clusters (gmm.n_components 0 follows it)");
+    N2D_REQUIRE(o.kmeans.n_clusters == 0 || o.kmeans.n_clusters == o.n_clusters,
+                "N2DOptions::kmeans.n_clusters is " + std::to_string(o.kmeans.n_clusters) + " but n_clusters is " +
+                    std::to_string(o.n_clusters) + "; set n_clusters (kmeans.n_clusters 0 follows it)");
     N2D_REQUIRE(o.embedder == EmbedderKind::autoencoder || (o.pretrained_weights.empty() && o.save_weights.empty()),
                 "N2DOptions: pretrained_weights / save_weights need the autoencoder embedder");
 }
@@ -73,42 +95,29 @@ N2D::N2D(N2DOptions options, std::unique_ptr<Embedder> embedder, std::unique_ptr
       manifold_learner_(std::move(manifold)),
       clusterer_(std::move(clusterer)) {
     validate(options_);
-    const std::size_t k = options_.n_clusters;
+    const N2DOptions o = resolved(options_);
     if (!embedder_) {
-        if (options_.embedder == EmbedderKind::none) {
+        if (o.embedder == EmbedderKind::none) {
             embedder_ = std::make_unique<IdentityEmbedder>();
-        } else if (!options_.pretrained_weights.empty()) {
-            auto ae = std::make_unique<AutoencoderEmbedder>(Autoencoder::load_weights(options_.pretrained_weights),
-                                                            options_.train_pretrained);
-            ae->set_save_weights_path(options_.save_weights);
-            embedder_ = std::move(ae);
         } else {
-            auto o = options_.autoencoder;
-            o.latent_dim = options_.latent_dim.value_or(k);
-            auto ae = std::make_unique<AutoencoderEmbedder>(std::move(o));
-            ae->set_save_weights_path(options_.save_weights);
+            auto ae = o.pretrained_weights.empty()
+                          ? std::make_unique<AutoencoderEmbedder>(o.autoencoder)
+                          : AutoencoderEmbedder::from_weights_file(o.pretrained_weights, o.train_pretrained);
+            ae->set_save_weights_path(o.save_weights);
             embedder_ = std::move(ae);
         }
     }
     if (!manifold_learner_) {
-        if (options_.manifold == ManifoldKind::none) {
+        if (o.manifold == ManifoldKind::none)
             manifold_learner_ = std::make_unique<IdentityManifold>();
-        } else {
-            auto o = options_.umap;
-            o.n_components = options_.umap_dim.value_or(k);
-            manifold_learner_ = std::make_unique<UmapManifold>(std::move(o));
-        }
+        else
+            manifold_learner_ = std::make_unique<UmapManifold>(o.umap);
     }
     if (!clusterer_) {
-        if (options_.clusterer == ClustererKind::gmm) {
-            auto o = options_.gmm;
-            o.n_components = k;
-            clusterer_ = std::make_unique<GmmClusterer>(std::move(o));
-        } else {
-            auto o = options_.kmeans;
-            o.n_clusters = k;
-            clusterer_ = std::make_unique<KMeansClusterer>(std::move(o));
-        }
+        if (o.clusterer == ClustererKind::gmm)
+            clusterer_ = std::make_unique<GmmClusterer>(o.gmm);
+        else
+            clusterer_ = std::make_unique<KMeansClusterer>(o.kmeans);
     }
 }
 

@@ -41,26 +41,25 @@ const char* to_string(ClustererKind k) noexcept;
 // Defaults are the paper's (and the seeds' n2d.py): AE [d, 500, 500, 2000, n_clusters] (ReLU,
 // linear latent, MSE, Adam 1e-3, batch 256), UMAP(n_neighbors 20, n_components n_clusters,
 // min_dist 0, euclidean), GMM(full covariance, n_clusters components).
+//
+// One rule for the sizes: a stage size of 0 in the nested options — autoencoder.latent_dim,
+// umap.n_components, gmm.n_components, kmeans.n_clusters — follows n_clusters (the paper);
+// any other value is used as given. The clusterers' size must be 0 or n_clusters (validate
+// says so otherwise). resolved() gives the options with every 0 replaced.
 struct N2DOptions {
     std::size_t n_clusters = 10;
     EmbedderKind embedder = EmbedderKind::autoencoder;  // none = cluster the raw data's manifold
     ManifoldKind manifold = ManifoldKind::umap;         // none = cluster the latent codes directly
     ClustererKind clusterer = ClustererKind::gmm;
 
-    // Autoencoder options; its latent_dim is replaced by `latent_dim` (default n_clusters),
-    // its seed and progress by the pipeline's.
+    // Each stage's options; the pipeline's seed and progress replace theirs.
     AutoencoderOptions autoencoder = default_autoencoder();
-    std::optional<std::size_t> latent_dim;  // unset = n_clusters (the paper)
-
-    // UMAP options; n_components is replaced by `umap_dim` (default n_clusters).
     UmapOptions umap = default_umap();
-    std::optional<std::size_t> umap_dim;  // unset = n_clusters (the paper)
-
-    // Gaussian mixture; n_components is replaced by n_clusters. n_init = 10 (sklearn: 1): the
-    // reference pipeline merges two classes on some seeds; keeping the best lower bound of
-    // several initialisations removes that failure at a small cost (EM on a 10-d manifold).
+    // n_init = 10 (sklearn: 1): the reference pipeline merges two classes on some seeds; keeping
+    // the best lower bound of several initialisations removes that failure at a small cost (EM
+    // on a 10-d manifold).
     GaussianMixtureOptions gmm = default_gmm();
-    KMeansOptions kmeans;  // n_clusters replaced by n_clusters
+    KMeansOptions kmeans = default_kmeans();
 
     // Pretrained autoencoder weights (Autoencoder::save_weights) used instead of training
     // (the seeds' `weights=`); train_pretrained continues training them instead.
@@ -75,10 +74,13 @@ struct N2DOptions {
     static AutoencoderOptions default_autoencoder();
     static UmapOptions default_umap();
     static GaussianMixtureOptions default_gmm();
+    static KMeansOptions default_kmeans();
 };
 
 // Throws n2d::Error naming the first invalid field.
 void validate(const N2DOptions& options);
+// The options with every stage size of 0 replaced by n_clusters (the rule above).
+N2DOptions resolved(N2DOptions options);
 
 struct Assessment {
     double accuracy = 0, nmi = 0, ari = 0;
@@ -110,6 +112,7 @@ struct Provenance {
 
 class N2D {
 public:
+    // Builds the stages; no file is read here (pretrained weights are read by fit).
     explicit N2D(N2DOptions options = {});
     // User stages; a null pointer means "the stage N2DOptions describes".
     N2D(N2DOptions options, std::unique_ptr<Embedder> embedder, std::unique_ptr<ManifoldLearner> manifold,

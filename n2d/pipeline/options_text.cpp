@@ -63,7 +63,7 @@ OptionsText describe_options(const N2DOptions& o) {
     if (o.embedder == EmbedderKind::autoencoder) {
         const auto& a = o.autoencoder;
         t.emplace_back("ae.architecture", sizes(a.architecture));
-        t.emplace_back("ae.latent_dim", std::to_string(o.latent_dim.value_or(k)));
+        t.emplace_back("ae.latent_dim", std::to_string(a.latent_dim ? a.latent_dim : k));
         t.emplace_back("ae.hidden_activation", to_string(a.hidden_activation));
         t.emplace_back("ae.epochs", std::to_string(a.epochs));
         t.emplace_back("ae.batch_size", std::to_string(a.batch_size));
@@ -75,7 +75,7 @@ OptionsText describe_options(const N2DOptions& o) {
     }
     if (o.manifold == ManifoldKind::umap) {
         const auto& u = o.umap;
-        t.emplace_back("umap.n_components", std::to_string(o.umap_dim.value_or(k)));
+        t.emplace_back("umap.n_components", std::to_string(u.n_components ? u.n_components : k));
         t.emplace_back("umap.n_neighbors", std::to_string(u.n_neighbors));
         t.emplace_back("umap.min_dist", num(u.min_dist));
         t.emplace_back("umap.spread", num(u.spread));

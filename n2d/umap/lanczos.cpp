@@ -12,7 +12,7 @@
 namespace n2d::inline v0 {
 
 void jacobi_eigen(std::size_t n, std::vector<double> a, std::vector<double>& values, std::vector<double>& vectors) {
-    N2D_REQUIRE(a.size() == n * n, "jacobi_eigen: matrix has " + std::to_string(a.size()) + " entries, not " +
+    N2D_ASSERT(a.size() == n * n, "jacobi_eigen: matrix has " + std::to_string(a.size()) + " entries, not " +
                                        std::to_string(n * n));
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = i + 1; j < n; ++j) a[i * n + j] = a[j * n + i] = 0.5 * (a[i * n + j] + a[j * n + i]);
@@ -149,7 +149,7 @@ LanczosResult lanczos_largest(std::size_t n, const SymmetricOperator& op, const 
                               ThreadPool* pool_ptr) {
     ThreadPool& pool = pool_or_default(pool_ptr);
     const std::size_t nev = options.n_eigen, nd = options.n_deflate;
-    N2D_REQUIRE(nev >= 1 && nd < n && nev <= n - nd,
+    N2D_ASSERT(nev >= 1 && nd < n && nev <= n - nd,
                 "lanczos: " + std::to_string(nev) + " eigenpairs requested from a space of dimension " +
                     std::to_string(n) + " minus " + std::to_string(nd) + " deflated vectors");
     const std::size_t space = n - nd;

@@ -286,7 +286,7 @@ void check_params(const LayoutParams& p) {
 EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks) {
     const std::size_t n = graph.n_rows, nnz = graph.nnz();
     N2D_REQUIRE(nnz < (std::size_t(1) << 32), "UMAP graph has too many edges (" + std::to_string(nnz) + ")");
-    N2D_REQUIRE(n_blocks >= 2 && n_blocks % 2 == 0, "schedule_edges: n_blocks must be even and >= 2");
+    N2D_ASSERT(n_blocks >= 2 && n_blocks % 2 == 0, "schedule_edges: n_blocks must be even and >= 2");
     const std::size_t P = n_blocks;
     auto block = [&](std::size_t v) { return static_cast<std::size_t>((static_cast<__uint128_t>(v) * P) / n); };
     // Tasks: rounds 0..P-2 pair the blocks by the circle method (P/2 pairs each), round P-1
@@ -325,10 +325,10 @@ void optimize_layout(MatrixView embedding, const SparseGraph& graph, const Layou
                      const ProgressCallback& progress, ThreadPool* pool_ptr) {
     check_params(params);
     const std::size_t n = embedding.rows, dim = embedding.cols;
-    N2D_REQUIRE(graph.n_rows == n && graph.n_cols == n,
+    N2D_ASSERT(graph.n_rows == n && graph.n_cols == n,
                 "optimize_layout: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
                     " for an embedding of " + std::to_string(n) + " rows");
-    N2D_REQUIRE(embedding.contiguous(), "optimize_layout: the embedding must be contiguous");
+    N2D_ASSERT(embedding.contiguous(), "optimize_layout: the embedding must be contiguous");
     ThreadPool& pool = pool_or_default(pool_ptr);
     const Forces forces(params);
     const EdgeRounds rounds = schedule_edges(graph, params.sgd_blocks);
@@ -376,9 +376,9 @@ void optimize_points(MatrixView points, ConstMatrixView tail, const SparseGraph&
                      const std::vector<std::uint64_t>& row_seeds, ThreadPool* pool_ptr) {
     check_params(params);
     const std::size_t n = points.rows, dim = points.cols;
-    N2D_REQUIRE(tail.cols == dim && tail.contiguous(),
+    N2D_ASSERT(tail.cols == dim && tail.contiguous(),
                 "optimize_points: the fixed embedding must be contiguous with " + std::to_string(dim) + " columns");
-    N2D_REQUIRE(graph.n_rows == n && graph.n_cols == tail.rows && row_seeds.size() == n,
+    N2D_ASSERT(graph.n_rows == n && graph.n_cols == tail.rows && row_seeds.size() == n,
                 "optimize_points: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
                     " for " + std::to_string(n) + " points and " + std::to_string(tail.rows) + " fixed points");
     if (tail.rows == 0) return;

@@ -199,3 +199,19 @@ TEST_CASE("files are written atomically and read back") {
     CHECK_THROWS_AS(read_file("/nonexistent-dir/x"), Error);
     std::remove(path.c_str());
 }
+
+TEST_CASE("user errors and internal errors are distinct exception types") {
+    CHECK_THROWS_AS(N2D_REQUIRE(1 + 1 == 3, "a bad argument"), n2d::Error);
+    try {
+        N2D_ASSERT(1 + 1 == 3, "an invariant");
+        FAIL("N2D_ASSERT did not throw");
+    } catch (const n2d::Error&) {
+        FAIL("an internal error must not be an n2d::Error (the caller's fault)");
+    } catch (const n2d::InternalError& e) {
+        const std::string what = e.what();
+        CHECK(what.find("test_core.cpp:") != std::string::npos);
+        CHECK(what.find("an invariant") != std::string::npos);
+        CHECK(what.find("1 + 1 == 3") != std::string::npos);
+    }
+    CHECK_THROWS_WITH_AS(N2D_FAIL("n2d: exact message"), "n2d: exact message", n2d::Error);
+}

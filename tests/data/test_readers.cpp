@@ -326,6 +326,17 @@ TEST_CASE("data folder resolution and name/path dispatch errors") {
     CHECK(resolve_data_dir() == tmp.path());
     ::setenv("N2D_DATA_DIR", tmp.file("missing").c_str(), 1);
     CHECK_THROWS_WITH_AS(resolve_data_dir(), Contains("N2D_DATA_DIR"), Error);
+    // Without an override or N2D_DATA_DIR: the per-user folder, or an error saying how to fill it.
+    ::unsetenv("N2D_DATA_DIR");
+    const char* old_home = std::getenv("HOME");
+    const std::string saved_home = old_home ? old_home : "";
+    ::setenv("HOME", tmp.path().c_str(), 1);
+    const std::string user_dir = (tmp.path() / ".n2d" / "datasets").string();
+    CHECK_THROWS_WITH_AS(resolve_data_dir(), Contains(("`datasets/fetch " + user_dir + "`").c_str()), Error);
+    std::filesystem::create_directories(tmp.path() / ".n2d" / "datasets");
+    CHECK(resolve_data_dir() == tmp.path() / ".n2d" / "datasets");
+    if (old_home) ::setenv("HOME", saved_home.c_str(), 1);
+    else ::unsetenv("HOME");
     if (old) ::setenv("N2D_DATA_DIR", saved.c_str(), 1);
     else ::unsetenv("N2D_DATA_DIR");
 

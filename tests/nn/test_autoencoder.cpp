@@ -440,3 +440,25 @@ TEST_CASE("pendigits: the autoencoder learns the real data") {
     const Matrix codes = ae.encode(x);
     CHECK(codes.rows() == x.rows());
 }
+
+TEST_CASE("an autoencoder built by its first fit equals one built with the input width; fit returns *this") {
+    const Matrix x = low_rank(120, 12, 3, 11);
+    Autoencoder eager(12, small_options(2));
+    eager.fit(x);
+    Autoencoder lazy(small_options(2));
+    CHECK_FALSE(lazy.built());
+    CHECK(lazy.input_dim() == 0);
+    CHECK(lazy.latent_dim() == 3);
+    CHECK(lazy.epochs_trained() == 0);
+    CHECK_THROWS_WITH_AS(lazy.encode(x), doctest::Contains("call fit(x) first"), Error);
+    CHECK_THROWS_AS(lazy.parameters(), Error);
+    Autoencoder& same = lazy.fit(x);
+    CHECK(&same == &lazy);
+    CHECK(lazy.built());
+    CHECK(lazy.parameters() == eager.parameters());
+    const Matrix a = lazy.transform(x), b = eager.encode(x);
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    Autoencoder fresh(small_options(2));
+    const Matrix c = fresh.fit_transform(x);
+    CHECK(std::memcmp(c.data(), b.data(), c.size() * sizeof(float)) == 0);
+}

@@ -303,3 +303,35 @@ TEST_CASE("a seeded fit gives the same model with 1 and 2 threads") {
                       one.manifold_embedding().size() * sizeof(float)) == 0);
     CHECK(one.labels() == two.labels());
 }
+
+TEST_CASE("stage sizes follow n_clusters when 0 and are used as given otherwise") {
+    const auto data = small_synthetic(300, 5);
+    auto o = small_options(4, 1);
+    o.umap.n_epochs = 20;
+    o.autoencoder.latent_dim = 6;  // given: used as is
+    CHECK(n2d::resolved(o).autoencoder.latent_dim == 6);
+    CHECK(n2d::resolved(o).umap.n_components == 4);  // 0: follows n_clusters
+    CHECK(n2d::resolved(o).gmm.n_components == 4);
+    n2d::N2D m(o);
+    m.fit(data.x);
+    CHECK(m.latent().cols() == 6);
+    CHECK(m.manifold_embedding().cols() == 4);
+    CHECK(m.n_clusters() == 4);
+
+    auto bad = small_options(4, 1);
+    bad.gmm.n_components = 3;  // disagrees with n_clusters: refused, not silently overwritten
+    CHECK_THROWS_WITH_AS(n2d::N2D{bad}, doctest::Contains("gmm.n_components"), n2d::Error);
+    bad = small_options(4, 1);
+    bad.clusterer = n2d::ClustererKind::kmeans;
+    bad.kmeans.n_clusters = 5;
+    CHECK_THROWS_WITH_AS(n2d::N2D{bad}, doctest::Contains("kmeans.n_clusters"), n2d::Error);
+}
+
+TEST_CASE("the N2D constructor reads no file: missing pretrained weights fail in fit") {
+    auto o = small_options(4, 1);
+    o.pretrained_weights = (std::filesystem::temp_directory_path() / "n2d_test_no_such_weights.bin").string();
+    std::filesystem::remove(o.pretrained_weights);
+    n2d::N2D m(o);  // must not throw: nothing is read yet
+    CHECK_THROWS_WITH_AS(m.fit(small_synthetic(200, 1).x), doctest::Contains("n2d_test_no_such_weights.bin"),
+                         n2d::Error);
+}
