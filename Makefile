@@ -9,7 +9,7 @@ CTEST_FLAGS ?=
 
 configure = cmake -S . -B $(1) -DN2D_WERROR=$(WERROR) $(CMAKE_FLAGS) $(2) >/dev/null
 
-.PHONY: all test sanitize bench demo deps deps-bench clean
+.PHONY: all test sanitize static clang bench demo deps deps-bench clean
 
 all:
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release)
@@ -25,6 +25,20 @@ sanitize: deps
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
 	N2D_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(BUILD)-sanitize --output-on-failure $(CTEST_FLAGS)
+
+# A fully static CLI (no shared library at all, libc included) at build-static/n2d, checked.
+static:
+	@$(call configure,build-static,-DCMAKE_BUILD_TYPE=Release -DN2D_STATIC_CLI=ON -DN2D_BUILD_TESTS=OFF -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	cmake --build build-static -j $(JOBS) --target n2d_cli
+	@ldd build-static/n2d 2>&1 | grep -q "not a dynamic executable" || { echo "build-static/n2d is not fully static:"; ldd build-static/n2d; exit 1; }
+	./build-static/n2d fit synthetic --epochs 1 --json > build-static/fit.json 2> build-static/fit.log || { cat build-static/fit.log; exit 1; }
+	@echo "build-static/n2d: fully static, runs"
+
+# The tests built with clang (warnings as errors when WERROR=ON).
+clang: deps
+	@$(call configure,$(BUILD)-clang,-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ -DN2D_BUILD_TESTS=ON)
+	cmake --build $(BUILD)-clang -j $(JOBS)
+	N2D_TEST_QUICK=1 ctest --test-dir $(BUILD)-clang --output-on-failure $(CTEST_FLAGS)
 
 bench: deps-bench
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_BENCH=ON)
@@ -50,4 +64,4 @@ deps-bench:
 	@$(call need,libbenchmark-dev,/usr/include/benchmark/benchmark.h)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-clang build-static
