@@ -47,8 +47,8 @@ static n2d_options* small_options(void) {
     EXPECT_STATUS(N2D_OK, n2d_options_set_n_clusters(o, K));
     EXPECT_STATUS(N2D_OK, n2d_options_set_seed(o, 7));
     EXPECT_STATUS(N2D_OK, n2d_options_set_threads(o, 2));
-    EXPECT_STATUS(N2D_OK, n2d_options_set_epochs(o, 15));
-    EXPECT_STATUS(N2D_OK, n2d_options_set_batch_size(o, 64));
+    EXPECT_STATUS(N2D_OK, n2d_options_set_epochs(o, 40));
+    EXPECT_STATUS(N2D_OK, n2d_options_set_batch_size(o, 32));
     EXPECT_STATUS(N2D_OK, n2d_options_set_umap_neighbors(o, 15));
     EXPECT_STATUS(N2D_OK, n2d_options_set(o, "ae.architecture", "64,64,128"));
     EXPECT_STATUS(N2D_OK, n2d_options_set(o, "umap.n_epochs", "200"));

@@ -38,7 +38,7 @@ check(lib.n2d_make_synthetic(N, K, D, 3, x, N * D, truth, N))
 opts = C.c_void_p()
 check(lib.n2d_options_create(C.byref(opts)))
 for key, value in [("n_clusters", K), ("seed", 7), ("threads", 2), ("ae.architecture", "64,64,128"),
-                   ("ae.epochs", 15), ("ae.batch_size", 64), ("umap.n_neighbors", 15), ("umap.n_epochs", 200)]:
+                   ("ae.epochs", 40), ("ae.batch_size", 32), ("umap.n_neighbors", 15), ("umap.n_epochs", 200)]:
     check(lib.n2d_options_set(opts, key.encode(), str(value).encode()))
 model = C.c_void_p()
 check(lib.n2d_model_create(opts, C.byref(model)))

@@ -25,15 +25,27 @@ n2d::ConstMatrixView input_view(const float* x, std::size_t rows, std::size_t co
     return {x, rows, cols, stride};
 }
 
-void require_fitted(const n2d_model& m) {
-    if (!m.model.fitted())
+void require_fitted(const n2d_model* m) {
+    require_ptr(m, "model");
+    if (!m->model.fitted())
         throw StatusError(N2D_ERROR_NOT_FITTED, "the model is not fitted; call n2d_model_fit or load a model first");
 }
 
-template <class T>
-void copy_out(const T* src, std::size_t count, T* dst, std::size_t capacity, const char* what) {
+// The input of a call on a fitted model.
+n2d::ConstMatrixView fitted_input(const n2d_model* m, const float* x, std::size_t rows, std::size_t cols,
+                                  std::size_t stride) {
+    require_fitted(m);
+    return input_view(x, rows, cols, stride);
+}
+
+// Checked before computing, so a bad buffer fails fast and nothing is written.
+void require_output(const void* dst, std::size_t capacity, std::size_t needed, const char* what) {
     require_ptr(dst, what);
-    require_capacity(capacity, count, what);
+    require_capacity(capacity, needed, what);
+}
+
+template <class T>
+void copy_out(const T* src, std::size_t count, T* dst) {
     if (count) std::memcpy(dst, src, count * sizeof(T));
 }
 
@@ -92,58 +104,48 @@ n2d_status n2d_model_fit_predict(n2d_model* model, const float* x, size_t rows, 
     return guard("n2d_model_fit_predict", N2D_ERROR_INVALID_ARGUMENT, [&] {
         require_ptr(model, "model");
         const n2d::ConstMatrixView v = input_view(x, rows, cols, stride);
-        require_ptr(labels, "labels");
-        require_capacity(capacity, rows, "labels");  // before the (long) fit
+        require_output(labels, capacity, rows, "labels");  // before the (long) fit
         fit(*model, v);
-        copy_out(model->model.labels().data(), rows, labels, capacity, "labels");
+        copy_out(model->model.labels().data(), rows, labels);
     });
 }
 
 n2d_status n2d_model_predict(const n2d_model* model, const float* x, size_t rows, size_t cols, size_t stride,
                              int* labels, size_t capacity) {
     return guard("n2d_model_predict", N2D_ERROR_INVALID_ARGUMENT, [&] {
-        require_ptr(model, "model");
-        require_fitted(*model);
-        const n2d::ConstMatrixView v = input_view(x, rows, cols, stride);
-        require_ptr(labels, "labels");
-        require_capacity(capacity, rows, "labels");
+        const n2d::ConstMatrixView v = fitted_input(model, x, rows, cols, stride);
+        require_output(labels, capacity, rows, "labels");
         const std::vector<int> out = model->model.predict(v);
-        copy_out(out.data(), out.size(), labels, capacity, "labels");
+        copy_out(out.data(), out.size(), labels);
     });
 }
 
 n2d_status n2d_model_predict_proba(const n2d_model* model, const float* x, size_t rows, size_t cols, size_t stride,
                                    float* proba, size_t capacity) {
     return guard("n2d_model_predict_proba", N2D_ERROR_INVALID_ARGUMENT, [&] {
-        require_ptr(model, "model");
-        require_fitted(*model);
-        const n2d::ConstMatrixView v = input_view(x, rows, cols, stride);
-        require_ptr(proba, "proba");
-        require_capacity(capacity, rows * model->model.n_clusters(), "proba");
+        const n2d::ConstMatrixView v = fitted_input(model, x, rows, cols, stride);
+        require_output(proba, capacity, rows * model->model.n_clusters(), "proba");
         const n2d::Matrix p = model->model.predict_proba(v);
-        copy_out(p.data(), p.size(), proba, capacity, "proba");
+        copy_out(p.data(), p.size(), proba);
     });
 }
 
 n2d_status n2d_model_transform(const n2d_model* model, const float* x, size_t rows, size_t cols, size_t stride,
                                float* latent, size_t latent_capacity, float* embedding, size_t embedding_capacity) {
     return guard("n2d_model_transform", N2D_ERROR_INVALID_ARGUMENT, [&] {
-        require_ptr(model, "model");
-        require_fitted(*model);
-        const n2d::ConstMatrixView v = input_view(x, rows, cols, stride);
+        const n2d::ConstMatrixView v = fitted_input(model, x, rows, cols, stride);
         if (latent) require_capacity(latent_capacity, rows * model->model.embedder().output_dim(), "latent");
         if (embedding) require_capacity(embedding_capacity, rows * model->model.manifold().output_dim(), "embedding");
         const n2d::N2DOutput out = model->model.predict_all(v);
-        if (latent) copy_out(out.latent.data(), out.latent.size(), latent, latent_capacity, "latent");
-        if (embedding) copy_out(out.manifold.data(), out.manifold.size(), embedding, embedding_capacity, "embedding");
+        if (latent) copy_out(out.latent.data(), out.latent.size(), latent);
+        if (embedding) copy_out(out.manifold.data(), out.manifold.size(), embedding);
     });
 }
 
 n2d_status n2d_model_dims(const n2d_model* model, size_t* input_dim, size_t* n_clusters, size_t* latent_dim,
                           size_t* manifold_dim) {
     return guard("n2d_model_dims", N2D_ERROR_INVALID_ARGUMENT, [&] {
-        require_ptr(model, "model");
-        require_fitted(*model);
+        require_fitted(model);
         if (input_dim) *input_dim = model->model.input_dim();
         if (n_clusters) *n_clusters = model->model.n_clusters();
         if (latent_dim) *latent_dim = model->model.embedder().output_dim();
@@ -153,25 +155,24 @@ n2d_status n2d_model_dims(const n2d_model* model, size_t* input_dim, size_t* n_c
 
 n2d_status n2d_model_save(const n2d_model* model, const char* path) {
     return guard("n2d_model_save", N2D_ERROR_IO, [&] {
-        require_ptr(model, "model");
         require_ptr(path, "path");
-        require_fitted(*model);
+        require_fitted(model);
         model->model.save(path);
     });
 }
 
 n2d_status n2d_model_save_to_buffer(const n2d_model* model, void* buffer, size_t capacity, size_t* size) {
     return guard("n2d_model_save_to_buffer", N2D_ERROR_INTERNAL, [&] {
-        require_ptr(model, "model");
         require_ptr(size, "size");
-        require_fitted(*model);
+        require_fitted(model);
         const std::vector<unsigned char> image = model->model.save_to_bytes();
         *size = image.size();
         if (capacity < image.size())
             throw StatusError(N2D_ERROR_BUFFER_TOO_SMALL, "the model image is " + std::to_string(image.size()) +
                                                               " bytes but the buffer holds " + std::to_string(capacity) +
                                                               "; pass a buffer of at least *size bytes");
-        copy_out(image.data(), image.size(), static_cast<unsigned char*>(buffer), capacity, "buffer");
+        require_ptr(buffer, "buffer");
+        copy_out(image.data(), image.size(), static_cast<unsigned char*>(buffer));
     });
 }
 

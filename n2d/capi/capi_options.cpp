@@ -60,34 +60,32 @@ constexpr const char* kTextKeys[] = {
     "gmm.covariance_type", "gmm.n_init", "gmm.max_iter", "gmm.tol", "gmm.reg_covar", "kmeans.n_init",
     "kmeans.max_iter"};
 
-// The checked setters, shared by the typed entry points and n2d_options_set.
-void set_n_clusters(n2d_options& o, std::size_t n) {
-    require_range(n, 1, kMax, "n_clusters");
-    o.options.n_clusters = n;
+// The size-valued options with their ranges, shared by the typed setters and n2d_options_set.
+struct SizeOption {
+    const char* key;
+    std::size_t lo, hi;
+    void (*assign)(n2d_options&, std::size_t);
+};
+constexpr SizeOption kSizeOptions[] = {
+    {"n_clusters", 1, kMax, [](n2d_options& o, std::size_t v) { o.options.n_clusters = v; }},
+    {"threads", 0, 4096, [](n2d_options& o, std::size_t v) { o.threads = v; }},
+    {"ae.epochs", 1, kMax, [](n2d_options& o, std::size_t v) { o.options.autoencoder.epochs = v; }},
+    {"ae.batch_size", 1, kMax, [](n2d_options& o, std::size_t v) { o.options.autoencoder.batch_size = v; }},
+    {"ae.latent_dim", 1, kMax, [](n2d_options& o, std::size_t v) { o.options.latent_dim = v; }},
+    {"umap.n_neighbors", 2, kMax, [](n2d_options& o, std::size_t v) { o.options.umap.n_neighbors = v; }},
+    {"umap.n_components", 1, kMax, [](n2d_options& o, std::size_t v) { o.options.umap_dim = v; }},
+};
+
+const SizeOption* find_size_option(const std::string& key) {
+    for (const auto& s : kSizeOptions)
+        if (key == s.key) return &s;
+    return nullptr;
 }
-void set_threads(n2d_options& o, std::size_t threads) {
-    require_range(threads, 0, 4096, "threads");
-    o.threads = threads;
-}
-void set_epochs(n2d_options& o, std::size_t epochs) {
-    require_range(epochs, 1, kMax, "epochs");
-    o.options.autoencoder.epochs = epochs;
-}
-void set_batch_size(n2d_options& o, std::size_t batch_size) {
-    require_range(batch_size, 1, kMax, "batch_size");
-    o.options.autoencoder.batch_size = batch_size;
-}
-void set_latent_dim(n2d_options& o, std::size_t latent_dim) {
-    require_range(latent_dim, 1, kMax, "latent_dim");
-    o.options.latent_dim = latent_dim;
-}
-void set_umap_neighbors(n2d_options& o, std::size_t n_neighbors) {
-    require_range(n_neighbors, 2, kMax, "umap n_neighbors");
-    o.options.umap.n_neighbors = n_neighbors;
-}
-void set_umap_dim(n2d_options& o, std::size_t n_components) {
-    require_range(n_components, 1, kMax, "umap n_components");
-    o.options.umap_dim = n_components;
+
+void set_size(n2d_options& o, const char* key, std::size_t v) {
+    const SizeOption& s = *find_size_option(key);
+    require_range(v, s.lo, s.hi, s.key);
+    s.assign(o, v);
 }
 
 }  // namespace
@@ -104,7 +102,7 @@ n2d_status n2d_options_create(n2d_options** out) {
 void n2d_options_free(n2d_options* options) { delete options; }
 
 n2d_status n2d_options_set_n_clusters(n2d_options* options, size_t n) {
-    return set("n2d_options_set_n_clusters", options, [&](n2d_options& o) { set_n_clusters(o, n); });
+    return set("n2d_options_set_n_clusters", options, [&](n2d_options& o) { set_size(o, "n_clusters", n); });
 }
 
 n2d_status n2d_options_set_seed(n2d_options* options, uint64_t seed) {
@@ -112,23 +110,23 @@ n2d_status n2d_options_set_seed(n2d_options* options, uint64_t seed) {
 }
 
 n2d_status n2d_options_set_threads(n2d_options* options, size_t threads) {
-    return set("n2d_options_set_threads", options, [&](n2d_options& o) { set_threads(o, threads); });
+    return set("n2d_options_set_threads", options, [&](n2d_options& o) { set_size(o, "threads", threads); });
 }
 
 n2d_status n2d_options_set_epochs(n2d_options* options, size_t epochs) {
-    return set("n2d_options_set_epochs", options, [&](n2d_options& o) { set_epochs(o, epochs); });
+    return set("n2d_options_set_epochs", options, [&](n2d_options& o) { set_size(o, "ae.epochs", epochs); });
 }
 
 n2d_status n2d_options_set_batch_size(n2d_options* options, size_t batch_size) {
-    return set("n2d_options_set_batch_size", options, [&](n2d_options& o) { set_batch_size(o, batch_size); });
+    return set("n2d_options_set_batch_size", options, [&](n2d_options& o) { set_size(o, "ae.batch_size", batch_size); });
 }
 
 n2d_status n2d_options_set_latent_dim(n2d_options* options, size_t latent_dim) {
-    return set("n2d_options_set_latent_dim", options, [&](n2d_options& o) { set_latent_dim(o, latent_dim); });
+    return set("n2d_options_set_latent_dim", options, [&](n2d_options& o) { set_size(o, "ae.latent_dim", latent_dim); });
 }
 
 n2d_status n2d_options_set_umap_neighbors(n2d_options* options, size_t n_neighbors) {
-    return set("n2d_options_set_umap_neighbors", options, [&](n2d_options& o) { set_umap_neighbors(o, n_neighbors); });
+    return set("n2d_options_set_umap_neighbors", options, [&](n2d_options& o) { set_size(o, "umap.n_neighbors", n_neighbors); });
 }
 
 n2d_status n2d_options_set_umap_min_dist(n2d_options* options, double min_dist) {
@@ -143,7 +141,7 @@ n2d_status n2d_options_set_umap_min_dist(n2d_options* options, double min_dist) 
 }
 
 n2d_status n2d_options_set_umap_dim(n2d_options* options, size_t n_components) {
-    return set("n2d_options_set_umap_dim", options, [&](n2d_options& o) { set_umap_dim(o, n_components); });
+    return set("n2d_options_set_umap_dim", options, [&](n2d_options& o) { set_size(o, "umap.n_components", n_components); });
 }
 
 n2d_status n2d_options_set_cluster_method(n2d_options* options, const char* method) {
@@ -173,14 +171,8 @@ n2d_status n2d_options_set(n2d_options* options, const char* key, const char* va
         require_ptr(value, "value");
         const std::string k = key, v = value;
         // Keys with a checked setter go through it, so both ways refuse the same values.
-        if (k == "n_clusters") return set_n_clusters(o, parse_size(k, v));
+        if (const SizeOption* so = find_size_option(k)) return set_size(o, so->key, parse_size(k, v));
         if (k == "seed") return void(o.options.seed = parse_size(k, v));
-        if (k == "threads") return set_threads(o, parse_size(k, v));
-        if (k == "ae.epochs") return set_epochs(o, parse_size(k, v));
-        if (k == "ae.batch_size") return set_batch_size(o, parse_size(k, v));
-        if (k == "ae.latent_dim") return set_latent_dim(o, parse_size(k, v));
-        if (k == "umap.n_neighbors") return set_umap_neighbors(o, parse_size(k, v));
-        if (k == "umap.n_components") return set_umap_dim(o, parse_size(k, v));
         if (k == "manifold") return void(o.options.manifold = parse_manifold(v));
         if (k == "clusterer") return void(o.options.clusterer = parse_clusterer(v));
         if (k == "embedder") return void(o.options.embedder = parse_embedder(v));

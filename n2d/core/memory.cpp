@@ -8,13 +8,14 @@
 #include <new>
 #include <string>
 
+#include "n2d/core/aligned.hpp"
 #include "n2d/core/error.hpp"
 
 namespace n2d {
 
 namespace {
 
-constexpr std::size_t kAlign = 64;
+constexpr std::size_t kAlign = kAlignment;
 
 // Stored just below every block so it goes back to the allocator that made it.
 struct Header {
