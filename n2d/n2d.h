@@ -159,6 +159,13 @@ N2D_API n2d_status n2d_model_predict_proba(const n2d_model* model, const float* 
 N2D_API n2d_status n2d_model_transform(const n2d_model* model, const float* x, size_t rows, size_t cols,
                                        size_t stride, float* latent, size_t latent_capacity, float* embedding,
                                        size_t embedding_capacity);
+/* What the last fit computed for its training rows (the paper's representations): cluster ids,
+ * latent codes (rows x latent_dim) and the manifold embedding (rows x manifold_dim). *rows is
+ * set to the training row count; outputs may be NULL (all NULL: ask for rows). A loaded model
+ * has no training outputs: N2D_ERROR_NOT_FITTED. */
+N2D_API n2d_status n2d_model_training_outputs(const n2d_model* model, size_t* rows, int* labels, size_t labels_capacity,
+                                              float* latent, size_t latent_capacity, float* embedding,
+                                              size_t embedding_capacity);
 /* A fitted model's widths; any out-pointer may be NULL. */
 N2D_API n2d_status n2d_model_dims(const n2d_model* model, size_t* input_dim, size_t* n_clusters,
                                   size_t* latent_dim, size_t* manifold_dim);

@@ -118,6 +118,7 @@ static void check_save_load(const n2d_model* model, const float* x, const int* e
     EXPECT_STATUS(N2D_OK, n2d_model_load(path, &loaded));
     EXPECT_STATUS(N2D_OK, n2d_model_predict(loaded, x, N, D, D, labels, N));
     CHECK(same_labels(labels, expected, N));
+    EXPECT_STATUS(N2D_ERROR_NOT_FITTED, n2d_model_training_outputs(loaded, &size, NULL, 0, NULL, 0, NULL, 0));
     n2d_model_free(loaded);
     remove(path);
     loaded = NULL;
@@ -180,7 +181,7 @@ int main(int argc, char** argv) {
     n2d_options* o;
     n2d_model* model = NULL;
     n2d_scores score;
-    size_t input_dim = 0, clusters = 0, latent_dim = 0, manifold_dim = 0, i;
+    size_t input_dim = 0, clusters = 0, latent_dim = 0, manifold_dim = 0, rows = 0, i;
 
     check_library();
     check_option_errors();
@@ -209,6 +210,12 @@ int main(int argc, char** argv) {
     EXPECT_STATUS(N2D_OK, n2d_model_transform(model, x, N, D, D, latent, N * K, embedding, N * K));
     EXPECT_STATUS(N2D_OK, n2d_model_transform(model, x, N, D, D, NULL, 0, embedding, N * K));
     EXPECT_STATUS(N2D_ERROR_BUFFER_TOO_SMALL, n2d_model_transform(model, x, N, D, D, latent, 1, NULL, 0));
+    EXPECT_STATUS(N2D_OK, n2d_model_training_outputs(model, &rows, NULL, 0, NULL, 0, NULL, 0));
+    CHECK(rows == N);
+    EXPECT_STATUS(N2D_OK, n2d_model_training_outputs(model, &rows, predicted, N, latent, N * K, embedding, N * K));
+    CHECK(same_labels(predicted, labels, N));
+    EXPECT_STATUS(N2D_ERROR_BUFFER_TOO_SMALL, n2d_model_training_outputs(model, &rows, NULL, 0, latent, N, NULL, 0));
+    EXPECT_STATUS(N2D_OK, n2d_model_predict(model, x, N, D, D, predicted, N));
 
     check_save_load(model, x, predicted, dir);
     check_model_errors(model, x);

@@ -9,7 +9,7 @@ function(n2d_c_example name lib)
   set_target_properties(${name} PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
                                            LINKER_LANGUAGE CXX RUNTIME_OUTPUT_DIRECTORY ${N2D_EXAMPLES_OUT})
   target_compile_options(${name} PRIVATE "$<$<NOT:$<C_COMPILER_ID:MSVC>>:-Wall;-Wextra;-Werror;-pedantic>")
-  target_link_libraries(${name} PRIVATE ${lib} $<$<NOT:$<PLATFORM_ID:Windows>>:m>)
+  target_link_libraries(${name} PRIVATE ${lib} n2d_build_flags $<$<NOT:$<PLATFORM_ID:Windows>>:m>)
   add_test(NAME ${name} COMMAND ${name} ${CMAKE_CURRENT_BINARY_DIR})
   set_tests_properties(${name} PROPERTIES TIMEOUT 600)
 endfunction()

@@ -134,11 +134,32 @@ n2d_status n2d_model_transform(const n2d_model* model, const float* x, size_t ro
                                float* latent, size_t latent_capacity, float* embedding, size_t embedding_capacity) {
     return guard("n2d_model_transform", N2D_ERROR_INVALID_ARGUMENT, [&] {
         const n2d::ConstMatrixView v = fitted_input(model, x, rows, cols, stride);
-        if (latent) require_capacity(latent_capacity, rows * model->model.embedder().output_dim(), "latent");
-        if (embedding) require_capacity(embedding_capacity, rows * model->model.manifold().output_dim(), "embedding");
+        if (latent) require_output(latent, latent_capacity, rows * model->model.embedder().output_dim(), "latent");
+        if (embedding) require_output(embedding, embedding_capacity, rows * model->model.manifold().output_dim(), "embedding");
         const n2d::N2DOutput out = model->model.predict_all(v);
         if (latent) copy_out(out.latent.data(), out.latent.size(), latent);
         if (embedding) copy_out(out.manifold.data(), out.manifold.size(), embedding);
+    });
+}
+
+n2d_status n2d_model_training_outputs(const n2d_model* model, size_t* rows, int* labels, size_t labels_capacity,
+                                      float* latent, size_t latent_capacity, float* embedding,
+                                      size_t embedding_capacity) {
+    return guard("n2d_model_training_outputs", N2D_ERROR_INVALID_ARGUMENT, [&] {
+        require_fitted(model);
+        require_ptr(rows, "rows");
+        const n2d::N2D& m = model->model;
+        if (m.labels().empty())
+            throw StatusError(N2D_ERROR_NOT_FITTED, "a loaded model has no training outputs; they exist after "
+                                                    "n2d_model_fit in this process (use n2d_model_transform)");
+        const std::size_t n = m.labels().size();
+        if (labels) require_output(labels, labels_capacity, n, "labels");
+        if (latent) require_output(latent, latent_capacity, m.latent().size(), "latent");
+        if (embedding) require_output(embedding, embedding_capacity, m.manifold_embedding().size(), "embedding");
+        *rows = n;
+        if (labels) copy_out(m.labels().data(), n, labels);
+        if (latent) copy_out(m.latent().data(), m.latent().size(), latent);
+        if (embedding) copy_out(m.manifold_embedding().data(), m.manifold_embedding().size(), embedding);
     });
 }
 

@@ -7,6 +7,9 @@
 #include <mutex>
 #include <new>
 #include <string>
+#ifdef _WIN32
+#include <malloc.h>  // _aligned_malloc, _aligned_free
+#endif
 
 #include "n2d/core/aligned.hpp"
 #include "n2d/core/error.hpp"
