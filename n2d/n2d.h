@@ -142,8 +142,8 @@ N2D_API n2d_status n2d_model_create(const n2d_options* options, n2d_model** out)
 /* Releases a model and its memory (NULL is ignored). */
 N2D_API void n2d_model_free(n2d_model* model);
 
-/* Fits every stage on x (rows x cols, finite, rows >= 2). A failed or cancelled fit leaves the
- * model unfitted. */
+/* Fits every stage on x (rows x cols, finite, at least n_clusters rows). A failed or cancelled
+ * fit leaves the model unfitted. */
 N2D_API n2d_status n2d_model_fit(n2d_model* model, const float* x, size_t rows, size_t cols, size_t stride);
 /* Fits, then writes the training rows' cluster ids (0-based) to labels[0..rows). */
 N2D_API n2d_status n2d_model_fit_predict(n2d_model* model, const float* x, size_t rows, size_t cols,

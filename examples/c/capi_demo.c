@@ -147,6 +147,7 @@ static void check_save_load(const n2d_model* model, const float* x, const int* e
 static void check_model_errors(const n2d_model* fitted, const float* x) {
     int labels[N];
     float proba[N * K];
+    static float bad[N * D];
     n2d_model* m = NULL;
     n2d_options* o = small_options();
     int calls = 0;
@@ -159,6 +160,10 @@ static void check_model_errors(const n2d_model* fitted, const float* x) {
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_model_predict(fitted, x, N / 2, D / 2, D, labels, N)); /* width */
     EXPECT_STATUS(N2D_ERROR_BUFFER_TOO_SMALL, n2d_model_predict(fitted, x, N, D, D, labels, N - 1));
     EXPECT_STATUS(N2D_ERROR_BUFFER_TOO_SMALL, n2d_model_predict_proba(fitted, x, N, D, D, proba, N));
+    memcpy(bad, x, sizeof bad);
+    bad[5 * D + 2] = (float)NAN;
+    EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_model_predict(fitted, bad, N, D, D, labels, N));
+    CHECK(strstr(n2d_last_error(), "row 5, column 2") != NULL);
 
     /* Cancel from the progress callback on its third call: the model stays unfitted. */
     calls_before_cancel = 2;
