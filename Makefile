@@ -15,8 +15,9 @@ all:
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release)
 	cmake --build $(BUILD) -j $(JOBS) --target n2d n2d_cli
 
+# N2D_SHARED: also libn2d.so, so the C API's shared-library, symbol and Python tests run.
 test: deps
-	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_TESTS=ON)
+	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_TESTS=ON -DN2D_SHARED=ON)
 	cmake --build $(BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure $(CTEST_FLAGS)
 

@@ -1,19 +1,21 @@
-// 64-byte-aligned heap buffers (cache line and AVX-512 register width).
+// 64-byte-aligned heap buffers (cache line and AVX-512 register width), taken from the
+// allocator installed with set_allocator (n2d/core/memory.hpp): by default std::aligned_alloc,
+// or _aligned_malloc/_aligned_free on Windows.
 #pragma once
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
 
 #include "n2d/core/error.hpp"
+#include "n2d/core/memory.hpp"
 
 namespace n2d::inline v0 {
 
 inline constexpr std::size_t kAlignment = 64;
 
 struct AlignedFree {
-    void operator()(void* p) const noexcept { std::free(p); }
+    void operator()(void* p) const noexcept { free_aligned(p); }
 };
 
 // Allocates `count` zero-initialised T with 64-byte alignment. T must be trivially copyable.
@@ -22,8 +24,7 @@ std::unique_ptr<T[], AlignedFree> aligned_alloc_zeroed(std::size_t count) {
     if (count == 0) return nullptr;
     if (count > (std::size_t(-1) - kAlignment) / sizeof(T)) detail::throw_bad_alloc();
     std::size_t bytes = (count * sizeof(T) + kAlignment - 1) / kAlignment * kAlignment;
-    void* p = std::aligned_alloc(kAlignment, bytes);
-    if (!p) detail::throw_bad_alloc();
+    void* p = allocate_aligned(bytes);
     std::memset(p, 0, bytes);
     return std::unique_ptr<T[], AlignedFree>(static_cast<T*>(p));
 }
