@@ -91,6 +91,31 @@ TEST_CASE("rng streams are reproducible and independent") {
     CHECK(derive_seed(1, 2, 3) != derive_seed(1, 3, 2));
 }
 
+TEST_CASE("64x64 -> 128-bit products are the same with and without a 128-bit type") {
+    const std::uint64_t max = ~std::uint64_t(0);
+    CHECK(mul_64x64_portable(max, max).hi == max - 1);
+    CHECK(mul_64x64_portable(max, max).lo == 1);
+    CHECK(mul_64x64_portable(std::uint64_t(1) << 32, std::uint64_t(1) << 32).hi == 1);
+    CHECK(mul_64x64_portable(std::uint64_t(1) << 32, std::uint64_t(1) << 32).lo == 0);
+    CHECK(mul_64x64_portable(0x123456789ABCDEF0ull, 3).hi == 0);
+    CHECK(mul_64x64_portable(0x123456789ABCDEF0ull, 3).lo == 0x369D0369D0369CD0ull);
+    Rng r(11);
+    for (int i = 0; i < 10000; ++i) {
+        const std::uint64_t a = r.next() >> (i % 64), b = r.next() >> (i / 64 % 64);
+        const Product128 p = mul_64x64_portable(a, b), q = mul_64x64(a, b);
+        CHECK(p.hi == q.hi);
+        CHECK(p.lo == q.lo);
+        CHECK(p.lo == a * b);
+    }
+    // Known draws of below() (bounds small, huge and above 2^63): pinned across platforms.
+    Rng g(9);
+    CHECK(g.below(7) == 3);
+    CHECK(g.below(1000) == 217);
+    CHECK(g.below(max) == 9823393555438174721ull);
+    CHECK(g.below((std::uint64_t(1) << 63) + 5) == 4717883475573104831ull);
+    CHECK(g.below(3) == 2);
+}
+
 TEST_CASE("thread pool covers the range once with thread-count-independent chunks") {
     for (std::size_t threads : {1u, 2u, 3u, 8u}) {
         ThreadPool pool(threads);
