@@ -1,12 +1,14 @@
 #include "n2d/core/file.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "n2d/core/error.hpp"
+
+#if !defined(_WIN32)
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 namespace n2d {
 
@@ -15,7 +17,7 @@ std::string os_reason() { return std::strerror(errno); }
 }  // namespace
 
 std::vector<unsigned char> read_file(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
+    std::FILE* f = open_file(path, "rb");
     if (!f) throw Error("n2d: cannot open '" + path + "': " + os_reason() + "; check the path and permissions");
     std::vector<unsigned char> out;
     unsigned char buf[1 << 16];
@@ -25,6 +27,16 @@ std::vector<unsigned char> read_file(const std::string& path) {
     std::fclose(f);
     if (failed) throw Error("n2d: error reading '" + path + "': " + os_reason());
     return out;
+}
+
+#if !defined(_WIN32)  // POSIX; the Windows versions are in file_win32.cpp.
+
+std::FILE* open_file(const std::string& path, const char* mode) noexcept { return std::fopen(path.c_str(), mode); }
+
+std::filesystem::path executable_path() {
+    std::error_code ec;
+    auto p = std::filesystem::read_symlink("/proc/self/exe", ec);  // Linux; empty elsewhere
+    return ec ? std::filesystem::path() : p;
 }
 
 void write_file_atomically(const std::string& path, const void* data, std::size_t size) {
@@ -58,5 +70,7 @@ void write_file_atomically(const std::string& path, const void* data, std::size_
         throw Error("n2d: cannot move the new file into place at '" + path + "': " + why);
     }
 }
+
+#endif
 
 }  // namespace n2d

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "n2d/core/file.hpp"
 #include "n2d/data/readers.hpp"
 
 namespace n2d {
@@ -153,8 +154,8 @@ fs::path resolve_data_dir(const std::string& override_dir) {
     std::error_code ec;
     const fs::path cwd = fs::current_path(ec);
     if (!ec) tried.push_back((cwd / ".." / "shared" / "datasets").lexically_normal());
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
+    const fs::path exe = executable_path();
+    if (!exe.empty())
         for (fs::path p = exe.parent_path(); !p.empty(); p = p.parent_path()) {
             tried.push_back((p / ".." / "shared" / "datasets").lexically_normal());
             if (p == p.parent_path()) break;

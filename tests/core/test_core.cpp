@@ -2,12 +2,15 @@
 
 #include <atomic>
 #include <cstdio>
-#include <unistd.h>
 #include <cstdint>
+#include <filesystem>
 #include <set>
+#include <string>
 #include <vector>
 
+#include "n2d/core/file.hpp"
 #include "n2d/n2d.hpp"
+#include "test_util.hpp"
 
 using namespace n2d;
 
@@ -212,12 +215,28 @@ TEST_CASE("byte reader round-trips and refuses truncation") {
 }
 
 TEST_CASE("files are written atomically and read back") {
-    const std::string path = "/tmp/n2d_test_file_" + std::to_string(::getpid());
+    const test::ScratchDir dir("n2d-core-test");
+    const std::string path = test::utf8(dir.path() / "model.bin");
     const char first[] = "first version";
     write_file_atomically(path, first, sizeof first);
     auto back = read_file(path);
     CHECK(std::string(reinterpret_cast<const char*>(back.data())) == first);
-    CHECK_THROWS_AS(write_file_atomically("/nonexistent-dir/x", first, 1), Error);
-    CHECK_THROWS_AS(read_file("/nonexistent-dir/x"), Error);
-    std::remove(path.c_str());
+    // Overwriting replaces the existing file and leaves no temporary file beside it.
+    const std::string second(100000, 'x');
+    write_file_atomically(path, second.data(), second.size());
+    back = read_file(path);
+    CHECK(std::string(back.begin(), back.end()) == second);
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+    CHECK(names == std::vector<std::string>{"model.bin"});
+    write_file_atomically(path, nullptr, 0);
+    CHECK(read_file(path).empty());
+    // Paths are UTF-8 on every platform (wide on Windows).
+    const std::string utf8 = test::utf8(dir.path()) + "/caf\xC3\xA9-\xE6\x97\xA5.bin";
+    write_file_atomically(utf8, first, sizeof first);
+    CHECK(read_file(utf8).size() == sizeof first);
+    CHECK(std::filesystem::is_regular_file(dir.path() / std::filesystem::path(u8"caf\u00E9-\u65E5.bin")));
+    const std::string missing = test::utf8(dir.path() / "no-such-folder" / "x");
+    CHECK_THROWS_WITH_AS(write_file_atomically(missing, first, 1), doctest::Contains("no-such-folder"), Error);
+    CHECK_THROWS_WITH_AS(read_file(missing), doctest::Contains("cannot open"), Error);
 }
