@@ -322,12 +322,11 @@ TEST_CASE("data folder resolution and name/path dispatch errors") {
     CHECK_THROWS_WITH_AS(resolve_data_dir(tmp.file("nope")), Contains("does not exist"), Error);
     const char* old = std::getenv("N2D_DATA_DIR");
     const std::string saved = old ? old : "";
-    ::setenv("N2D_DATA_DIR", tmp.path().c_str(), 1);
+    test::set_env("N2D_DATA_DIR", tmp.path().string().c_str());
     CHECK(resolve_data_dir() == tmp.path());
-    ::setenv("N2D_DATA_DIR", tmp.file("missing").c_str(), 1);
+    test::set_env("N2D_DATA_DIR", tmp.file("missing").c_str());
     CHECK_THROWS_WITH_AS(resolve_data_dir(), Contains("N2D_DATA_DIR"), Error);
-    if (old) ::setenv("N2D_DATA_DIR", saved.c_str(), 1);
-    else ::unsetenv("N2D_DATA_DIR");
+    test::set_env("N2D_DATA_DIR", old ? saved.c_str() : nullptr);
 
     CHECK(is_named_dataset("pendigits"));
     CHECK_FALSE(is_named_dataset("pendigit"));
