@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "n2d/core/file.hpp"
+#include "n2d/core/per_thread.hpp"
 #include "n2d/n2d.hpp"
 #include "test_util.hpp"
 
@@ -117,6 +119,30 @@ TEST_CASE("64x64 -> 128-bit products are the same with and without a 128-bit typ
     CHECK(g.below(max) == 9823393555438174721ull);
     CHECK(g.below((std::uint64_t(1) << 63) + 5) == 4717883475573104831ull);
     CHECK(g.below(3) == 2);
+}
+
+namespace {
+std::atomic<int> g_scratch_alive{0};
+struct CountedScratch {
+    std::vector<int> data = std::vector<int>(1000, 7);
+    CountedScratch() { ++g_scratch_alive; }
+    ~CountedScratch() { --g_scratch_alive; }
+};
+}  // namespace
+
+TEST_CASE("per_thread objects: one per thread, destroyed when the thread ends") {
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&ok, t] {
+            CountedScratch& s = per_thread<CountedScratch>();
+            s.data[0] = t;
+            std::this_thread::yield();
+            if (&per_thread<CountedScratch>() == &s && s.data[0] == t && s.data[999] == 7) ++ok;
+        });
+    for (auto& th : threads) th.join();
+    CHECK(ok == 8);
+    CHECK(g_scratch_alive == 0);
 }
 
 TEST_CASE("thread pool covers the range once with thread-count-independent chunks") {
