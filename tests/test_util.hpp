@@ -1,9 +1,12 @@
 // Helpers shared by the test suites.
 #pragma once
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,46 @@ inline std::filesystem::path shared_datasets() {
     std::filesystem::path p = std::filesystem::path(N2D_SOURCE_DIR) / ".." / "shared" / "datasets";
     return std::filesystem::exists(p) ? p : std::filesystem::path();
 }
+
+// A path as UTF-8 text, the encoding n2d's string paths use on every platform.
+inline std::string utf8(const std::filesystem::path& p) {
+    const std::u8string u = p.u8string();
+    return std::string(u.begin(), u.end());
+}
+
+// Sets (or with nullptr, removes) an environment variable; the C library has no portable call.
+inline void set_env(const char* name, const char* value) {
+#if defined(_WIN32)
+    _putenv_s(name, value ? value : "");  // "" removes it on Windows
+#else
+    if (value) ::setenv(name, value, 1);
+    else ::unsetenv(name);
+#endif
+}
+
+// A fresh folder under the system temp folder, removed with everything in it at scope exit.
+class ScratchDir {
+public:
+    explicit ScratchDir(const std::string& prefix) {
+        const auto base = std::filesystem::temp_directory_path();
+        std::mt19937_64 gen(std::random_device{}() ^ std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()));
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            path_ = base / (prefix + "-" + std::to_string(gen() % 1000000000));
+            if (std::filesystem::create_directory(path_)) return;  // false: the name was taken
+        }
+        throw std::runtime_error("cannot create a scratch folder in " + base.string());
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
 
 // `v` (row-major) as a matrix of `cols` columns.
 inline Matrix matrix_from(const std::vector<float>& v, std::size_t cols) {

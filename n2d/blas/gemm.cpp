@@ -16,6 +16,7 @@
 #include "n2d/blas/detail/vector.hpp"
 #include "n2d/core/aligned.hpp"
 #include "n2d/core/error.hpp"
+#include "n2d/core/detail/per_thread.hpp"
 #include "n2d/core/thread_pool.hpp"
 
 namespace n2d::inline v0 {
@@ -98,10 +99,7 @@ struct Scratch {
     AlignedArray<float> a, b, tile;
     AlignedArray<float> row, col;  // vector-matrix path: one row of sums, one gathered row of op(A)
 };
-Scratch& scratch() {
-    thread_local Scratch s;
-    return s;
-}
+Scratch& scratch() { return per_thread<Scratch>(); }
 float* ensure(AlignedArray<float>& buf, std::size_t n) {
     if (buf.size() < n) buf = AlignedArray<float>(n);
     return buf.data();

@@ -8,7 +8,12 @@
 
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
 #define N2D_X86 1
-#include <cpuid.h>
+#if defined(_MSC_VER) && !defined(__clang__)
+#define N2D_MSVC_CPUID 1
+#include <intrin.h>
+#else
+#include <cpuid.h>  // GCC and Clang, MinGW-w64 included
+#endif
 #endif
 
 namespace n2d::inline v0 {
@@ -39,24 +44,41 @@ std::vector<SimdTarget> compiled_targets() {
 
 namespace {
 #if defined(N2D_X86)
+// The compiler-specific bits: XGETBV(0) and CPUID(leaf, subleaf), false if the leaf is absent.
 std::uint64_t xgetbv0() {
+#if defined(N2D_MSVC_CPUID)
+    return _xgetbv(0);
+#else
     std::uint32_t lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     return (static_cast<std::uint64_t>(hi) << 32) | lo;
+#endif
+}
+bool cpuid(unsigned leaf, unsigned sub, unsigned& a, unsigned& b, unsigned& c, unsigned& d) {
+#if defined(N2D_MSVC_CPUID)
+    int r[4];
+    __cpuid(r, static_cast<int>(leaf & 0x80000000u));
+    if (static_cast<unsigned>(r[0]) < leaf) return false;
+    __cpuidex(r, static_cast<int>(leaf), static_cast<int>(sub));
+    a = static_cast<unsigned>(r[0]), b = static_cast<unsigned>(r[1]), c = static_cast<unsigned>(r[2]), d = static_cast<unsigned>(r[3]);
+    return true;
+#else
+    return __get_cpuid_count(leaf, sub, &a, &b, &c, &d);
+#endif
 }
 bool cpu_has_avx2_fma() {
     unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    if (!cpuid(1, 0, a, b, c, d)) return false;
     const bool fma = c & (1u << 12), osxsave = c & (1u << 27), avx = c & (1u << 28);
     if (!(fma && osxsave && avx)) return false;
     if ((xgetbv0() & 0x6) != 0x6) return false;  // XMM and YMM state enabled by the OS
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    if (!cpuid(7, 0, a, b, c, d)) return false;
     return b & (1u << 5);  // AVX2
 }
 bool cpu_has_avx512() {
     if (!cpu_has_avx2_fma()) return false;
     unsigned a, b, c, d;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    if (!cpuid(7, 0, a, b, c, d)) return false;
     const bool f = b & (1u << 16), dq = b & (1u << 17), bw = b & (1u << 30), vl = b & (1u << 31);
     return f && dq && bw && vl && (xgetbv0() & 0xE6) == 0xE6;  // opmask, ZMM0-15 hi, ZMM16-31
 }

@@ -3,7 +3,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#if defined(_WIN32)
+#include <io.h>
+#else
 #include <unistd.h>
+#endif
 
 namespace n2d::inline v0::cli {
 
@@ -18,7 +22,17 @@ std::string format_duration(double seconds) {
     return buf;
 }
 
-ProgressPrinter::ProgressPrinter(bool enabled) : enabled_(enabled), tty_(::isatty(2) == 1) {}
+namespace {
+bool stderr_is_terminal() {
+#if defined(_WIN32)
+    return _isatty(2) != 0;
+#else
+    return ::isatty(2) == 1;
+#endif
+}
+}  // namespace
+
+ProgressPrinter::ProgressPrinter(bool enabled) : enabled_(enabled), tty_(stderr_is_terminal()) {}
 
 namespace {
 const char* step_word(const char* stage) {

@@ -71,26 +71,26 @@ void set_allocator(const Allocator& a) {
 void reset_allocator() noexcept { g_current.store(nullptr, std::memory_order_release); }
 
 void* allocate_aligned(std::size_t bytes) {
-    if (bytes == 0 || bytes > std::size_t(-1) / 2) throw std::bad_alloc();
+    if (bytes == 0 || bytes > std::size_t(-1) / 2) detail::throw_bad_alloc();
     const Allocator* a = g_current.load(std::memory_order_acquire);
     if (!a) {  // the default: one aligned block with the header in its first cache line
         void* raw = os_aligned_alloc(bytes + kAlign);
-        if (!raw) throw std::bad_alloc();
+        if (!raw) detail::throw_bad_alloc();
         return finish(raw, reinterpret_cast<std::uintptr_t>(raw) + kAlign, os_aligned_free, nullptr);
     }
     if (a->aligned_alloc_fn) {
         void* raw = a->aligned_alloc_fn(bytes + kAlign, kAlign, a->user);
-        if (!raw) throw std::bad_alloc();
+        if (!raw) detail::throw_bad_alloc();
         if (reinterpret_cast<std::uintptr_t>(raw) % kAlign) {  // a broken hook: refuse rather than misalign
             a->aligned_free_fn(raw, a->user);
-            throw Error("n2d: the installed aligned_alloc_fn returned a block that is not " + std::to_string(kAlign) +
+            N2D_FAIL("n2d: the installed aligned_alloc_fn returned a block that is not " + std::to_string(kAlign) +
                         "-byte aligned; it must honour its alignment argument");
         }
         return finish(raw, reinterpret_cast<std::uintptr_t>(raw) + kAlign, a->aligned_free_fn, a->user);
     }
     // Plain allocator: over-allocate and align inside, leaving room for the header.
     void* raw = a->alloc_fn(bytes + sizeof(Header) + kAlign - 1, a->user);
-    if (!raw) throw std::bad_alloc();
+    if (!raw) detail::throw_bad_alloc();
     const std::uintptr_t data = (reinterpret_cast<std::uintptr_t>(raw) + sizeof(Header) + kAlign - 1) / kAlign * kAlign;
     return finish(raw, data, a->free_fn, a->user);
 }

@@ -6,8 +6,37 @@
 #include <cstddef>
 #include <cstdint>
 #include <utility>
+#if !defined(__SIZEOF_INT128__) && defined(_MSC_VER) && defined(_M_X64)
+#include <intrin.h>
+#endif
 
 namespace n2d::inline v0 {
+
+// Full 64x64 -> 128-bit product, {high word, low word}, the same bits on every compiler.
+struct Product128 {
+    std::uint64_t hi, lo;
+};
+
+// Schoolbook product of 32-bit halves: the fallback where the compiler has no 128-bit type.
+inline Product128 mul_64x64_portable(std::uint64_t a, std::uint64_t b) noexcept {
+    const std::uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32, b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
+    const std::uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    const std::uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);  // < 3 * 2^32
+    return {p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32), (mid << 32) | (p00 & 0xFFFFFFFFu)};
+}
+
+inline Product128 mul_64x64(std::uint64_t a, std::uint64_t b) noexcept {
+#if defined(__SIZEOF_INT128__)
+    const __uint128_t m = static_cast<__uint128_t>(a) * b;
+    return {static_cast<std::uint64_t>(m >> 64), static_cast<std::uint64_t>(m)};
+#elif defined(_MSC_VER) && defined(_M_X64)
+    std::uint64_t hi;
+    const std::uint64_t lo = _umul128(a, b, &hi);
+    return {hi, lo};
+#else
+    return mul_64x64_portable(a, b);
+#endif
+}
 
 // SplitMix64 step: a strong 64-bit mixer, used for seeding and stream derivation.
 inline std::uint64_t splitmix64(std::uint64_t& state) noexcept {
@@ -59,18 +88,12 @@ public:
 
     // Uniform integer in [0, n), unbiased (Lemire's multiply-and-reject). n must be > 0.
     std::uint64_t below(std::uint64_t n) noexcept {
-        std::uint64_t x = next();
-        __uint128_t m = static_cast<__uint128_t>(x) * n;
-        std::uint64_t l = static_cast<std::uint64_t>(m);
-        if (l < n) {
+        Product128 m = mul_64x64(next(), n);
+        if (m.lo < n) {
             const std::uint64_t t = (0 - n) % n;
-            while (l < t) {
-                x = next();
-                m = static_cast<__uint128_t>(x) * n;
-                l = static_cast<std::uint64_t>(m);
-            }
+            while (m.lo < t) m = mul_64x64(next(), n);
         }
-        return static_cast<std::uint64_t>(m >> 64);
+        return m.hi;
     }
 
     // Standard normal by the polar Box–Muller method (std::normal_distribution differs between

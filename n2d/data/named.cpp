@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "n2d/data/detail/inflate.hpp"
+#include "n2d/core/detail/file.hpp"
 #include "n2d/data/readers.hpp"
 
 namespace n2d::inline v0 {

@@ -204,7 +204,7 @@ std::vector<unsigned char> ModelFile::bytes(const std::string& name) const {
 }
 
 bool looks_like_model_file(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
+    std::FILE* f = open_file(path, "rb");
     if (!f) return false;
     unsigned char head[sizeof kModelMagic];
     const bool ok = std::fread(head, 1, sizeof head, f) == sizeof head && std::memcmp(head, kModelMagic, sizeof head) == 0;

@@ -45,7 +45,7 @@ struct SampleStream {
     std::uint64_t state;
     std::size_t below(std::size_t n) noexcept {
         const std::uint64_t z = splitmix64(state);
-        return static_cast<std::size_t>((static_cast<__uint128_t>(z) * n) >> 64);
+        return static_cast<std::size_t>(mul_64x64(z, n).hi);
     }
 };
 

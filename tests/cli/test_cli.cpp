@@ -8,11 +8,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#if !defined(_WIN32)
 #include <sys/wait.h>
-#include <unistd.h>
+#endif
 
 #include "n2d/core/detail/file.hpp"
 #include "n2d/n2d.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 
@@ -23,15 +25,15 @@ struct Run {
     std::string out, err;
 };
 
-fs::path tool() { return fs::read_symlink("/proc/self/exe").parent_path() / "n2d"; }
+// The n2d tool beside this test program (n2d.exe beside test_cli.exe on Windows).
+fs::path tool() {
+    const fs::path self = n2d::executable_path();
+    return self.parent_path() / ("n2d" + self.extension().string());
+}
 
 fs::path scratch() {
-    static const fs::path dir = [] {
-        auto d = fs::temp_directory_path() / ("n2d_test_cli_" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        return d;
-    }();
-    return dir;
+    static const n2d::test::ScratchDir dir("n2d-test-cli");
+    return dir.path();
 }
 
 std::string slurp(const fs::path& p) {
@@ -41,17 +43,32 @@ std::string slurp(const fs::path& p) {
     return s.str();
 }
 
+// A path quoted for the shell std::system uses (sh, or cmd.exe on Windows).
+std::string q(const fs::path& p) {
+#if defined(_WIN32)
+    return '"' + p.string() + '"';
+#else
+    return '\'' + p.string() + '\'';
+#endif
+}
+
 Run run(const std::string& args) {
-    const auto out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
-    std::string cmd;  // built by appending (GCC 12 warns falsely on "'" + std::string)
-    for (const std::string& part : {std::string("'"), tool().string(), std::string("' "), args, std::string(" > '"),
-                                    out.string(), std::string("' 2> '"), err.string(), std::string("'")})
+    std::string cmd = q(tool());  // built by appending (GCC 12 warns falsely on "'" + std::string)
+    for (const std::string& part : {std::string(" "), args, std::string(" > "), q(scratch() / "stdout.txt"),
+                                    std::string(" 2> "), q(scratch() / "stderr.txt")})
         cmd += part;
+#if defined(_WIN32)
+    cmd = '"' + cmd + '"';  // cmd.exe /c drops the outer pair of quotes
+#endif
     const int raw = std::system(cmd.c_str());
     Run r;
+#if defined(_WIN32)
+    r.status = raw;
+#else
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
+#endif
+    r.out = slurp(scratch() / "stdout.txt");
+    r.err = slurp(scratch() / "stderr.txt");
     return r;
 }
 
@@ -131,9 +148,9 @@ TEST_CASE("fit, save, predict, assess and info on a CSV file") {
     const auto csv = scratch() / "data.csv", labels = scratch() / "labels.txt", model = scratch() / "m.n2d",
                pred = scratch() / "pred.txt", proba = scratch() / "proba.csv";
     write_data(csv, labels, 8);
-    const std::string fit_args = "fit '" + csv.string() + "' --labels '" + labels.string() +
-                                 "' --epochs 3 --architecture 16,16,32 --umap-neighbors 10 --quiet --json --model-out '" +
-                                 model.string() + "' --predictions '" + pred.string() + "'";
+    const std::string fit_args = "fit " + q(csv) + " --labels " + q(labels) +
+                                 " --epochs 3 --architecture 16,16,32 --umap-neighbors 10 --quiet --json --model-out " +
+                                 q(model) + " --predictions " + q(pred);
     auto r = run(fit_args);
     INFO(r.err);
     REQUIRE(r.status == 0);
@@ -143,21 +160,21 @@ TEST_CASE("fit, save, predict, assess and info on a CSV file") {
         CHECK(r.out.find(key) != std::string::npos);
     CHECK(count_lines(slurp(pred)) == 400);
 
-    r = run("assess '" + labels.string() + "' '" + pred.string() + "'");
+    r = run("assess " + q(labels) + " " + q(pred));
     CHECK(r.status == 0);
     CHECK(r.out.find("acc") != std::string::npos);
 
-    r = run("predict '" + model.string() + "' '" + csv.string() + "' --proba --predictions '" + proba.string() + "'");
+    r = run("predict " + q(model) + " " + q(csv) + " --proba --predictions " + q(proba));
     CHECK(r.status == 0);
     const auto p = slurp(proba);
     CHECK(count_lines(p) == 400);
     CHECK(std::count(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(p.find('\n')), ',') == 2);  // 3 columns
 
-    r = run("predict '" + model.string() + "' '" + csv.string() + "'");
+    r = run("predict " + q(model) + " " + q(csv));
     CHECK(r.status == 0);
     CHECK(count_lines(r.out) == 400);
 
-    r = run("info '" + model.string() + "'");
+    r = run("info " + q(model));
     CHECK(r.status == 0);
     CHECK(r.out.find("stage.embedder") != std::string::npos);
     CHECK(r.out.find("400 rows x 8 columns") != std::string::npos);
@@ -169,10 +186,10 @@ TEST_CASE("predict refuses data of another width and damaged models") {
                wl = scratch() / "l9.txt", model = scratch() / "w.n2d";
     write_data(csv, labels, 8);
     write_data(wide, wl, 9);
-    auto r = run("fit '" + csv.string() + "' --clusters 3 --epochs 2 --architecture 16,16,32 --umap-neighbors 10 "
-                 "--quiet --model-out '" + model.string() + "'");
+    auto r = run("fit " + q(csv) + " --clusters 3 --epochs 2 --architecture 16,16,32 --umap-neighbors 10 "
+                 "--quiet --model-out " + q(model));
     REQUIRE(r.status == 0);
-    r = run("predict '" + model.string() + "' '" + wide.string() + "'");
+    r = run("predict " + q(model) + " " + q(wide));
     CHECK(r.status == 1);
     CHECK(r.err.find("8 columns") != std::string::npos);
     CHECK(r.err.find("9 columns") != std::string::npos);
@@ -181,10 +198,10 @@ TEST_CASE("predict refuses data of another width and damaged models") {
     bytes[bytes.size() - 10] ^= 0xFF;
     const auto bad = scratch() / "bad.n2d";
     n2d::write_file_atomically(bad.string(), bytes.data(), bytes.size());
-    r = run("predict '" + bad.string() + "' '" + csv.string() + "'");
+    r = run("predict " + q(bad) + " " + q(csv));
     CHECK(r.status == 1);
     CHECK(r.err.find("CRC-32") != std::string::npos);
-    r = run("info '" + csv.string() + "'");
+    r = run("info " + q(csv));
     CHECK(r.status == 1);
     CHECK(r.err.find("not an n2d model") != std::string::npos);
     fs::remove_all(scratch());

@@ -2,15 +2,19 @@
 
 #include <atomic>
 #include <cstdio>
-#include <unistd.h>
 #include <cstdint>
+#include <filesystem>
 #include <set>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "n2d/core/detail/file.hpp"
 #include "n2d/core/detail/checksum.hpp"
 #include "n2d/device/detail/device.hpp"
+#include "n2d/core/detail/per_thread.hpp"
 #include "n2d/n2d.hpp"
+#include "test_util.hpp"
 
 using namespace n2d;
 
@@ -92,6 +96,55 @@ TEST_CASE("rng streams are reproducible and independent") {
     CHECK(std::set<int>(p.begin(), p.end()).size() == 100);
     CHECK(derive_seed(1, 2, 3) == derive_seed(1, 2, 3));
     CHECK(derive_seed(1, 2, 3) != derive_seed(1, 3, 2));
+}
+
+TEST_CASE("64x64 -> 128-bit products are the same with and without a 128-bit type") {
+    const std::uint64_t max = ~std::uint64_t(0);
+    CHECK(mul_64x64_portable(max, max).hi == max - 1);
+    CHECK(mul_64x64_portable(max, max).lo == 1);
+    CHECK(mul_64x64_portable(std::uint64_t(1) << 32, std::uint64_t(1) << 32).hi == 1);
+    CHECK(mul_64x64_portable(std::uint64_t(1) << 32, std::uint64_t(1) << 32).lo == 0);
+    CHECK(mul_64x64_portable(0x123456789ABCDEF0ull, 3).hi == 0);
+    CHECK(mul_64x64_portable(0x123456789ABCDEF0ull, 3).lo == 0x369D0369D0369CD0ull);
+    Rng r(11);
+    for (int i = 0; i < 10000; ++i) {
+        const std::uint64_t a = r.next() >> (i % 64), b = r.next() >> (i / 64 % 64);
+        const Product128 p = mul_64x64_portable(a, b), q = mul_64x64(a, b);
+        CHECK(p.hi == q.hi);
+        CHECK(p.lo == q.lo);
+        CHECK(p.lo == a * b);
+    }
+    // Known draws of below() (bounds small, huge and above 2^63): pinned across platforms.
+    Rng g(9);
+    CHECK(g.below(7) == 3);
+    CHECK(g.below(1000) == 217);
+    CHECK(g.below(max) == 9823393555438174721ull);
+    CHECK(g.below((std::uint64_t(1) << 63) + 5) == 4717883475573104831ull);
+    CHECK(g.below(3) == 2);
+}
+
+namespace {
+std::atomic<int> g_scratch_alive{0};
+struct CountedScratch {
+    std::vector<int> data = std::vector<int>(1000, 7);
+    CountedScratch() { ++g_scratch_alive; }
+    ~CountedScratch() { --g_scratch_alive; }
+};
+}  // namespace
+
+TEST_CASE("per_thread objects: one per thread, destroyed when the thread ends") {
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&ok, t] {
+            CountedScratch& s = per_thread<CountedScratch>();
+            s.data[0] = t;
+            std::this_thread::yield();
+            if (&per_thread<CountedScratch>() == &s && s.data[0] == t && s.data[999] == 7) ++ok;
+        });
+    for (auto& th : threads) th.join();
+    CHECK(ok == 8);
+    CHECK(g_scratch_alive == 0);
 }
 
 TEST_CASE("thread pool covers the range once with thread-count-independent chunks") {
@@ -190,14 +243,30 @@ TEST_CASE("byte reader round-trips and refuses truncation") {
 }
 
 TEST_CASE("files are written atomically and read back") {
-    const std::string path = "/tmp/n2d_test_file_" + std::to_string(::getpid());
+    const test::ScratchDir dir("n2d-core-test");
+    const std::string path = test::utf8(dir.path() / "model.bin");
     const char first[] = "first version";
     write_file_atomically(path, first, sizeof first);
     auto back = read_file(path);
     CHECK(std::string(reinterpret_cast<const char*>(back.data())) == first);
-    CHECK_THROWS_AS(write_file_atomically("/nonexistent-dir/x", first, 1), Error);
-    CHECK_THROWS_AS(read_file("/nonexistent-dir/x"), Error);
-    std::remove(path.c_str());
+    // Overwriting replaces the existing file and leaves no temporary file beside it.
+    const std::string second(100000, 'x');
+    write_file_atomically(path, second.data(), second.size());
+    back = read_file(path);
+    CHECK(std::string(back.begin(), back.end()) == second);
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+    CHECK(names == std::vector<std::string>{"model.bin"});
+    write_file_atomically(path, nullptr, 0);
+    CHECK(read_file(path).empty());
+    // Paths are UTF-8 on every platform (wide on Windows).
+    const std::string utf8 = test::utf8(dir.path()) + "/caf\xC3\xA9-\xE6\x97\xA5.bin";
+    write_file_atomically(utf8, first, sizeof first);
+    CHECK(read_file(utf8).size() == sizeof first);
+    CHECK(std::filesystem::is_regular_file(dir.path() / std::filesystem::path(u8"caf\u00E9-\u65E5.bin")));
+    const std::string missing = test::utf8(dir.path() / "no-such-folder" / "x");
+    CHECK_THROWS_WITH_AS(write_file_atomically(missing, first, 1), doctest::Contains("no-such-folder"), Error);
+    CHECK_THROWS_WITH_AS(read_file(missing), doctest::Contains("cannot open"), Error);
 }
 
 TEST_CASE("user errors and internal errors are distinct exception types") {

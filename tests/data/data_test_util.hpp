@@ -12,42 +12,30 @@
 #include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/detail/file.hpp"
 #include "n2d/plot/detail/deflate.hpp"
+#include "test_util.hpp"
 
 namespace n2d::inline v0::test {
 
-// A fresh folder under the system temp folder, removed with everything in it at scope exit.
-class TempDir {
+// A ScratchDir with file helpers.
+class TempDir : public ScratchDir {
 public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "n2d-data-test-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
+    TempDir() : ScratchDir("n2d-data-test") {}
+    // `name` with native separators ("a/b" becomes a\b on Windows), as the library's messages spell it.
+    std::string file(const std::string& name) const { return utf8((path() / name).make_preferred()); }
     // Writes `content` to `name` (folders created) and returns the full path.
     std::string write(const std::string& name, const std::string& content) const {
-        const std::filesystem::path p = path_ / name;
+        const std::filesystem::path p = path() / name;
         std::filesystem::create_directories(p.parent_path());
         // A plain write: test files need no fsync, and the damage tests write thousands.
         std::FILE* f = std::fopen(p.string().c_str(), "wb");
         if (!f) throw std::runtime_error("cannot write " + p.string());
         const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
         if (std::fclose(f) != 0 || !ok) throw std::runtime_error("cannot write " + p.string());
-        return p.string();
+        return utf8(p);
     }
     std::string write(const std::string& name, const std::vector<unsigned char>& content) const {
         return write(name, std::string(content.begin(), content.end()));
     }
-
-private:
-    std::filesystem::path path_;
 };
 
 // Appends `n` bytes (resize + memcpy: GCC 12 at -O3 warns falsely on vector::insert here).

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "data_test_util.hpp"
 #include "n2d/core/detail/checksum.hpp"

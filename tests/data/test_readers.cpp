@@ -322,23 +322,26 @@ TEST_CASE("data folder resolution and name/path dispatch errors") {
     CHECK_THROWS_WITH_AS(resolve_data_dir(tmp.file("nope")), Contains("does not exist"), Error);
     const char* old = std::getenv("N2D_DATA_DIR");
     const std::string saved = old ? old : "";
-    ::setenv("N2D_DATA_DIR", tmp.path().c_str(), 1);
+    test::set_env("N2D_DATA_DIR", tmp.path().string().c_str());
     CHECK(resolve_data_dir() == tmp.path());
-    ::setenv("N2D_DATA_DIR", tmp.file("missing").c_str(), 1);
+    test::set_env("N2D_DATA_DIR", tmp.file("missing").c_str());
     CHECK_THROWS_WITH_AS(resolve_data_dir(), Contains("N2D_DATA_DIR"), Error);
     // Without an override or N2D_DATA_DIR: the per-user folder, or an error saying how to fill it.
-    ::unsetenv("N2D_DATA_DIR");
-    const char* old_home = std::getenv("HOME");
+    test::set_env("N2D_DATA_DIR", nullptr);
+#if defined(_WIN32)
+    const char* home_var = "USERPROFILE";
+#else
+    const char* home_var = "HOME";
+#endif
+    const char* old_home = std::getenv(home_var);
     const std::string saved_home = old_home ? old_home : "";
-    ::setenv("HOME", tmp.path().c_str(), 1);
+    test::set_env(home_var, tmp.path().string().c_str());
     const std::string user_dir = (tmp.path() / ".n2d" / "datasets").string();
     CHECK_THROWS_WITH_AS(resolve_data_dir(), Contains(("`datasets/fetch " + user_dir + "`").c_str()), Error);
     std::filesystem::create_directories(tmp.path() / ".n2d" / "datasets");
     CHECK(resolve_data_dir() == tmp.path() / ".n2d" / "datasets");
-    if (old_home) ::setenv("HOME", saved_home.c_str(), 1);
-    else ::unsetenv("HOME");
-    if (old) ::setenv("N2D_DATA_DIR", saved.c_str(), 1);
-    else ::unsetenv("N2D_DATA_DIR");
+    test::set_env(home_var, old_home ? saved_home.c_str() : nullptr);
+    test::set_env("N2D_DATA_DIR", old ? saved.c_str() : nullptr);
 
     CHECK(is_named_dataset("pendigits"));
     CHECK_FALSE(is_named_dataset("pendigit"));

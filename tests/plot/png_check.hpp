@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "n2d/core/detail/checksum.hpp"
 #include "n2d/data/detail/inflate.hpp"
+#include "test_util.hpp"
 
 namespace n2d::inline v0::test {
 
@@ -118,10 +118,10 @@ inline std::string python_png_summary(const std::string& path) {
     return line;
 }
 
-// A fresh scratch path under the system temp folder.
+// A fresh scratch path in this program's folder under the system temp folder.
 inline std::string temp_path(const std::string& name) {
-    const char* dir = std::getenv("TMPDIR");
-    return std::string(dir && *dir ? dir : "/tmp") + "/n2d_test_plot_" + std::to_string(::getpid()) + "_" + name;
+    static const ScratchDir dir("n2d-test-plot");
+    return utf8(dir.path() / name);
 }
 
 }  // namespace n2d::test

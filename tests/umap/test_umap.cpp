@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <numbers>
 #include <vector>
 
 #include "n2d/cluster/gaussian_mixture.hpp"
@@ -26,7 +27,7 @@ Matrix swiss_roll(std::size_t n, std::uint64_t seed) {
     Rng rng(seed);
     Matrix x(n, 3);
     for (std::size_t i = 0; i < n; ++i) {
-        const double t = 1.5 * M_PI * (1.0 + 2.0 * rng.uniform());
+        const double t = 1.5 * std::numbers::pi * (1.0 + 2.0 * rng.uniform());
         x(i, 0) = static_cast<float>(t * std::cos(t));
         x(i, 1) = static_cast<float>(21.0 * rng.uniform());
         x(i, 2) = static_cast<float>(t * std::sin(t));

@@ -1,7 +1,11 @@
-// Whole-file reading and atomic writing (temp file in the same folder + fsync + rename), so
-// a crash or a full disk never leaves a half-written file in place of the user's old one.
+// Whole-file reading and atomic writing (temp file in the same folder, flushed to disk, then
+// renamed over the target), so a crash or a full disk never leaves a half-written file in
+// place of the user's old one. Paths are UTF-8 on every platform (converted to UTF-16 on
+// Windows). The OS calls live in file.cpp (POSIX) and file_win32.cpp (Windows).
 #pragma once
 #include <cstddef>
+#include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -11,5 +15,9 @@ namespace n2d::inline v0 {
 std::vector<unsigned char> read_file(const std::string& path);
 // Writes `size` bytes to `path` atomically; throws n2d::Error naming the path and the OS reason.
 void write_file_atomically(const std::string& path, const void* data, std::size_t size);
+// std::fopen for a UTF-8 path; nullptr with errno set on failure.
+std::FILE* open_file(const std::string& path, const char* mode) noexcept;
+// The running program's own file, or an empty path where the OS does not say.
+std::filesystem::path executable_path();
 
 }  // namespace n2d
