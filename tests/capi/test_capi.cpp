@@ -2,6 +2,10 @@
 // documented option keys, thread-local error messages.
 #include <doctest/doctest.h>
 
+#if defined(_WIN32)
+#include <malloc.h>  // _aligned_malloc
+#endif
+
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -67,11 +71,19 @@ namespace {
 std::atomic<long> g_aligned_live{0};
 void* aligned_hook(std::size_t bytes, std::size_t alignment, void*) {
     ++g_aligned_live;
+#if defined(_WIN32)
+    return _aligned_malloc(bytes, alignment);
+#else
     return std::aligned_alloc(alignment, (bytes + alignment - 1) / alignment * alignment);
+#endif
 }
 void aligned_release(void* p, void*) {
     --g_aligned_live;
+#if defined(_WIN32)
+    _aligned_free(p);
+#else
     std::free(p);
+#endif
 }
 }  // namespace
 
