@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "n2d/blas/detail/dispatch.hpp"
 #include "n2d/core/error.hpp"
 
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
-#define N2D_X86 1
+#if defined(N2D_ARCH_X86_64)
 #include <cpuid.h>
 #endif
 
@@ -30,15 +30,17 @@ SimdTarget parse_simd_target(const std::string& name) {
 }
 
 std::vector<SimdTarget> compiled_targets() {
-#if defined(N2D_X86)
+#if defined(N2D_ARCH_X86_64)
     return {SimdTarget::scalar, SimdTarget::avx2, SimdTarget::avx512};
+#elif defined(N2D_ARCH_AARCH64)
+    return {SimdTarget::scalar, SimdTarget::neon};
 #else
     return {SimdTarget::scalar};
 #endif
 }
 
 namespace {
-#if defined(N2D_X86)
+#if defined(N2D_ARCH_X86_64)
 std::uint64_t xgetbv0() {
     std::uint32_t lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
@@ -66,9 +68,11 @@ bool cpu_has_avx512() {
 bool target_usable(SimdTarget t) noexcept {
     switch (t) {
         case SimdTarget::scalar: return true;
-#if defined(N2D_X86)
+#if defined(N2D_ARCH_X86_64)
         case SimdTarget::avx2: return cpu_has_avx2_fma();
         case SimdTarget::avx512: return cpu_has_avx512();
+#elif defined(N2D_ARCH_AARCH64)
+        case SimdTarget::neon: return true;  // Advanced SIMD is mandatory on AArch64
 #endif
         default: return false;
     }
