@@ -28,12 +28,15 @@ const std::size_t kSizes[] = {1, 2, 3, 5, 7, 8, 9, 15, 17, 31, 33, 63, 65, 100};
 
 // The SIMD targets to compare with scalar; compiled but unusable ones are reported once.
 std::vector<SimdTarget> simd_targets() {
+    static bool reported = false;
     std::vector<SimdTarget> out;
     for (SimdTarget t : compiled_targets()) {
         if (t == SimdTarget::scalar) continue;
         if (target_usable(t)) out.push_back(t);
-        else MESSAGE("SIMD target " << std::string(to_string(t)) << " is compiled but not usable on this CPU: its kernels are skipped");
+        else if (!reported)
+            MESSAGE("SIMD target " << std::string(to_string(t)) << " is compiled but not usable on this CPU: its kernels are skipped");
     }
+    reported = true;
     return out;
 }
 
