@@ -229,10 +229,9 @@ double block_generic(const GmmParams& p, const float* x, std::size_t stride, std
 }
 
 #if defined(N2D_ARCH_X86_64)
-N2D_TARGET_AVX2 double block_avx2(const GmmParams& p, const float* x, std::size_t stride,
-                                                      std::size_t rows, const double* resp_in, const double* shift,
-                                                      double* logprob, double* resp_out, int* labels, double* stats,
-                                                      GmmScratch& s) {
+N2D_TARGET_AVX2 double block_avx2(const GmmParams& p, const float* x, std::size_t stride, std::size_t rows,
+                                  const double* resp_in, const double* shift, double* logprob, double* resp_out,
+                                  int* labels, double* stats, GmmScratch& s) {
     return block_body(p, x, stride, rows, resp_in, shift, logprob, resp_out, labels, stats, s);
 }
 #endif

@@ -45,9 +45,8 @@ double candidate_generic(const float* xt, std::size_t n, std::size_t d, std::siz
 }
 
 #if defined(N2D_ARCH_X86_64)
-N2D_TARGET_AVX2 double candidate_avx2(const float* xt, std::size_t n, std::size_t d, std::size_t lo,
-                                                          std::size_t hi, const float* c, const double* closest,
-                                                          double* dist, float* acc) {
+N2D_TARGET_AVX2 double candidate_avx2(const float* xt, std::size_t n, std::size_t d, std::size_t lo, std::size_t hi,
+                                      const float* c, const double* closest, double* dist, float* acc) {
     return candidate_body(xt, n, d, lo, hi, c, closest, dist, acc);
 }
 #endif

@@ -40,6 +40,7 @@ float minkowski(const float* a, const float* b, std::size_t dim, float p) {
     for (std::size_t i = 0; i < dim; ++i) s += std::pow(std::fabs(a[i] - b[i]), p);
     return s;
 }
+// The "many" form of a one-pair kernel (every target's manhattan, chebyshev, minkowski).
 template <DistanceFn F>
 void many(const float* a, const float* const* bs, std::size_t count, std::size_t dim, float p, float* out) {
     for (std::size_t i = 0; i < count; ++i) out[i] = F(a, bs[i], dim, p);
@@ -62,8 +63,8 @@ N2D_TARGET_AVX2 inline float hmax(__m256 v) {
     lo = _mm_max_ss(lo, _mm_movehdup_ps(lo));
     return _mm_cvtss_f32(lo);
 }
-N2D_TARGET_AVX2 void sqeuclidean_many(const float* a, const float* const* bs, std::size_t count,
-                                                          std::size_t dim, float p, float* out) {
+N2D_TARGET_AVX2 void sqeuclidean_many(const float* a, const float* const* bs, std::size_t count, std::size_t dim,
+                                      float p, float* out) {
     std::size_t j = 0;
     for (; j + 4 <= count; j += 4) {
         const float *b0 = bs[j], *b1 = bs[j + 1], *b2 = bs[j + 2], *b3 = bs[j + 3];
@@ -114,14 +115,6 @@ N2D_TARGET_AVX2 float chebyshev(const float* a, const float* b, std::size_t dim,
         s = _mm256_max_ps(s, _mm256_and_ps(mask, _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i))));
     return hmax(s);
 }
-N2D_TARGET_AVX2 void manhattan_many(const float* a, const float* const* bs, std::size_t count,
-                                                        std::size_t dim, float p, float* out) {
-    for (std::size_t j = 0; j < count; ++j) out[j] = manhattan(a, bs[j], dim, p);
-}
-N2D_TARGET_AVX2 void chebyshev_many(const float* a, const float* const* bs, std::size_t count,
-                                                        std::size_t dim, float p, float* out) {
-    for (std::size_t j = 0; j < count; ++j) out[j] = chebyshev(a, bs[j], dim, p);
-}
 }  // namespace avx2
 
 namespace avx512 {
@@ -133,8 +126,8 @@ N2D_TARGET_AVX512 inline float hsum(__m512 v, __m256 tail) {
     return avx2::hsum(_mm256_add_ps(_mm256_add_ps(_mm256_load_ps(t), _mm256_load_ps(t + 8)), tail));
 }
 // 16-wide main loop plus one 8-wide step (rows are padded to 8, not 16).
-N2D_TARGET_AVX512 void sqeuclidean_many(
-    const float* a, const float* const* bs, std::size_t count, std::size_t dim, float, float* out) {
+N2D_TARGET_AVX512 void sqeuclidean_many(const float* a, const float* const* bs, std::size_t count, std::size_t dim,
+                                        float, float* out) {
     const std::size_t d16 = dim / 16 * 16;
     const bool tail = d16 < dim;
     std::size_t j = 0;
@@ -183,9 +176,7 @@ N2D_TARGET_AVX512 void sqeuclidean_many(
         out[j] = hsum(s0, t0);
     }
 }
-N2D_TARGET_AVX512 float sqeuclidean_one(const float* a,
-                                                                                              const float* b,
-                                                                                              std::size_t dim, float p) {
+N2D_TARGET_AVX512 float sqeuclidean_one(const float* a, const float* b, std::size_t dim, float p) {
     float out;
     sqeuclidean_many(a, &b, 1, dim, p, &out);
     return out;
@@ -251,12 +242,12 @@ constexpr DistanceTable kScalarTable{{{scalar::sqeuclidean, scalar::many<scalar:
                                       kScalarMinkowski}};
 #if defined(N2D_ARCH_X86_64)
 constexpr DistanceTable kAvx2Table{{{avx2::sqeuclidean_one, avx2::sqeuclidean_many},
-                                    {avx2::manhattan, avx2::manhattan_many},
-                                    {avx2::chebyshev, avx2::chebyshev_many},
+                                    {avx2::manhattan, scalar::many<avx2::manhattan>},
+                                    {avx2::chebyshev, scalar::many<avx2::chebyshev>},
                                     kScalarMinkowski}};
 constexpr DistanceTable kAvx512Table{{{avx512::sqeuclidean_one, avx512::sqeuclidean_many},
-                                      {avx2::manhattan, avx2::manhattan_many},
-                                      {avx2::chebyshev, avx2::chebyshev_many},
+                                      {avx2::manhattan, scalar::many<avx2::manhattan>},
+                                      {avx2::chebyshev, scalar::many<avx2::chebyshev>},
                                       kScalarMinkowski}};
 #elif defined(N2D_ARCH_AARCH64)
 constexpr DistanceTable kNeonTable{{{neon::sqeuclidean_one, neon::sqeuclidean_many},

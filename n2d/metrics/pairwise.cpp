@@ -58,8 +58,8 @@ void distances_generic(const double* xt, std::size_t n, std::size_t d, const dou
 std::size_t count_generic(const double* v, std::size_t n, std::uint64_t bound) { return count_body(v, n, bound); }
 
 #if defined(N2D_ARCH_X86_64)
-N2D_TARGET_AVX2 void distances_avx2(const double* xt, std::size_t n, std::size_t d, const double* p,
-                                                        double* out, bool take_sqrt) {
+N2D_TARGET_AVX2 void distances_avx2(const double* xt, std::size_t n, std::size_t d, const double* p, double* out,
+                                    bool take_sqrt) {
     sq_body(xt, n, d, p, out);
     if (!take_sqrt) return;
     std::size_t j = 0;
