@@ -43,6 +43,8 @@ std::string slurp(const fs::path& p) {
 Run run(const std::string& args) {
     const auto out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
     std::string cmd;  // built by appending (GCC 12 warns falsely on "'" + std::string)
+    // A cross build's tests run under an emulator (.ci/cross-aarch64): launch the tool through it too.
+    if (const char* emulator = std::getenv("N2D_TEST_EMULATOR"); emulator && *emulator) cmd = std::string(emulator) + " ";
     for (const std::string& part : {std::string("'"), tool().string(), std::string("' "), args, std::string(" > '"),
                                     out.string(), std::string("' 2> '"), err.string(), std::string("'")})
         cmd += part;
