@@ -16,9 +16,10 @@
 namespace n2d::inline v0::test {
 
 // The shared datasets directory (N2D_DATA_DIR, else ../shared/datasets beside the checkout),
-// or an empty path when absent — tests that need it skip with a message.
+// or an empty path when absent or N2D_DATA_DIR=none — tests that need it skip with a message.
 inline std::filesystem::path shared_datasets() {
-    if (const char* env = std::getenv("N2D_DATA_DIR"); env && *env) return env;
+    if (const char* env = std::getenv("N2D_DATA_DIR"); env && *env)
+        return std::string(env) == "none" ? std::filesystem::path() : std::filesystem::path(env);
     std::filesystem::path p = std::filesystem::path(N2D_SOURCE_DIR) / ".." / "shared" / "datasets";
     return std::filesystem::exists(p) ? p : std::filesystem::path();
 }

@@ -46,13 +46,8 @@ void kernel_scalar(std::size_t k, const float* a, const float* b, std::size_t ld
 }
 }  // namespace
 
-GemmKernel scalar_kernel() noexcept {
-    GemmKernel g;
-    g.mr = kScalarMr;
-    g.nr = kScalarNr;
-    g.kernel = kernel_scalar;
-    return g;
-}
+constinit const GemmKernels scalar_gemm{{kScalarMr, kScalarNr, kernel_scalar, nullptr, nullptr, nullptr},
+                                        {kScalarMr, kScalarNr, kernel_scalar, nullptr, nullptr, nullptr}};
 }  // namespace gemm_detail
 
 namespace {
@@ -77,21 +72,9 @@ constexpr std::size_t kFmaPerThread = std::size_t(1) << 21;
 
 std::size_t round_up(std::size_t x, std::size_t to) { return (x + to - 1) / to * to; }
 
-// The target's kernel; `narrow` asks for its smaller tile (AVX-512 only; others have one tile).
-const GemmKernel& kernel_for(SimdTarget target, [[maybe_unused]] bool narrow = false) {
-    static const GemmKernel scalar = gemm_detail::scalar_kernel();
-#if defined(__x86_64__)
-    static const GemmKernel avx2 = gemm_detail::avx2_kernel();
-    static const GemmKernel avx512 = gemm_detail::avx512_kernel();
-    static const GemmKernel avx512_narrow = gemm_detail::avx512_narrow_kernel();
-    static const bool avx2_ok = target_usable(SimdTarget::avx2), avx512_ok = target_usable(SimdTarget::avx512);
-    if (target == SimdTarget::avx512 && avx512_ok) return narrow ? avx512_narrow : avx512;
-    if (target == SimdTarget::avx2 && avx2_ok) return avx2;
-#endif
-    N2D_REQUIRE(target == SimdTarget::scalar, std::string("sgemm: SIMD target ") + to_string(target) +
-                                                  " is not usable on this CPU or build; run `n2d info` for the usable targets");
-    return scalar;
-}
+constexpr simd_detail::KernelTables<gemm_detail::GemmKernels> kGemmTables{
+    &gemm_detail::scalar_gemm, N2D_IF_X86_64(&gemm_detail::avx2_gemm), N2D_IF_X86_64(&gemm_detail::avx512_gemm),
+    N2D_IF_AARCH64(&gemm_detail::neon_gemm)};
 
 // Per-thread packing buffers: grown on demand, kept for the thread's lifetime (no allocation per
 // call once warm). Pool workers are long-lived threads, so this is effectively pool-owned.
@@ -369,7 +352,8 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
         scale_c(m, n, beta, C, ldc);
         return;
     }
-    const GemmKernel& kr = kernel_for(target);
+    const gemm_detail::GemmKernels& kernels = simd_detail::pick_kernels(kGemmTables, target, "sgemm");
+    const GemmKernel& kr = kernels.wide;
     Problem P{&kr, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, 1, 0};
     // A tiny n would waste most of each NR-wide tile: compute C^T = op(B)^T op(A)^T instead, so the
     // tiny side meets the narrower MR.
@@ -378,7 +362,7 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
     // Where the AVX-512 8×32 tiles would be mostly padding (a few rows or columns) the AVX2 6×16
     // tile, which runs at the same arithmetic rate on Zen 4, wastes less. Every element is still
     // one FMA chain over p, so the tile shape does not change the bits.
-    const GemmKernel& narrow = kernel_for(target, true);
+    const GemmKernel& narrow = kernels.narrow;
     if (&narrow != P.kr && tile_fill(narrow, P.m, P.n) > 1.2 * tile_fill(*P.kr, P.m, P.n)) P.kr = &narrow;
     const std::size_t k_blocks = (k + kKc - 1) / kKc;
     P.kc = (k + k_blocks - 1) / k_blocks;

@@ -3,11 +3,8 @@
 // intrinsics are called inside target-attributed functions, never inline library templates.
 #include "n2d/blas/detail/gemm_kernels.hpp"
 
-#if defined(__x86_64__)
+#if defined(N2D_ARCH_X86_64)
 #include <immintrin.h>
-
-#define N2D_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define N2D_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
 namespace n2d::inline v0::gemm_detail {
 namespace {
@@ -228,33 +225,14 @@ N2D_TARGET_AVX512 void pack_rows_avx512(std::size_t cols, std::size_t width, std
 // 8×32 (16 zmm accumulators) matched the best of 6×64, 10×32 and 16×16 and beat 12×32 and 14×32
 // by about 10% on the autoencoder shapes; m = 256 and the layer widths are multiples of 8. AVX2 keeps the classic 6×16
 // (12 of the 16 ymm registers as accumulators).
-GemmKernel avx2_kernel() noexcept {
-    GemmKernel g;
-    g.mr = 6;
-    g.nr = 16;
-    g.kernel = kernel_avx2<6, 2>;
-    g.pack_a_n = pack_a_n6;
-    g.pack_b_t = pack_b_t<16>;
-    return g;
-}
+namespace {
+constexpr GemmKernel kAvx2Tile{6, 16, kernel_avx2<6, 2>, pack_a_n6, pack_b_t<16>, nullptr};
+}  // namespace
 
-GemmKernel avx512_kernel() noexcept {
-    GemmKernel g;
-    g.mr = 8;
-    g.nr = 32;
-    g.kernel = kernel_avx512<8, 2>;
-    g.pack_a_n = pack_a_n<8>;
-    g.pack_b_t = pack_b_t<32>;
-    g.pack_rows = pack_rows_avx512;
-    return g;
-}
-
-GemmKernel avx512_narrow_kernel() noexcept {
-    GemmKernel g = avx2_kernel();
-    g.pack_rows = pack_rows_avx512;
-    return g;
-}
+constinit const GemmKernels avx2_gemm{kAvx2Tile, kAvx2Tile};
+constinit const GemmKernels avx512_gemm{{8, 32, kernel_avx512<8, 2>, pack_a_n<8>, pack_b_t<32>, pack_rows_avx512},
+                                        {6, 16, kernel_avx2<6, 2>, pack_a_n6, pack_b_t<16>, pack_rows_avx512}};
 
 }  // namespace n2d::gemm_detail
 
-#endif  // __x86_64__
+#endif  // N2D_ARCH_X86_64

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "n2d/blas/detail/dispatch.hpp"
 #include "n2d/core/error.hpp"
 
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
-#define N2D_X86 1
+#if defined(N2D_ARCH_X86_64)
 #if defined(_MSC_VER) && !defined(__clang__)
 #define N2D_MSVC_CPUID 1
 #include <intrin.h>
@@ -35,15 +35,17 @@ SimdTarget parse_simd_target(const std::string& name) {
 }
 
 std::vector<SimdTarget> compiled_targets() {
-#if defined(N2D_X86)
+#if defined(N2D_ARCH_X86_64)
     return {SimdTarget::scalar, SimdTarget::avx2, SimdTarget::avx512};
+#elif defined(N2D_ARCH_AARCH64)
+    return {SimdTarget::scalar, SimdTarget::neon};
 #else
     return {SimdTarget::scalar};
 #endif
 }
 
 namespace {
-#if defined(N2D_X86)
+#if defined(N2D_ARCH_X86_64)
 // The compiler-specific bits: XGETBV(0) and CPUID(leaf, subleaf), false if the leaf is absent.
 std::uint64_t xgetbv0() {
 #if defined(N2D_MSVC_CPUID)
@@ -88,9 +90,11 @@ bool cpu_has_avx512() {
 bool target_usable(SimdTarget t) noexcept {
     switch (t) {
         case SimdTarget::scalar: return true;
-#if defined(N2D_X86)
+#if defined(N2D_ARCH_X86_64)
         case SimdTarget::avx2: return cpu_has_avx2_fma();
         case SimdTarget::avx512: return cpu_has_avx512();
+#elif defined(N2D_ARCH_AARCH64)
+        case SimdTarget::neon: return true;  // Advanced SIMD is mandatory on AArch64
 #endif
         default: return false;
     }

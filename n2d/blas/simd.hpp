@@ -1,6 +1,7 @@
 // Run-time SIMD dispatch. Kernels for every target are compiled into one binary with
 // per-function target attributes (never -march); the best usable target is chosen once from
-// CPUID + XGETBV, or forced with N2D_SIMD=scalar|avx2|avx512.
+// CPUID + XGETBV (x86-64; NEON is always usable on aarch64), or forced with
+// N2D_SIMD=scalar|avx2|avx512|neon.
 #pragma once
 #include <string>
 #include <vector>

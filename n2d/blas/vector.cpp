@@ -1,10 +1,8 @@
 #include "n2d/blas/detail/vector.hpp"
 
 #include <cmath>
-#include <string>
 
 #include "n2d/blas/detail/vector_simd.hpp"
-#include "n2d/core/error.hpp"
 
 namespace n2d::inline v0 {
 
@@ -55,14 +53,10 @@ constexpr VectorKernels table{bias_add, col_sums, sq_row_norms, axpy, scale, dot
 }  // namespace scalar
 
 const VectorKernels& vector_kernels(SimdTarget target) {
-#if defined(__x86_64__)
-    static const bool avx2_ok = target_usable(SimdTarget::avx2), avx512_ok = target_usable(SimdTarget::avx512);
-    if (target == SimdTarget::avx512 && avx512_ok) return vector_detail::avx512_table();
-    if (target == SimdTarget::avx2 && avx2_ok) return vector_detail::avx2_table();
-#endif
-    N2D_REQUIRE(target == SimdTarget::scalar, std::string("vector kernels: SIMD target ") + to_string(target) +
-                                                  " is not usable on this CPU or build; run `n2d info` for the usable targets");
-    return scalar::table;
+    static constexpr simd_detail::KernelTables<VectorKernels> tables{
+        &scalar::table, N2D_IF_X86_64(&vector_detail::avx2_table), N2D_IF_X86_64(&vector_detail::avx512_table),
+        N2D_IF_AARCH64(&vector_detail::neon_table)};
+    return simd_detail::pick_kernels(tables, target, "vector kernels");
 }
 
 namespace {

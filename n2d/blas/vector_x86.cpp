@@ -4,7 +4,7 @@
 // multiply-adds into FMA); dot and sq_row_norms sum in several accumulators.
 #include "n2d/blas/detail/vector_simd.hpp"
 
-#if defined(__x86_64__)
+#if defined(N2D_ARCH_X86_64)
 #include <immintrin.h>
 
 // GCC 12's AVX-512 intrinsics seed unused lanes with a self-initialised _mm512_undefined_ps(),
@@ -13,9 +13,6 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-
-#define N2D_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define N2D_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
 namespace n2d::inline v0::vector_detail {
 namespace {
@@ -268,20 +265,14 @@ N2D_TARGET_AVX512 void adam_update(std::size_t n, float* w, const float* g, floa
 }  // namespace avx512
 }  // namespace
 
-const VectorKernels& avx2_table() noexcept {
-    static constexpr VectorKernels table{avx2::bias_add,     avx2::col_sums,      avx2::sq_row_norms,
+constinit const VectorKernels avx2_table{avx2::bias_add,     avx2::col_sums,      avx2::sq_row_norms,
                                          avx2::axpy,         avx2::scale,         avx2::dot,
                                          avx2::relu_forward, avx2::relu_backward, avx2::adam_update};
-    return table;
-}
 
-const VectorKernels& avx512_table() noexcept {
-    static constexpr VectorKernels table{avx512::bias_add,     avx512::col_sums,      avx512::sq_row_norms,
-                                         avx512::axpy,         avx512::scale,         avx512::dot,
-                                         avx512::relu_forward, avx512::relu_backward, avx512::adam_update};
-    return table;
-}
+constinit const VectorKernels avx512_table{avx512::bias_add,     avx512::col_sums,      avx512::sq_row_norms,
+                                           avx512::axpy,         avx512::scale,         avx512::dot,
+                                           avx512::relu_forward, avx512::relu_backward, avx512::adam_update};
 
 }  // namespace n2d::vector_detail
 
-#endif  // __x86_64__
+#endif  // N2D_ARCH_X86_64

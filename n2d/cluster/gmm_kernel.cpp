@@ -4,13 +4,14 @@
 // Rows are processed 64 at a time transposed into lanes (feature-major), so every inner loop
 // runs across rows: the quadratic forms ‖(x − μ) U‖² and the weighted second moments
 // vectorise without reassociating any sum (horizontal sums use 8 fixed partial sums). The
-// same body is compiled for the baseline target and for AVX2+FMA and chosen at run time.
+// same body is compiled for the baseline target (SSE2 on x86-64, NEON on aarch64, where the
+// compiler vectorises it) and for AVX2+FMA, and chosen at run time through one kernel table.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 
-#include "n2d/blas/simd.hpp"
+#include "n2d/blas/detail/dispatch.hpp"
 #include "n2d/cluster/detail/gmm_internal.hpp"
 
 namespace n2d::inline v0::detail {
@@ -227,15 +228,24 @@ double block_generic(const GmmParams& p, const float* x, std::size_t stride, std
     return block_body(p, x, stride, rows, resp_in, shift, logprob, resp_out, labels, stats, s);
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2,fma"))) double block_avx2(const GmmParams& p, const float* x, std::size_t stride,
-                                                      std::size_t rows, const double* resp_in, const double* shift,
-                                                      double* logprob, double* resp_out, int* labels, double* stats,
-                                                      GmmScratch& s) {
+#if defined(N2D_ARCH_X86_64)
+N2D_TARGET_AVX2 double block_avx2(const GmmParams& p, const float* x, std::size_t stride, std::size_t rows,
+                                  const double* resp_in, const double* shift, double* logprob, double* resp_out,
+                                  int* labels, double* stats, GmmScratch& s) {
     return block_body(p, x, stride, rows, resp_in, shift, logprob, resp_out, labels, stats, s);
 }
-#define N2D_GMM_HAVE_AVX2 1
 #endif
+
+struct GmmKernels {
+    decltype(&block_generic) block;
+};
+constexpr GmmKernels kGeneric{block_generic};
+#if defined(N2D_ARCH_X86_64)
+constexpr GmmKernels kAvx2{block_avx2};
+#endif
+// AVX-512 runs the AVX2 body; on aarch64 the baseline body is the NEON one.
+constexpr simd_detail::KernelTables<GmmKernels> kTables{&kGeneric, N2D_IF_X86_64(&kAvx2), N2D_IF_X86_64(&kAvx2),
+                                                        N2D_IF_AARCH64(&kGeneric)};
 
 }  // namespace
 
@@ -257,12 +267,8 @@ void GmmScratch::resize(std::size_t k, std::size_t d) {
 
 double gmm_block(const GmmParams& p, const float* x, std::size_t stride, std::size_t rows, const double* resp_in,
                  const double* shift, double* logprob, double* resp_out, int* labels, double* stats, GmmScratch& s) {
-#ifdef N2D_GMM_HAVE_AVX2
-    const SimdTarget t = active_target();
-    if (t == SimdTarget::avx2 || t == SimdTarget::avx512)
-        return block_avx2(p, x, stride, rows, resp_in, shift, logprob, resp_out, labels, stats, s);
-#endif
-    return block_generic(p, x, stride, rows, resp_in, shift, logprob, resp_out, labels, stats, s);
+    return simd_detail::pick_kernels(kTables, "GMM")
+        .block(p, x, stride, rows, resp_in, shift, logprob, resp_out, labels, stats, s);
 }
 
 }  // namespace n2d::detail

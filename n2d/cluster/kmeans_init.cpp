@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "n2d/blas/simd.hpp"
+#include "n2d/blas/detail/dispatch.hpp"
 #include "n2d/cluster/kmeans.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -44,25 +44,24 @@ double candidate_generic(const float* xt, std::size_t n, std::size_t d, std::siz
     return candidate_body(xt, n, d, lo, hi, c, closest, dist, acc);
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2,fma"))) double candidate_avx2(const float* xt, std::size_t n, std::size_t d, std::size_t lo,
-                                                          std::size_t hi, const float* c, const double* closest,
-                                                          double* dist, float* acc) {
+#if defined(N2D_ARCH_X86_64)
+N2D_TARGET_AVX2 double candidate_avx2(const float* xt, std::size_t n, std::size_t d, std::size_t lo, std::size_t hi,
+                                      const float* c, const double* closest, double* dist, float* acc) {
     return candidate_body(xt, n, d, lo, hi, c, closest, dist, acc);
 }
-#define N2D_KMPP_HAVE_AVX2 1
 #endif
 
-using CandidateFn = double (*)(const float*, std::size_t, std::size_t, std::size_t, std::size_t, const float*,
-                               const double*, double*, float*);
-
-CandidateFn candidate_kernel() {
-#ifdef N2D_KMPP_HAVE_AVX2
-    const SimdTarget t = active_target();
-    if (t == SimdTarget::avx2 || t == SimdTarget::avx512) return candidate_avx2;
+using CandidateFn = decltype(&candidate_generic);
+struct SeedKernels {
+    CandidateFn candidate;
+};
+constexpr SeedKernels kGeneric{candidate_generic};
+#if defined(N2D_ARCH_X86_64)
+constexpr SeedKernels kAvx2{candidate_avx2};
 #endif
-    return candidate_generic;
-}
+// AVX-512 runs the AVX2 body; on aarch64 the baseline body is the NEON one.
+constexpr simd_detail::KernelTables<SeedKernels> kTables{&kGeneric, N2D_IF_X86_64(&kAvx2), N2D_IF_X86_64(&kAvx2),
+                                                         N2D_IF_AARCH64(&kGeneric)};
 }  // namespace
 
 std::vector<std::size_t> kmeans_plusplus(ConstMatrixView x, std::size_t k, Rng& rng, ThreadPool* pool) {
@@ -81,7 +80,7 @@ std::vector<std::size_t> kmeans_plusplus(ConstMatrixView x, std::size_t k, Rng& 
     std::vector<float> xt(d * n), acc(tp.num_threads() * kSeedChunk);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t f = 0; f < d; ++f) xt[f * n + i] = x(i, f);
-    const CandidateFn kernel = candidate_kernel();
+    const CandidateFn kernel = simd_detail::pick_kernels(kTables, "k-means++").candidate;
     std::vector<double> closest(n), cand_dist(trials * n), cumsum(n), chunk_pot(n_chunks * trials);
     tp.parallel_for(0, n, kSeedChunk, [&](std::size_t lo, std::size_t hi, std::size_t w) {
         chunk_pot[lo / kSeedChunk * trials] =

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstddef>
 
+#include "n2d/blas/detail/dispatch.hpp"
 #include "n2d/knn/detail/metric.hpp"
 
-#if defined(__x86_64__) || defined(__i386__)
-#define N2D_KNN_X86 1
+#if defined(N2D_ARCH_X86_64)
 #include <immintrin.h>
+#elif defined(N2D_ARCH_AARCH64)
+#include <arm_neon.h>
 #endif
 
 namespace n2d::inline v0::knn_detail {
@@ -38,30 +40,31 @@ float minkowski(const float* a, const float* b, std::size_t dim, float p) {
     for (std::size_t i = 0; i < dim; ++i) s += std::pow(std::fabs(a[i] - b[i]), p);
     return s;
 }
+// The "many" form of a one-pair kernel (every target's manhattan, chebyshev, minkowski).
 template <DistanceFn F>
 void many(const float* a, const float* const* bs, std::size_t count, std::size_t dim, float p, float* out) {
     for (std::size_t i = 0; i < count; ++i) out[i] = F(a, bs[i], dim, p);
 }
 }  // namespace scalar
 
-#if defined(N2D_KNN_X86)
+#if defined(N2D_ARCH_X86_64)
 namespace avx2 {
-__attribute__((target("avx2,fma"))) inline float hsum(__m256 v) {
+N2D_TARGET_AVX2 inline float hsum(__m256 v) {
     __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
     lo = _mm_add_ps(lo, hi);
     lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
     lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
     return _mm_cvtss_f32(lo);
 }
-__attribute__((target("avx2,fma"))) inline float hmax(__m256 v) {
+N2D_TARGET_AVX2 inline float hmax(__m256 v) {
     __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
     lo = _mm_max_ps(lo, hi);
     lo = _mm_max_ps(lo, _mm_movehl_ps(lo, lo));
     lo = _mm_max_ss(lo, _mm_movehdup_ps(lo));
     return _mm_cvtss_f32(lo);
 }
-__attribute__((target("avx2,fma"))) void sqeuclidean_many(const float* a, const float* const* bs, std::size_t count,
-                                                          std::size_t dim, float p, float* out) {
+N2D_TARGET_AVX2 void sqeuclidean_many(const float* a, const float* const* bs, std::size_t count, std::size_t dim,
+                                      float p, float* out) {
     std::size_t j = 0;
     for (; j + 4 <= count; j += 4) {
         const float *b0 = bs[j], *b1 = bs[j + 1], *b2 = bs[j + 2], *b3 = bs[j + 3];
@@ -93,46 +96,38 @@ __attribute__((target("avx2,fma"))) void sqeuclidean_many(const float* a, const 
     }
     (void)p;
 }
-__attribute__((target("avx2,fma"))) float sqeuclidean_one(const float* a, const float* b, std::size_t dim, float p) {
+N2D_TARGET_AVX2 float sqeuclidean_one(const float* a, const float* b, std::size_t dim, float p) {
     float out;
     sqeuclidean_many(a, &b, 1, dim, p, &out);
     return out;
 }
-__attribute__((target("avx2,fma"))) float manhattan(const float* a, const float* b, std::size_t dim, float) {
+N2D_TARGET_AVX2 float manhattan(const float* a, const float* b, std::size_t dim, float) {
     const __m256 mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     __m256 s = _mm256_setzero_ps();
     for (std::size_t i = 0; i < dim; i += 8)
         s = _mm256_add_ps(s, _mm256_and_ps(mask, _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i))));
     return hsum(s);
 }
-__attribute__((target("avx2,fma"))) float chebyshev(const float* a, const float* b, std::size_t dim, float) {
+N2D_TARGET_AVX2 float chebyshev(const float* a, const float* b, std::size_t dim, float) {
     const __m256 mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     __m256 s = _mm256_setzero_ps();
     for (std::size_t i = 0; i < dim; i += 8)
         s = _mm256_max_ps(s, _mm256_and_ps(mask, _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i))));
     return hmax(s);
 }
-__attribute__((target("avx2,fma"))) void manhattan_many(const float* a, const float* const* bs, std::size_t count,
-                                                        std::size_t dim, float p, float* out) {
-    for (std::size_t j = 0; j < count; ++j) out[j] = manhattan(a, bs[j], dim, p);
-}
-__attribute__((target("avx2,fma"))) void chebyshev_many(const float* a, const float* const* bs, std::size_t count,
-                                                        std::size_t dim, float p, float* out) {
-    for (std::size_t j = 0; j < count; ++j) out[j] = chebyshev(a, bs[j], dim, p);
-}
 }  // namespace avx2
 
 namespace avx512 {
 // Horizontal sum of a 16-lane and an 8-lane accumulator through memory (GCC 12's 512-bit
 // reduce/zero-extend intrinsics trip -Wmaybe-uninitialized).
-__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) inline float hsum(__m512 v, __m256 tail) {
+N2D_TARGET_AVX512 inline float hsum(__m512 v, __m256 tail) {
     alignas(64) float t[16];
     _mm512_store_ps(t, v);
     return avx2::hsum(_mm256_add_ps(_mm256_add_ps(_mm256_load_ps(t), _mm256_load_ps(t + 8)), tail));
 }
 // 16-wide main loop plus one 8-wide step (rows are padded to 8, not 16).
-__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void sqeuclidean_many(
-    const float* a, const float* const* bs, std::size_t count, std::size_t dim, float, float* out) {
+N2D_TARGET_AVX512 void sqeuclidean_many(const float* a, const float* const* bs, std::size_t count, std::size_t dim,
+                                        float, float* out) {
     const std::size_t d16 = dim / 16 * 16;
     const bool tail = d16 < dim;
     std::size_t j = 0;
@@ -181,42 +176,90 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void sqeu
         out[j] = hsum(s0, t0);
     }
 }
-__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) float sqeuclidean_one(const float* a,
-                                                                                              const float* b,
-                                                                                              std::size_t dim, float p) {
+N2D_TARGET_AVX512 float sqeuclidean_one(const float* a, const float* b, std::size_t dim, float p) {
     float out;
     sqeuclidean_many(a, &b, 1, dim, p, &out);
     return out;
 }
 }  // namespace avx512
+#elif defined(N2D_ARCH_AARCH64)
+namespace neon {
+// R rows against `a`, 8 floats per step in two accumulators per row; the 4-row batches and the
+// single rows share this order, so a distance never depends on the batch.
+template <int R>
+inline void sqeuclidean_rows(const float* a, const float* const* bs, std::size_t dim, float* out) {
+    float32x4_t lo[R], hi[R];
+    for (int r = 0; r < R; ++r) lo[r] = hi[r] = vdupq_n_f32(0.0f);
+    for (std::size_t i = 0; i < dim; i += 8) {
+        const float32x4_t x0 = vld1q_f32(a + i), x1 = vld1q_f32(a + i + 4);
+        for (int r = 0; r < R; ++r) {
+            const float32x4_t d0 = vsubq_f32(x0, vld1q_f32(bs[r] + i)), d1 = vsubq_f32(x1, vld1q_f32(bs[r] + i + 4));
+            lo[r] = vfmaq_f32(lo[r], d0, d0);
+            hi[r] = vfmaq_f32(hi[r], d1, d1);
+        }
+    }
+    for (int r = 0; r < R; ++r) out[r] = vaddvq_f32(vaddq_f32(lo[r], hi[r]));
+}
+void sqeuclidean_many(const float* a, const float* const* bs, std::size_t count, std::size_t dim, float,
+                      float* out) {
+    std::size_t j = 0;
+    for (; j + 4 <= count; j += 4) sqeuclidean_rows<4>(a, bs + j, dim, out + j);
+    for (; j < count; ++j) sqeuclidean_rows<1>(a, bs + j, dim, out + j);
+}
+float sqeuclidean_one(const float* a, const float* b, std::size_t dim, float) {
+    float out;
+    sqeuclidean_rows<1>(a, &b, dim, &out);
+    return out;
+}
+// |a − b| by vabdq (one rounding, as fabs(a − b)).
+float manhattan(const float* a, const float* b, std::size_t dim, float) {
+    float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0;
+    for (std::size_t i = 0; i < dim; i += 8) {
+        s0 = vaddq_f32(s0, vabdq_f32(vld1q_f32(a + i), vld1q_f32(b + i)));
+        s1 = vaddq_f32(s1, vabdq_f32(vld1q_f32(a + i + 4), vld1q_f32(b + i + 4)));
+    }
+    return vaddvq_f32(vaddq_f32(s0, s1));
+}
+float chebyshev(const float* a, const float* b, std::size_t dim, float) {
+    float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0;
+    for (std::size_t i = 0; i < dim; i += 8) {
+        s0 = vmaxq_f32(s0, vabdq_f32(vld1q_f32(a + i), vld1q_f32(b + i)));
+        s1 = vmaxq_f32(s1, vabdq_f32(vld1q_f32(a + i + 4), vld1q_f32(b + i + 4)));
+    }
+    return vmaxvq_f32(vmaxq_f32(s0, s1));
+}
+}  // namespace neon
+#endif
+
+// One table per target: the kernels in Kernel order. Minkowski stays scalar everywhere (std::pow).
+struct DistanceTable {
+    DistanceKernels by_kernel[4];
+};
+constexpr DistanceKernels kScalarMinkowski{scalar::minkowski, scalar::many<scalar::minkowski>};
+constexpr DistanceTable kScalarTable{{{scalar::sqeuclidean, scalar::many<scalar::sqeuclidean>},
+                                      {scalar::manhattan, scalar::many<scalar::manhattan>},
+                                      {scalar::chebyshev, scalar::many<scalar::chebyshev>},
+                                      kScalarMinkowski}};
+#if defined(N2D_ARCH_X86_64)
+constexpr DistanceTable kAvx2Table{{{avx2::sqeuclidean_one, avx2::sqeuclidean_many},
+                                    {avx2::manhattan, scalar::many<avx2::manhattan>},
+                                    {avx2::chebyshev, scalar::many<avx2::chebyshev>},
+                                    kScalarMinkowski}};
+constexpr DistanceTable kAvx512Table{{{avx512::sqeuclidean_one, avx512::sqeuclidean_many},
+                                      {avx2::manhattan, scalar::many<avx2::manhattan>},
+                                      {avx2::chebyshev, scalar::many<avx2::chebyshev>},
+                                      kScalarMinkowski}};
+#elif defined(N2D_ARCH_AARCH64)
+constexpr DistanceTable kNeonTable{{{neon::sqeuclidean_one, neon::sqeuclidean_many},
+                                    {neon::manhattan, scalar::many<neon::manhattan>},
+                                    {neon::chebyshev, scalar::many<neon::chebyshev>},
+                                    kScalarMinkowski}};
 #endif
 
 const DistanceKernels& distance_kernels(Kernel kernel, SimdTarget target) {
-    static const DistanceKernels scalar_table[4] = {
-        {scalar::sqeuclidean, scalar::many<scalar::sqeuclidean>},
-        {scalar::manhattan, scalar::many<scalar::manhattan>},
-        {scalar::chebyshev, scalar::many<scalar::chebyshev>},
-        {scalar::minkowski, scalar::many<scalar::minkowski>},
-    };
-    const auto k = static_cast<std::size_t>(kernel);
-#if defined(N2D_KNN_X86)
-    static const DistanceKernels avx2_table[4] = {
-        {avx2::sqeuclidean_one, avx2::sqeuclidean_many},
-        {avx2::manhattan, avx2::manhattan_many},
-        {avx2::chebyshev, avx2::chebyshev_many},
-        {scalar::minkowski, scalar::many<scalar::minkowski>},
-    };
-    static const DistanceKernels avx512_table[4] = {
-        {avx512::sqeuclidean_one, avx512::sqeuclidean_many},
-        {avx2::manhattan, avx2::manhattan_many},
-        {avx2::chebyshev, avx2::chebyshev_many},
-        {scalar::minkowski, scalar::many<scalar::minkowski>},
-    };
-    if (target == SimdTarget::avx512) return avx512_table[k];
-    if (target == SimdTarget::avx2) return avx2_table[k];
-#endif
-    (void)target;
-    return scalar_table[k];
+    static constexpr simd_detail::KernelTables<DistanceTable> tables{
+        &kScalarTable, N2D_IF_X86_64(&kAvx2Table), N2D_IF_X86_64(&kAvx512Table), N2D_IF_AARCH64(&kNeonTable)};
+    return simd_detail::pick_kernels(tables, target, "kNN distances").by_kernel[static_cast<std::size_t>(kernel)];
 }
 
 }  // namespace n2d::knn_detail

@@ -4,11 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
-#include "n2d/blas/simd.hpp"
+#include "n2d/blas/detail/dispatch.hpp"
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(N2D_ARCH_X86_64)
 #include <immintrin.h>
-#define N2D_PAIRWISE_X86 1
 #endif
 
 namespace n2d::inline v0::detail {
@@ -58,9 +57,9 @@ void distances_generic(const double* xt, std::size_t n, std::size_t d, const dou
 
 std::size_t count_generic(const double* v, std::size_t n, std::uint64_t bound) { return count_body(v, n, bound); }
 
-#ifdef N2D_PAIRWISE_X86
-__attribute__((target("avx2,fma"))) void distances_avx2(const double* xt, std::size_t n, std::size_t d, const double* p,
-                                                        double* out, bool take_sqrt) {
+#if defined(N2D_ARCH_X86_64)
+N2D_TARGET_AVX2 void distances_avx2(const double* xt, std::size_t n, std::size_t d, const double* p, double* out,
+                                    bool take_sqrt) {
     sq_body(xt, n, d, p, out);
     if (!take_sqrt) return;
     std::size_t j = 0;
@@ -68,17 +67,26 @@ __attribute__((target("avx2,fma"))) void distances_avx2(const double* xt, std::s
     for (; j < n; ++j) out[j] = std::sqrt(out[j]);
 }
 
-__attribute__((target("avx2,fma"))) std::size_t count_avx2(const double* v, std::size_t n, std::uint64_t bound) {
+N2D_TARGET_AVX2 std::size_t count_avx2(const double* v, std::size_t n, std::uint64_t bound) {
     return count_body(v, n, bound);
 }
 
-__attribute__((target("avx2,fma"))) double sum_avx2(const double* v, std::size_t n) { return sum_body(v, n); }
-
-bool use_avx2() {
-    const SimdTarget t = active_target();
-    return t == SimdTarget::avx2 || t == SimdTarget::avx512;
-}
+N2D_TARGET_AVX2 double sum_avx2(const double* v, std::size_t n) { return sum_body(v, n); }
 #endif
+
+struct PairwiseKernels {
+    decltype(&distances_generic) distances;
+    decltype(&sum_generic) sum;
+    decltype(&count_generic) count;
+};
+constexpr PairwiseKernels kGeneric{distances_generic, sum_generic, count_generic};
+#if defined(N2D_ARCH_X86_64)
+constexpr PairwiseKernels kAvx2{distances_avx2, sum_avx2, count_avx2};
+#endif
+// AVX-512 runs the AVX2 bodies; on aarch64 the baseline bodies are the NEON ones.
+constexpr simd_detail::KernelTables<PairwiseKernels> kTables{&kGeneric, N2D_IF_X86_64(&kAvx2),
+                                                             N2D_IF_X86_64(&kAvx2), N2D_IF_AARCH64(&kGeneric)};
+const PairwiseKernels& kernels() { return simd_detail::pick_kernels(kTables, "pairwise distances"); }
 
 }  // namespace
 
@@ -93,26 +101,17 @@ std::vector<double> feature_major(ConstMatrixView x, const std::vector<std::size
 }
 
 void distances_to_point(const double* xt, std::size_t n, std::size_t d, const double* p, double* out, bool take_sqrt) {
-#ifdef N2D_PAIRWISE_X86
-    if (use_avx2()) return distances_avx2(xt, n, d, p, out, take_sqrt);
-#endif
-    distances_generic(xt, n, d, p, out, take_sqrt);
+    kernels().distances(xt, n, d, p, out, take_sqrt);
 }
 
 double range_sum(const double* v, std::size_t n) {
-#ifdef N2D_PAIRWISE_X86
-    if (use_avx2()) return sum_avx2(v, n);
-#endif
-    return sum_generic(v, n);
+    return kernels().sum(v, n);
 }
 
 std::size_t count_below(const double* v, std::size_t n, double bound) {
     std::uint64_t b;
     std::memcpy(&b, &bound, 8);
-#ifdef N2D_PAIRWISE_X86
-    if (use_avx2()) return count_avx2(v, n, b);
-#endif
-    return count_generic(v, n, b);
+    return kernels().count(v, n, b);
 }
 
 }  // namespace n2d::detail

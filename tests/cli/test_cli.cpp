@@ -53,7 +53,10 @@ std::string q(const fs::path& p) {
 }
 
 Run run(const std::string& args) {
-    std::string cmd = q(tool());  // built by appending (GCC 12 warns falsely on "'" + std::string)
+    std::string cmd;  // built by appending (GCC 12 warns falsely on "'" + std::string)
+    // A cross build's tests run under an emulator (.ci/cross-aarch64): launch the tool through it too.
+    if (const char* emulator = std::getenv("N2D_TEST_EMULATOR"); emulator && *emulator) cmd = std::string(emulator) + " ";
+    cmd += q(tool());
     for (const std::string& part : {std::string(" "), args, std::string(" > "), q(scratch() / "stdout.txt"),
                                     std::string(" 2> "), q(scratch() / "stderr.txt")})
         cmd += part;

@@ -3,6 +3,8 @@
 #pragma once
 #include <cstddef>
 
+#include "n2d/blas/detail/dispatch.hpp"
+
 namespace n2d::inline v0::gemm_detail {
 
 // Computes one MR×NR tile of C (row stride ldc):
@@ -36,12 +38,17 @@ struct GemmKernel {
     PackRows pack_rows = nullptr;  // null: the portable packers
 };
 
-GemmKernel scalar_kernel() noexcept;
-#if defined(__x86_64__)
-GemmKernel avx2_kernel() noexcept;
-GemmKernel avx512_kernel() noexcept;
-// The AVX2 6×16 tile with AVX-512 packers, for narrow C on AVX-512 CPUs.
-GemmKernel avx512_narrow_kernel() noexcept;
+// One target's kernel table: `wide` for most shapes, `narrow` where the wide tiles would be
+// mostly padding (AVX-512 uses the AVX2 6×16 tile with AVX-512 packers; other targets have one tile).
+struct GemmKernels {
+    GemmKernel wide, narrow;
+};
+
+extern const GemmKernels scalar_gemm;
+#if defined(N2D_ARCH_X86_64)
+extern const GemmKernels avx2_gemm, avx512_gemm;
+#elif defined(N2D_ARCH_AARCH64)
+extern const GemmKernels neon_gemm;
 #endif
 
 }  // namespace n2d::gemm_detail

@@ -1,9 +1,9 @@
 // UMAP SGD force kernels: the attraction and repulsion coefficients of the layout optimiser
 // (optimize_layout.hpp) for a batch of squared distances at once — an edge sample's attraction
-// and its negatives. On x86 with AVX2 + FMA the powers d²ᵇ come from a vectorised
-// 2^(b·log2 d²) (atanh series for the logarithm, degree-7 series for 2^r, Estrin's scheme for
-// short latency; relative error below 1e-6 against std::pow over d² in [1e-30, 1e30], about
-// 2.5e-7 measured), eight distances per instruction; the scalar target uses std::pow. Results
+// and its negatives. With AVX2 + FMA on x86 and NEON on aarch64 (the same operations) the
+// powers d²ᵇ come from a vectorised 2^(b·log2 d²) (atanh series for the logarithm, degree-7
+// series for 2^r, Estrin's scheme for short latency; relative error below 1e-6 against std::pow
+// over d² in [1e-30, 1e30], about 2.5e-7 measured); the scalar target uses std::pow. Results
 // depend on the SIMD target (n2d::active_target()), never on the thread count.
 #pragma once
 #include <cstddef>
