@@ -120,7 +120,11 @@ double ami(const std::vector<int>& truth, const std::vector<int>& pred, NmiAvera
 
 double ari(const std::vector<int>& truth, const std::vector<int>& pred) {
     const auto t = detail::make_contingency(truth, pred, "ari");
-    using i128 = __int128_t;
+#if defined(__SIZEOF_INT128__)
+    using i128 = __int128_t;  // the pair counts reach n^4: exact in 128-bit integers
+#else
+    using i128 = long double;  // compilers without a 128-bit integer (MSVC): ~1e-16 relative error
+#endif
     const i128 n = i128(t.n);
     i128 sum_sq = 0, fp = 0, fn = 0;
     for (std::size_t c = 0; c < t.cell_count.size(); ++c) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -288,7 +289,8 @@ EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks) {
     N2D_REQUIRE(nnz < (std::size_t(1) << 32), "UMAP graph has too many edges (" + std::to_string(nnz) + ")");
     N2D_ASSERT(n_blocks >= 2 && n_blocks % 2 == 0, "schedule_edges: n_blocks must be even and >= 2");
     const std::size_t P = n_blocks;
-    auto block = [&](std::size_t v) { return static_cast<std::size_t>((static_cast<__uint128_t>(v) * P) / n); };
+    N2D_ASSERT(n <= std::numeric_limits<std::uint64_t>::max() / P, "schedule_edges: n * n_blocks overflows 64 bits");
+    auto block = [&](std::size_t v) { return static_cast<std::size_t>(std::uint64_t(v) * P / n); };
     // Tasks: rounds 0..P-2 pair the blocks by the circle method (P/2 pairs each), round P-1
     // holds the P within-block tasks. task_of[a * P + b] = task index of block pair {a, b}.
     std::vector<std::uint32_t> task_of(P * P);
