@@ -16,6 +16,15 @@ endfunction()
 
 n2d_c_example(example_capi_static n2d)
 
+# The README's 15-line program, built with the same strict C99 flags; it saves into the build folder.
+add_executable(example_c_minimal ${PROJECT_SOURCE_DIR}/examples/c/minimal.c)
+set_target_properties(example_c_minimal PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
+                                                   LINKER_LANGUAGE CXX RUNTIME_OUTPUT_DIRECTORY ${N2D_EXAMPLES_OUT})
+target_compile_options(example_c_minimal PRIVATE "$<$<NOT:$<C_COMPILER_ID:MSVC>>:-Wall;-Wextra;-Werror;-pedantic>")
+target_link_libraries(example_c_minimal PRIVATE n2d n2d_build_flags $<$<NOT:$<PLATFORM_ID:Windows>>:m>)
+add_test(NAME example_c_minimal COMMAND example_c_minimal WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(example_c_minimal PROPERTIES TIMEOUT 600)
+
 add_executable(example_capi_nox ${PROJECT_SOURCE_DIR}/examples/c/nox.cpp)
 target_compile_options(example_capi_nox PRIVATE "$<IF:$<CXX_COMPILER_ID:MSVC>,/EHs-c-;/GR-,-fno-exceptions;-fno-rtti>")
 target_link_libraries(example_capi_nox PRIVATE n2d n2d_build_flags)
