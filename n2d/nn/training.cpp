@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
-#include <utility>
 
 #include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
@@ -73,7 +72,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     const AutoencoderOptions& o = s.options;
     validate(o);
     nn::FitCall& call = s.call;
-    const bool resuming = std::exchange(s.continue_call, false);
+    const bool resuming = s.continue_call;  // cleared once the checks pass: a refused call can be retried
     if (resuming) require_same_data(call, x);
     N2D_REQUIRE(x.rows > 0, "autoencoder fit data has no rows; pass at least one sample");
     N2D_REQUIRE(x.cols == s.input_dim, "autoencoder fit data has " + std::to_string(x.cols) +
@@ -87,6 +86,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
         N2D_REQUIRE(call.done <= o.epochs, "the checkpoint has trained " + std::to_string(call.done) +
                                                " epochs, more than the " + std::to_string(o.epochs) +
                                                " asked for; ask for at least " + std::to_string(call.done));
+        s.continue_call = false;
     } else {
         call = nn::FitCall{};
         call.rows = x.rows;

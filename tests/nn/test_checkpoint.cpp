@@ -167,6 +167,8 @@ TEST_CASE("damaged or mismatched checkpoints are refused with a clear error") {
     // Data of another width, other rows, other values.
     Autoencoder wide = Autoencoder::resume(ck, options(4));
     CHECK_THROWS_WITH_AS(wide.fit(data(150, 10)), doctest::Contains("150 x 9"), Error);
+    wide.fit(x);  // a refused call still resumes: 2 more epochs, not 4
+    CHECK(wide.epochs_trained() == 4);
     Autoencoder rows = Autoencoder::resume(ck, options(4));
     CHECK_THROWS_WITH_AS(rows.fit(data(140, 9)), doctest::Contains("resume on the data"), Error);
     Matrix changed = data();
