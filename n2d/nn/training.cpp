@@ -91,11 +91,8 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
         call = nn::FitCall{};
         call.rows = x.rows;
         call.cols = x.cols;
-        if (checkpointing) call.data_crc = data_crc(x);
-    }
-    if (call.done == o.epochs && !call.best_epoch) {
-        if (resuming && checkpointing) save_checkpoint(o.checkpoint_path);
-        return *this;
+        call.data_crc = data_crc(x);  // one cheap pass; lets save_checkpoint be called at any time
+        if (o.epochs == 0) return *this;
     }
 
     Device& dev = *s.dev;
@@ -226,6 +223,8 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
             }
         }
     }
+    // A resumed call that had nothing left to train still leaves its checkpoint where asked.
+    if (resuming && checkpointing && call.done == first) save_checkpoint(o.checkpoint_path);
     if (call.best_epoch && *call.best_epoch + 1 != s.history.size()) {
         dev.copy(L.size(), s.best.data(), params);
         s.restored_epoch = call.best_epoch;

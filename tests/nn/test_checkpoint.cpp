@@ -115,7 +115,7 @@ TEST_CASE("a cancelled run leaves a checkpoint that resumes exactly, with early 
     check_same(again, straight);
 }
 
-TEST_CASE("weights files of version 1 still load; a checkpoint loads as plain weights") {
+TEST_CASE("weights files of version 1 still load; a checkpoint loads as plain weights and resumes") {
     const Matrix x = data();
     Autoencoder ae(x.cols(), options(2));
     ae.fit(x);
@@ -138,6 +138,11 @@ TEST_CASE("weights files of version 1 still load; a checkpoint loads as plain we
     const std::string ck = path_of("plain.bin");
     ae.save_checkpoint(ck);
     CHECK(Autoencoder::load_weights(ck).parameters() == ae.parameters());
+    Autoencoder more = Autoencoder::resume(ck, options(3));  // saved after fit, not during it
+    more.fit(x);
+    Autoencoder three(x.cols(), options(3));
+    three.fit(x);
+    CHECK(more.parameters() == three.parameters());
     // The current version is 2.
     const auto bytes = read_file(ck);
     std::uint32_t version = 0;

@@ -59,7 +59,7 @@ struct FitCall {
     std::size_t wait = 0;
     std::optional<std::size_t> best_epoch;  // global epoch whose weights State::best holds
     std::uint64_t rows = 0, cols = 0;       // the data the call trains on
-    std::uint32_t data_crc = 0;             // its CRC-32 (computed when checkpointing)
+    std::uint32_t data_crc = 0;             // and its CRC-32
 };
 
 }  // namespace n2d::nn
