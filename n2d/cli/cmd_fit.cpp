@@ -3,6 +3,9 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#if !defined(_WIN32)
+#include <unistd.h>
+#endif
 
 #include "n2d/cli/args.hpp"
 #include "n2d/cli/commands.hpp"
@@ -66,13 +69,17 @@ const CommandSpec kFit{
 
 // Set by SIGINT/SIGTERM while a checkpointed fit runs; the progress callback then cancels at
 // the end of the current epoch, after the library has written the checkpoint. The handler
-// only stores the signal and restores the default action (both async-signal-safe), so a
-// second Ctrl-C stops at once — the last checkpoint stays intact (written atomically).
+// only stores the signal, restores the default action and (POSIX) says so with write(2) — all
+// async-signal-safe — so a second Ctrl-C stops at once; the last checkpoint stays intact.
 volatile std::sig_atomic_t g_stop_signal = 0;
 
 void on_stop_signal(int sig) {
     g_stop_signal = sig;
     std::signal(sig, SIG_DFL);
+#if !defined(_WIN32)
+    static const char note[] = "\nn2d fit: stopping after this epoch to save the checkpoint (Ctrl-C again stops at once)\n";
+    [[maybe_unused]] const auto written = ::write(2, note, sizeof note - 1);
+#endif
 }
 
 N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
