@@ -1,7 +1,11 @@
 // `n2d fit DATA`: runs N2D on a dataset, prints the scores, and optionally saves the model,
 // the predictions, the autoencoder weights and a scatter plot.
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#if !defined(_WIN32)
+#include <unistd.h>
+#endif
 
 #include "n2d/cli/args.hpp"
 #include "n2d/cli/commands.hpp"
@@ -50,6 +54,11 @@ const CommandSpec kFit{
      {"--threads", "T", "worker threads (default: $N2D_NUM_THREADS, else all cores)"},
      {"--weights", "FILE", "use these pretrained autoencoder weights instead of training"},
      {"--save-weights", "FILE", "write the trained autoencoder weights here"},
+     {"--checkpoint", "FILE", "save the autoencoder's training state here every --checkpoint-every epochs, at the end "
+                              "and on Ctrl-C/SIGTERM (then exit 130/143); continue with --resume FILE"},
+     {"--checkpoint-every", "N", "epochs between checkpoints (default 10)"},
+     {"--resume", "FILE", "continue the training saved in this checkpoint (same options; --epochs may be raised); "
+                          "keeps checkpointing to FILE unless --checkpoint names another"},
      {"--model-out", "FILE", "save the fitted model (.n2d) for `n2d predict`"},
      {"--predictions", "FILE", "write the cluster of each sample, one integer per line"},
      {"--plot", "FILE.png", "scatter of the manifold coloured by cluster (and by class when known)"},
@@ -57,6 +66,21 @@ const CommandSpec kFit{
      {"--data-dir", "DIR", "where named datasets live (default: $N2D_DATA_DIR, else ~/.n2d/datasets)"},
      {"--quiet", "", "no progress on stderr"},
      {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds) on stdout"}}};
+
+// Set by SIGINT/SIGTERM while a checkpointed fit runs; the progress callback then cancels at
+// the end of the current epoch, after the library has written the checkpoint. The handler
+// only stores the signal, restores the default action and (POSIX) says so with write(2) — all
+// async-signal-safe — so a second Ctrl-C stops at once; the last checkpoint stays intact.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void on_stop_signal(int sig) {
+    g_stop_signal = sig;
+    std::signal(sig, SIG_DFL);
+#if !defined(_WIN32)
+    static const char note[] = "\nn2d fit: stopping after this epoch to save the checkpoint (Ctrl-C again stops at once)\n";
+    [[maybe_unused]] const auto written = ::write(2, note, sizeof note - 1);
+#endif
+}
 
 N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     N2DOptions o;
@@ -80,8 +104,17 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     o.seed = a.get_uint("--seed", 0);
     o.pretrained_weights = a.get_string("--weights", "");
     o.save_weights = a.get_string("--save-weights", "");
-    if (o.embedder == EmbedderKind::none && (a.has("--weights") || a.has("--save-weights") || a.has("--latent-dim")))
-        throw UsageError("n2d fit: --weights, --save-weights and --latent-dim need --embedder ae");
+    o.resume_checkpoint = a.get_string("--resume", "");
+    ae.checkpoint_path = a.get_string("--checkpoint", o.resume_checkpoint);
+    ae.checkpoint_every = a.get_uint("--checkpoint-every", ae.checkpoint_every, 1, 1000000);
+    const bool checkpoint_flags = a.has("--checkpoint") || a.has("--resume") || a.has("--checkpoint-every");
+    if (o.embedder == EmbedderKind::none &&
+        (a.has("--weights") || a.has("--save-weights") || a.has("--latent-dim") || checkpoint_flags))
+        throw UsageError("n2d fit: --weights, --save-weights, --latent-dim, --checkpoint and --resume need --embedder ae");
+    if (a.has("--weights") && checkpoint_flags)
+        throw UsageError("n2d fit: --weights uses pretrained weights without training; drop --checkpoint/--resume");
+    if (a.has("--checkpoint-every") && ae.checkpoint_path.empty())
+        throw UsageError("n2d fit: --checkpoint-every needs --checkpoint FILE (or --resume FILE)");
     if (o.manifold == ManifoldKind::none && a.has("--umap-dim"))
         throw UsageError("n2d fit: --umap-dim needs --manifold umap");
     return o;
@@ -113,7 +146,12 @@ int run_fit(int argc, const char* const* argv) {
                     " samples, fewer than the " + std::to_string(k) + " clusters asked for; lower --clusters");
 
     N2DOptions options = options_from(args, data, k);
-    options.progress = progress.callback();
+    const std::string& checkpoint = options.autoencoder.checkpoint_path;
+    if (!checkpoint.empty()) {
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
+    }
+    options.progress = [&progress](const Progress& p) { return g_stop_signal == 0 && progress(p); };
     progress.note("n2d fit: " + data.name + " (" + std::to_string(data.x.rows()) + " x " + std::to_string(data.x.cols()) +
                   ", " + std::to_string(k) + " clusters), pipeline " + to_string(options.embedder) + " -> " +
                   to_string(options.manifold) + " -> " + to_string(options.clusterer) +
@@ -125,9 +163,21 @@ int run_fit(int argc, const char* const* argv) {
         options.autoencoder.epochs == kPaperEpochs)
         progress.note("training the paper's " + std::to_string(kPaperEpochs) +
                       " autoencoder epochs; pass --epochs N for a shorter run (e.g. --epochs 50)");
+    if (!options.resume_checkpoint.empty()) progress.note("resuming the autoencoder training saved in " + options.resume_checkpoint);
     N2D model(options);
     model.set_dataset_name(data.name);
-    model.fit(data.x);
+    try {
+        model.fit(data.x);
+    } catch (const Cancelled&) {
+        if (!g_stop_signal) throw;
+        progress.finish_line();
+        const bool sigint = g_stop_signal == SIGINT;
+        std::fprintf(stderr,
+                     "n2d fit: interrupted (%s); the autoencoder's training state is saved in %s. Continue with the "
+                     "same arguments plus --resume %s\n",
+                     sigint ? "SIGINT" : "SIGTERM", checkpoint.c_str(), checkpoint.c_str());
+        return sigint ? 130 : 143;  // the shell's convention: 128 + signal number
+    }
     const auto& labels = model.labels();
 
     if (auto path = args.value("--model-out")) {

@@ -12,7 +12,7 @@ namespace n2d::inline v0::cli {
 class ProgressPrinter {
 public:
     explicit ProgressPrinter(bool enabled);
-    // Usable as a ProgressCallback (always returns true: the CLI is stopped with Ctrl-C).
+    // Usable as a ProgressCallback (always returns true; `n2d fit` cancels through its signal flag).
     bool operator()(const Progress& p);
     // Ends a rewritten line before other output.
     void finish_line();

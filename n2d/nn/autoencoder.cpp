@@ -48,6 +48,8 @@ void validate(const AutoencoderOptions& o) {
                                                               " is too large; use at most 16777216");
     N2D_REQUIRE(std::isfinite(o.min_delta) && o.min_delta >= 0.0,
                 "autoencoder min_delta is " + std::to_string(o.min_delta) + "; it must be a finite number >= 0");
+    N2D_REQUIRE(o.checkpoint_path.empty() || o.checkpoint_every > 0,
+                "autoencoder checkpoint_every is 0; checkpoint every N >= 1 epochs (default 10)");
     validate(o.optimizer);
     const auto& t = o.input_transform;
     switch (t.kind) {

@@ -82,6 +82,11 @@ struct AutoencoderOptions {
     // epoch loss, samples/s, ETA); returning false stops training with n2d::Cancelled,
     // leaving the weights of the last finished epoch.
     ProgressCallback progress;
+    // Checkpointing (never lose a long run): when checkpoint_path is set, fit writes a
+    // checkpoint there (save_checkpoint, atomically) every `checkpoint_every` epochs of the
+    // call, after its last epoch, and before it throws Cancelled. Not serialised.
+    std::string checkpoint_path;
+    std::size_t checkpoint_every = 10;
     // Where to run: null = cpu_device() (on the default pool), or a CPU device on `pool` when
     // a pool is given. The device must outlive the autoencoder. Not serialised.
     Device* device = nullptr;
@@ -145,6 +150,16 @@ public:
     // payload (64-byte aligned). Written atomically.
     void save_weights(const std::string& path, bool include_optimizer_state = false) const;
     static Autoencoder load_weights(const std::string& path);
+    // A weights file with the optimiser state and the state of the fit() call in progress
+    // (epochs done in the call, early-stopping state and best weights, the data's shape and
+    // CRC-32): what checkpoint_path receives. load_weights reads it as ordinary weights.
+    void save_checkpoint(const std::string& path) const;
+    // Loads a checkpoint whose next fit(x) continues the interrupted call bit-identically,
+    // training until `options.epochs` epochs of the call are done (raise it to train longer).
+    // `options` must hold the training settings the checkpoint was written with (else
+    // n2d::Error names the first that differs); its run-time fields (epochs, progress,
+    // checkpointing, device, pool, a custom transform's function) are used as given.
+    static Autoencoder resume(const std::string& path, AutoencoderOptions options);
 
     struct State;
 

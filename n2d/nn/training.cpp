@@ -7,6 +7,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/nn/autoencoder.hpp"
@@ -46,6 +47,23 @@ void add_noise(const InputTransform& t, MatrixView batch, std::size_t lo, std::s
     }
 }
 
+// The data's CRC-32, row by row (a view may have a stride).
+std::uint32_t data_crc(ConstMatrixView x) {
+    std::uint32_t crc = 0;
+    for (std::size_t i = 0; i < x.rows; ++i) crc = crc32(x.row(i), x.cols * sizeof(float), crc);
+    return crc;
+}
+
+// A resumed call must see the data it was interrupted on, or the shuffles no longer match.
+void require_same_data(const nn::FitCall& c, ConstMatrixView x) {
+    N2D_REQUIRE(x.rows == c.rows && x.cols == c.cols,
+                "the checkpoint was trained on " + std::to_string(c.rows) + " x " + std::to_string(c.cols) +
+                    " data but fit was given " + std::to_string(x.rows) + " x " + std::to_string(x.cols) +
+                    "; resume on the data of the interrupted run");
+    N2D_REQUIRE(data_crc(x) == c.data_crc, "the data differs from the data the checkpoint was trained on (CRC-32 "
+                                           "mismatch); resume on the data of the interrupted run");
+}
+
 }  // namespace
 
 Autoencoder& Autoencoder::fit(ConstMatrixView x) {
@@ -53,6 +71,9 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     State& s = *s_;
     const AutoencoderOptions& o = s.options;
     validate(o);
+    nn::FitCall& call = s.call;
+    const bool resuming = s.continue_call;  // cleared once the checks pass: a refused call can be retried
+    if (resuming) require_same_data(call, x);
     N2D_REQUIRE(x.rows > 0, "autoencoder fit data has no rows; pass at least one sample");
     N2D_REQUIRE(x.cols == s.input_dim, "autoencoder fit data has " + std::to_string(x.cols) +
                                            " columns but the autoencoder was built for " +
@@ -60,7 +81,19 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     require_finite(x, "autoencoder fit data");
     if (o.loss == Loss::binary_crossentropy) require_unit_interval(x);
     s.restored_epoch.reset();
-    if (o.epochs == 0) return *this;
+    const bool checkpointing = !o.checkpoint_path.empty();
+    if (resuming) {
+        N2D_REQUIRE(call.done <= o.epochs, "the checkpoint has trained " + std::to_string(call.done) +
+                                               " epochs, more than the " + std::to_string(o.epochs) +
+                                               " asked for; ask for at least " + std::to_string(call.done));
+        s.continue_call = false;
+    } else {
+        call = nn::FitCall{};
+        call.rows = x.rows;
+        call.cols = x.cols;
+        call.data_crc = data_crc(x);  // one cheap pass; lets save_checkpoint be called at any time
+        if (o.epochs == 0) return *this;
+    }
 
     Device& dev = *s.dev;
     ThreadPool* pool = s.pool();
@@ -87,7 +120,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     Matrix host_pred(host_loss ? batch : 0, dim), host_target(host_loss ? batch : 0, dim);
     const nn::LossScratch scratch{row_loss.data(), host_row_loss.data(), host_row_sums.data(), host_pred.data(),
                                   host_target.data()};
-    DeviceBuffer best = o.patience ? DeviceBuffer(dev, L.size()) : DeviceBuffer();
+    if (o.patience && !s.best.data()) s.best = DeviceBuffer(dev, L.size());
     std::vector<std::size_t> order(n);
     s.history.reserve(s.history.size() + o.epochs);
     s.moment_count = nn::optimizer_state_count(o.optimizer);
@@ -98,12 +131,9 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     float* const m1 = s.moments[1].data();
     const float* const input = transform ? noisy.data() : target.data();
 
-    double best_loss = INFINITY;
-    std::size_t wait = 0;
-    std::optional<std::size_t> best_epoch;
     const auto t_start = std::chrono::steady_clock::now();
-    std::size_t epoch = 0;
-    for (; epoch < o.epochs; ++epoch) {
+    const std::size_t first = call.done;
+    while (call.done < o.epochs && !call.stopped) {
         const auto t_epoch = std::chrono::steady_clock::now();
         const std::size_t global_epoch = s.history.size();
         std::iota(order.begin(), order.end(), std::size_t(0));
@@ -162,35 +192,42 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
                                              " (loss " + std::to_string(loss) +
                                              "); lower optimizer.learning_rate or standardise the data");
         s.history.push_back(loss);
+        ++call.done;
 
-        bool stop = false;
         if (o.patience) {
-            if (loss < best_loss - o.min_delta) {
-                best_loss = loss;
-                best_epoch = global_epoch;
-                wait = 0;
-                dev.copy(L.size(), params, best.data());
-            } else if (++wait >= o.patience) {
-                stop = true;
+            if (loss < call.best_loss - o.min_delta) {
+                call.best_loss = loss;
+                call.best_epoch = global_epoch;
+                call.wait = 0;
+                dev.copy(L.size(), params, s.best.data());
+            } else if (++call.wait >= o.patience) {
+                call.stopped = true;
             }
         }
+        const bool due = checkpointing && (call.done % o.checkpoint_every == 0 || call.done == o.epochs || call.stopped);
+        if (due) save_checkpoint(o.checkpoint_path);
         if (o.progress) {
             const auto now = std::chrono::steady_clock::now();
+            const auto run = static_cast<double>(call.done - first);  // epochs trained by this fit
             Progress p;
             p.stage = "autoencoder";
-            p.step = epoch + 1;
+            p.step = call.done;
             p.total = o.epochs;
             p.loss = loss;
             p.elapsed_seconds = std::chrono::duration<double>(now - t_start).count();
             p.items_per_second = static_cast<double>(n) / std::max(1e-9, std::chrono::duration<double>(now - t_epoch).count());
-            p.eta_seconds = p.elapsed_seconds / static_cast<double>(epoch + 1) * static_cast<double>(o.epochs - epoch - 1);
-            if (!o.progress(p)) ::n2d::detail::throw_cancelled("autoencoder training");
+            p.eta_seconds = p.elapsed_seconds / run * static_cast<double>(o.epochs - call.done);
+            if (!o.progress(p)) {
+                if (checkpointing && !due) save_checkpoint(o.checkpoint_path);  // nothing finished is lost
+                ::n2d::detail::throw_cancelled("autoencoder training");
+            }
         }
-        if (stop) break;
     }
-    if (best_epoch && *best_epoch + 1 != s.history.size()) {
-        dev.copy(L.size(), best.data(), params);
-        s.restored_epoch = best_epoch;
+    // A resumed call that had nothing left to train still leaves its checkpoint where asked.
+    if (resuming && checkpointing && call.done == first) save_checkpoint(o.checkpoint_path);
+    if (call.best_epoch && *call.best_epoch + 1 != s.history.size()) {
+        dev.copy(L.size(), s.best.data(), params);
+        s.restored_epoch = call.best_epoch;
     }
     dev.synchronize();
     return *this;

@@ -10,8 +10,11 @@
 //   u64 optimizer steps, f64[] loss history,
 //   u64 layer count, then per layer f32[] W (fan_in×fan_out row-major) and f32[] b,
 //   u8 optimizer state arrays k (0 = none), then for each of the k arrays per layer W and b.
-// File: "N2DAEWTS", u32 file version 1, u32 CRC-32 of the payload, u64 payload size, zero
-// padding to byte 64, payload.
+// File: "N2DAEWTS", u32 file version, u32 CRC-32 of the payload, u64 payload size, zero
+// padding to byte 64, payload. Version 2 appends to the payload u8 has_fit_call and, when 1,
+// the fit call in progress (a checkpoint): u64 epochs done, u8 stopped, f64 best loss, u64
+// wait, u8 has_best, u64 best epoch, u64 rows, u64 cols, u32 data CRC-32, then when has_best
+// the best weights per layer as above. Version 1 (no such byte) is still read.
 #include <cmath>
 #include <cstring>
 
@@ -27,7 +30,7 @@ namespace {
 
 constexpr std::uint32_t kPayloadVersion = 1;
 constexpr char kFileMagic[8] = {'N', '2', 'D', 'A', 'E', 'W', 'T', 'S'};
-constexpr std::uint32_t kFileVersion = 1;
+constexpr std::uint32_t kFileVersion = 2;
 constexpr std::size_t kHeaderSize = 64;
 
 std::uint32_t payload_magic() {  // the bytes "N2AE"
@@ -56,6 +59,45 @@ E get_enum(ByteReader& r, std::uint8_t count, const char* what) {
     const auto v = r.get<std::uint8_t>();
     r.expect(v < count, std::string("unknown ") + what + " code " + std::to_string(v));
     return static_cast<E>(v);
+}
+
+void put_call(ByteWriter& w, const Autoencoder::State& s) {
+    const nn::FitCall& c = s.call;
+    w.put<std::uint64_t>(c.done);
+    w.put<std::uint8_t>(c.stopped);
+    w.put<double>(c.best_loss);
+    w.put<std::uint64_t>(c.wait);
+    w.put<std::uint8_t>(c.best_epoch.has_value());
+    w.put<std::uint64_t>(c.best_epoch.value_or(0));
+    w.put<std::uint64_t>(c.rows);
+    w.put<std::uint64_t>(c.cols);
+    w.put<std::uint32_t>(c.data_crc);
+    if (c.best_epoch) put_layers(w, s.layout, s.download(s.best));
+}
+
+void get_call(ByteReader& r, Autoencoder::State& s) {
+    nn::FitCall c;
+    c.done = static_cast<std::size_t>(r.get<std::uint64_t>());
+    c.stopped = r.get<std::uint8_t>() != 0;
+    c.best_loss = r.get<double>();
+    c.wait = static_cast<std::size_t>(r.get<std::uint64_t>());
+    const bool has_best = r.get<std::uint8_t>() != 0;
+    const auto best_epoch = r.get<std::uint64_t>();
+    c.rows = r.get<std::uint64_t>();
+    c.cols = r.get<std::uint64_t>();
+    c.data_crc = r.get<std::uint32_t>();
+    r.expect(c.rows > 0 && c.cols == s.input_dim, "the checkpoint's data shape " + std::to_string(c.rows) + " x " +
+                                                      std::to_string(c.cols) + " does not fit the network");
+    r.expect(c.done <= s.history.size(), "the checkpoint counts more epochs than its loss history holds");
+    if (has_best) {
+        r.expect(best_epoch < s.history.size(), "the checkpoint's best epoch lies beyond its loss history");
+        c.best_epoch = static_cast<std::size_t>(best_epoch);
+        std::vector<float> host(s.layout.size(), 0.0f);
+        get_layers(r, s.layout, host, "best weights");
+        s.best = DeviceBuffer(*s.dev, s.layout.size());
+        s.upload(s.best, host);
+    }
+    s.call = c;
 }
 
 }  // namespace
@@ -168,8 +210,15 @@ Autoencoder Autoencoder::load(ByteReader& r) {
 }
 
 void Autoencoder::save_weights(const std::string& path, bool include_optimizer_state) const {
+    nn::write_weights_file(path, *this, built_state("save_weights"), include_optimizer_state, false);
+}
+
+void nn::write_weights_file(const std::string& path, const Autoencoder& ae, const Autoencoder::State& s,
+                            bool optimizer_state, bool fit_call) {
     ByteWriter payload;
-    save(payload, include_optimizer_state);
+    ae.save(payload, optimizer_state);
+    payload.put<std::uint8_t>(fit_call);
+    if (fit_call) put_call(payload, s);
     ByteWriter file;
     file.put_bytes(kFileMagic, sizeof kFileMagic);
     file.put<std::uint32_t>(kFileVersion);
@@ -191,9 +240,9 @@ Autoencoder Autoencoder::load_weights(const std::string& path) {
     std::memcpy(&version, bytes.data() + 8, 4);
     std::memcpy(&crc, bytes.data() + 12, 4);
     std::memcpy(&size, bytes.data() + 16, 8);
-    if (version != kFileVersion)
+    if (version != 1 && version != kFileVersion)
         N2D_FAIL(where + "weights file version " + std::to_string(version) +
-                    " is not supported (this build reads version 1); re-save it with this version of n2d");
+                    " is not supported (this build reads versions 1 and 2); re-save it with this version of n2d");
     if (size != bytes.size() - kHeaderSize)
         N2D_FAIL(where + "weights file is truncated or has trailing data (payload of " + std::to_string(size) +
                     " bytes declared, " + std::to_string(bytes.size() - kHeaderSize) + " present)");
@@ -201,6 +250,7 @@ Autoencoder Autoencoder::load_weights(const std::string& path) {
         N2D_FAIL(where + "weights file checksum mismatch (CRC-32); the file is corrupt — re-save or re-train");
     ByteReader r(bytes.data() + kHeaderSize, size, "autoencoder weights in " + path);
     Autoencoder ae = load(r);
+    if (version >= 2 && r.get<std::uint8_t>() != 0) get_call(r, *ae.s_);
     r.expect(r.at_end(), "trailing data after the autoencoder weights");
     return ae;
 }

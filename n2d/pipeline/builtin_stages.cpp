@@ -46,19 +46,23 @@ std::unique_ptr<AutoencoderEmbedder> AutoencoderEmbedder::from_weights_file(std:
 
 void AutoencoderEmbedder::fit(ConstMatrixView x, const StageContext& ctx) {
     trained_ = false;
-    if (!pretrained_path_.empty()) ae_ = std::make_unique<Autoencoder>(Autoencoder::load_weights(pretrained_path_));
-    if (ae_) {
-        if (ae_->input_dim() != x.cols)
-            N2D_FAIL("n2d: the pretrained autoencoder takes " + std::to_string(ae_->input_dim()) +
-                        " input columns but the data has " + std::to_string(x.cols) +
-                        "; use weights trained on this dataset or drop the pretrained weights");
-        if (!train_pretrained_) return;
-        ae_->set_progress(ctx.progress);
+    auto o = options_;
+    o.seed = ctx.seed;
+    o.progress = ctx.progress;
+    if (!resume_path_.empty()) {
+        ae_ = std::make_unique<Autoencoder>(Autoencoder::resume(resume_path_, std::move(o)));
     } else {
-        auto o = options_;
-        o.seed = ctx.seed;
-        o.progress = ctx.progress;
-        ae_ = std::make_unique<Autoencoder>(x.cols, std::move(o));
+        if (!pretrained_path_.empty()) ae_ = std::make_unique<Autoencoder>(Autoencoder::load_weights(pretrained_path_));
+        if (ae_) {
+            if (ae_->input_dim() != x.cols)
+                N2D_FAIL("n2d: the pretrained autoencoder takes " + std::to_string(ae_->input_dim()) +
+                         " input columns but the data has " + std::to_string(x.cols) +
+                         "; use weights trained on this dataset or drop the pretrained weights");
+            if (!train_pretrained_) return;
+            ae_->set_progress(ctx.progress);
+        } else {
+            ae_ = std::make_unique<Autoencoder>(x.cols, std::move(o));
+        }
     }
     ae_->fit(x);
     trained_ = true;

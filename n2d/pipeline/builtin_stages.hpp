@@ -22,6 +22,9 @@ public:
     static std::unique_ptr<AutoencoderEmbedder> from_weights_file(std::string path, bool train_pretrained = false);
     // After fit trains, also write the weights here (the seeds' `weight_id=`); empty = don't.
     void set_save_weights_path(std::string path) { save_weights_path_ = std::move(path); }
+    // Continue the training call saved in this checkpoint (Autoencoder::resume) instead of
+    // starting afresh; the options must match the interrupted run's. Empty = don't.
+    void set_resume_path(std::string path) { resume_path_ = std::move(path); }
 
     std::string kind() const override { return "autoencoder"; }
     void fit(ConstMatrixView x, const StageContext& ctx) override;
@@ -42,6 +45,7 @@ private:
     bool trained_ = false;
     std::string save_weights_path_;
     std::string pretrained_path_;
+    std::string resume_path_;
 };
 
 class UmapManifold final : public ManifoldLearner {

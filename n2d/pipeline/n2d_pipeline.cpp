@@ -74,6 +74,9 @@ void validate(const N2DOptions& o) {
                     std::to_string(o.n_clusters) + "; set n_clusters (kmeans.n_clusters 0 follows it)");
     N2D_REQUIRE(o.embedder == EmbedderKind::autoencoder || (o.pretrained_weights.empty() && o.save_weights.empty()),
                 "N2DOptions: pretrained_weights / save_weights need the autoencoder embedder");
+    N2D_REQUIRE(o.resume_checkpoint.empty() || (o.embedder == EmbedderKind::autoencoder && o.pretrained_weights.empty()),
+                "N2DOptions: resume_checkpoint needs the autoencoder embedder and no pretrained_weights (a checkpoint "
+                "continues a training run; pretrained weights replace it)");
 }
 
 Assessment assess(const std::vector<int>& truth, const std::vector<int>& pred) {
@@ -104,6 +107,7 @@ N2D::N2D(N2DOptions options, std::unique_ptr<Embedder> embedder, std::unique_ptr
                           ? std::make_unique<AutoencoderEmbedder>(o.autoencoder)
                           : AutoencoderEmbedder::from_weights_file(o.pretrained_weights, o.train_pretrained);
             ae->set_save_weights_path(o.save_weights);
+            ae->set_resume_path(o.resume_checkpoint);
             embedder_ = std::move(ae);
         }
     }

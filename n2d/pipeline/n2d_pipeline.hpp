@@ -67,6 +67,10 @@ struct N2DOptions {
     bool train_pretrained = false;
     // Write the trained autoencoder's weights here after training (the seeds' `weight_id=`).
     std::string save_weights;
+    // Continue the autoencoder training saved in this checkpoint (autoencoder.checkpoint_path
+    // writes them) instead of starting afresh: the result equals the uninterrupted run's.
+    // The options must be the interrupted run's; autoencoder.epochs may be raised.
+    std::string resume_checkpoint;
 
     std::uint64_t seed = 0;     // drives every stage
     ProgressCallback progress;  // receives every stage's progress; return false to cancel

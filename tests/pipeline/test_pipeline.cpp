@@ -249,6 +249,31 @@ TEST_CASE("identity stages and a user clusterer compose, save and load") {
     CHECK(p(0, static_cast<std::size_t>(again.predict(data.x)[0])) == 1.0f);
 }
 
+TEST_CASE("a pipeline resumed from an autoencoder checkpoint equals the uninterrupted one") {
+    const auto data = small_synthetic(400, 4);
+    const n2d::test::ScratchDir dir("n2d-test-pipeline-ck");
+    const auto ck = n2d::test::utf8(dir.path() / "ck.bin");
+    n2d::N2D straight(small_options(4, 4));
+    straight.fit(data.x);
+
+    auto first = small_options(4, 4);
+    first.autoencoder.checkpoint_path = ck;
+    first.autoencoder.checkpoint_every = 1;
+    first.progress = [](const n2d::Progress& p) { return std::string(p.stage) != "autoencoder" || p.step < 2; };
+    n2d::N2D interrupted(first);
+    CHECK_THROWS_AS(interrupted.fit(data.x), n2d::Cancelled);
+
+    auto again = small_options(4, 4);
+    again.resume_checkpoint = ck;
+    n2d::N2D resumed(again);
+    resumed.fit(data.x);
+    CHECK(std::memcmp(straight.latent().data(), resumed.latent().data(), straight.latent().size() * sizeof(float)) == 0);
+    CHECK(straight.labels() == resumed.labels());
+
+    again.pretrained_weights = ck;  // a checkpoint continues training; pretrained weights replace it
+    CHECK_THROWS_WITH_AS(n2d::N2D{again}, doctest::Contains("resume_checkpoint"), n2d::Error);
+}
+
 TEST_CASE("options are validated") {
     n2d::N2DOptions o;
     o.n_clusters = 0;

@@ -7,9 +7,12 @@
 // of their own, so one offset addresses a parameter, its gradient and its moments, and a whole
 // layer (W and b) is one contiguous range [begin(l), end(l)) for the optimiser.
 #pragma once
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "n2d/device/detail/device.hpp"
@@ -45,6 +48,20 @@ Layout make_layout(std::size_t input_dim, const AutoencoderOptions& options);
 // seed) and zero biases, written into a host array laid out as `layout`.
 void glorot_init(const Layout& layout, std::uint64_t seed, float* host_params);
 
+// The fit() call in progress. It lives in the state rather than on fit's stack so that a
+// checkpoint can save it and resume() restore it: the shuffle and noise of an epoch derive
+// from (seed, global epoch, optimiser step) alone, so with this a resumed call trains exactly
+// as the uninterrupted one.
+struct FitCall {
+    std::size_t done = 0;                   // epochs finished in this call
+    bool stopped = false;                   // early stopping fired
+    double best_loss = INFINITY;            // early stopping (patience > 0)
+    std::size_t wait = 0;
+    std::optional<std::size_t> best_epoch;  // global epoch whose weights State::best holds
+    std::uint64_t rows = 0, cols = 0;       // the data the call trains on
+    std::uint32_t data_crc = 0;             // and its CRC-32
+};
+
 }  // namespace n2d::nn
 
 namespace n2d::inline v0 {
@@ -62,6 +79,9 @@ struct Autoencoder::State {
     std::uint64_t step = 0;        // optimiser steps taken
     std::vector<double> history;
     std::optional<std::size_t> restored_epoch;
+    nn::FitCall call;
+    DeviceBuffer best;          // the best epoch's weights (patience > 0)
+    bool continue_call = false; // set by resume(): the next fit continues `call`
 
     State(std::size_t input_dim, AutoencoderOptions options);
     ThreadPool* pool() const;
@@ -71,5 +91,12 @@ struct Autoencoder::State {
     // Allocates grads and optimiser state for the configured optimiser (keeps existing state).
     void ensure_training_buffers();
 };
+
+namespace nn {
+// Writes `ae`'s weights file (weights_io.cpp) atomically; `s` is its state. With fit_call, also
+// the fit call in progress and its best weights: a checkpoint.
+void write_weights_file(const std::string& path, const Autoencoder& ae, const Autoencoder::State& s,
+                        bool optimizer_state, bool fit_call);
+}  // namespace nn
 
 }  // namespace n2d
