@@ -238,6 +238,14 @@ TEST_CASE("fit --cluster hdbscan finds the clusters itself, saves and predicts")
     r = run("info " + q(model));
     CHECK(r.status == 0);
     CHECK(r.out.find("hdbscan.min_cluster_size") != std::string::npos);
+    // assess reads noise (-1) in predictions: 2 of 4 right, the noise point never is.
+    const auto truth4 = scratch() / "t4.txt", pred4 = scratch() / "p4.txt";
+    std::ofstream(truth4) << "0\n0\n1\n1\n";
+    std::ofstream(pred4) << "0\n-1\n1\n2\n";
+    r = run("assess " + q(truth4) + " " + q(pred4) + " --json");
+    INFO(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("\"acc\": 0.5") != std::string::npos);
     r = run("fit " + q(csv) + " --clusters 3 --min-samples 5 --quiet");
     CHECK(r.status == 2);
     CHECK(r.err.find("need --cluster hdbscan") != std::string::npos);
