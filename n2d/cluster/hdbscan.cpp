@@ -80,11 +80,7 @@ Hdbscan::Neighbour Hdbscan::nearest(const float* q, std::vector<double>& scratch
     // The query counts as its own first point: its core distance is the (min_samples − 1)-th
     // nearest training point.
     Neighbour best{0, std::numeric_limits<double>::infinity(), 0.0};
-    const std::size_t k = std::min(min_samples() - 1, n);
-    if (k > 0) {
-        std::nth_element(scratch.begin() + std::ptrdiff_t(n), scratch.begin() + std::ptrdiff_t(n + k - 1), scratch.end());
-        best.core = scratch[n + k - 1];
-    }
+    best.core = detail::kth_smallest(scratch.data() + n, n, std::min(min_samples() - 1, n));
     for (std::size_t j = 0; j < n; ++j) {
         const double mr = std::max({dist[j], core_[j], best.core});
         if (mr < best.mr) best.mr = mr, best.index = j;

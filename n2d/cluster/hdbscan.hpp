@@ -13,8 +13,9 @@
 // and each edge joins (newly added vertex, previously added vertex) — R 1.1-11's "Prim chain",
 // whose single-linkage partitions equal the true MST's at every level.
 //
-// Cost: O(n² d) time, O(n) memory (distances are recomputed, never stored); all arithmetic in
-// double. Rows of the core-distance and Prim scans are split into fixed chunks, so the result is
+// Cost: O(n² d) time, O(n) memory besides the kept copy of the data (distances are recomputed,
+// never stored). All arithmetic is in double, core distances included (an exact scan rather than
+// build_knn, whose float32 distances would round apart or together values R sees as ties). Rows of the core-distance and Prim scans are split into fixed chunks, so the result is
 // identical at any thread count.
 #pragma once
 #include <cstddef>

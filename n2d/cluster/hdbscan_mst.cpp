@@ -17,11 +17,10 @@ HdbscanData to_double(ConstMatrixView x) {
     return data;
 }
 
-double kth_smallest(std::vector<double>& dist, std::size_t m, std::size_t k) {
+double kth_smallest(double* dist, std::size_t m, std::size_t k) {
     if (k == 0) return 0.0;
     N2D_ASSERT(k <= m, "kth_smallest: k exceeds the candidates");
-    std::nth_element(dist.begin(), dist.begin() + static_cast<std::ptrdiff_t>(k - 1),
-                     dist.begin() + static_cast<std::ptrdiff_t>(m));
+    std::nth_element(dist, dist + (k - 1), dist + m);
     return dist[k - 1];
 }
 
@@ -37,7 +36,7 @@ std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samp
             std::size_t m = 0;
             for (std::size_t j = 0; j < n; ++j)
                 if (j != i) dist[m++] = euclidean(data.row(i), data.row(j), data.d);
-            core[i] = kth_smallest(dist, m, min_samples - 1);  // the point itself is the first
+            core[i] = kth_smallest(dist.data(), m, min_samples - 1);  // the point itself is the first
         }
     });
     return core;

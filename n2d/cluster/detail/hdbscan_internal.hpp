@@ -33,8 +33,8 @@ inline double euclidean(const double* a, const double* b, std::size_t d) noexcep
     return std::sqrt(s);
 }
 
-// The k-th smallest of dist[0, m) (k >= 1; reorders dist), 0 for k = 0.
-double kth_smallest(std::vector<double>& dist, std::size_t m, std::size_t k);
+// The k-th smallest of dist[0, m) (reorders it), 0 for k = 0.
+double kth_smallest(double* dist, std::size_t m, std::size_t k);
 
 // Core distance of every point: the min_samples-th nearest point, the point itself counted first.
 std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, ThreadPool& pool);
