@@ -68,19 +68,20 @@ std::vector<int> Hdbscan::fit_predict(ConstMatrixView x) { return fit(x).labels(
 
 Hdbscan::Neighbour Hdbscan::nearest(const float* q, std::vector<double>& scratch) const {
     const std::size_t n = data_.rows(), d = data_.cols();
-    double* dist = scratch.data();  // scratch: 2n, distances then a copy for the order statistic
+    // scratch: n distances, then the heap. The query counts as its own first point: its core
+    // distance is the (min_samples − 1)-th nearest training point.
+    double* dist = scratch.data();
+    detail::KthSmallest kth(scratch.data() + n, std::min(min_samples() - 1, n));
     for (std::size_t j = 0; j < n; ++j) {
         double s = 0.0;
         for (std::size_t t = 0; t < d; ++t) {
             const double diff = double(q[t]) - double(data_(j, t));
             s += diff * diff;
         }
-        dist[j] = scratch[n + j] = std::sqrt(s);
+        dist[j] = std::sqrt(s);
+        kth.push(dist[j]);
     }
-    // The query counts as its own first point: its core distance is the (min_samples − 1)-th
-    // nearest training point.
-    Neighbour best{0, std::numeric_limits<double>::infinity(), 0.0};
-    best.core = detail::kth_smallest(scratch.data() + n, n, std::min(min_samples() - 1, n));
+    Neighbour best{0, std::numeric_limits<double>::infinity(), kth.kth()};
     for (std::size_t j = 0; j < n; ++j) {
         const double mr = std::max({dist[j], core_[j], best.core});
         if (mr < best.mr) best.mr = mr, best.index = j;

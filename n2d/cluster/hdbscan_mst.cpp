@@ -1,6 +1,7 @@
 // Core distances and the mutual-reachability single-linkage tree (R's coredist, prims and
 // hclustMergeOrder, rewritten to compute distances on the fly in O(n) memory).
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 
@@ -17,26 +18,21 @@ HdbscanData to_double(ConstMatrixView x) {
     return data;
 }
 
-double kth_smallest(double* dist, std::size_t m, std::size_t k) {
-    if (k == 0) return 0.0;
-    N2D_ASSERT(k <= m, "kth_smallest: k exceeds the candidates");
-    std::nth_element(dist, dist + (k - 1), dist + m);
-    return dist[k - 1];
-}
-
 std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, ThreadPool& pool) {
     const std::size_t n = data.n;
     std::vector<double> core(n, 0.0);
     if (min_samples <= 1) return core;
-    // One scratch row per worker, allocated once.
-    std::vector<std::vector<double>> scratch(pool.num_threads(), std::vector<double>(n));
+    // One heap per worker, allocated once; the point itself is the first of min_samples.
+    const std::size_t k = min_samples - 1;
+    std::vector<std::vector<double>> scratch(pool.num_threads(), std::vector<double>(k));
     pool.parallel_for(0, n, kHdbscanChunk / 8, [&](std::size_t lo, std::size_t hi, std::size_t w) {
-        auto& dist = scratch[w];
         for (std::size_t i = lo; i < hi; ++i) {
-            std::size_t m = 0;
+            KthSmallest kth(scratch[w].data(), k);
             for (std::size_t j = 0; j < n; ++j)
-                if (j != i) dist[m++] = euclidean(data.row(i), data.row(j), data.d);
-            core[i] = kth_smallest(dist.data(), m, min_samples - 1);  // the point itself is the first
+                if (j != i) kth.push(squared_euclidean(data.row(i), data.row(j), data.d));
+            // sqrt is monotone: the root of the k-th squared distance is the k-th distance, bit
+            // for bit.
+            core[i] = std::sqrt(kth.kth());
         }
     });
     return core;
@@ -68,8 +64,12 @@ PrimChain prim_chain(const HdbscanData& data, const std::vector<double>& core, T
             std::pair<double, std::size_t> b{inf, inf_index};
             for (std::size_t i = lo; i < hi; ++i) {
                 if (in_tree[i]) continue;
-                const double mr = std::max({euclidean(c, data.row(i), data.d), core_c, core[i]});
-                if (mr < key[i]) key[i] = mr;
+                // mr >= both core distances: when they already reach key[i], no update is possible.
+                const double floor = std::max(core_c, core[i]);
+                if (floor < key[i]) {
+                    const double mr = std::max(euclidean(c, data.row(i), data.d), floor);
+                    if (mr < key[i]) key[i] = mr;
+                }
                 if (key[i] < b.first || b.second == inf_index) b = {key[i], i};
             }
             best[lo / kHdbscanChunk] = b;

@@ -1,8 +1,10 @@
 // Internals shared by the HDBSCAN files: core distances, the mutual-reachability single-linkage
 // tree, and R's cluster-tree extraction (REFERENCE.md §14.7).
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 #include "n2d/core/matrix.hpp"
@@ -24,17 +26,42 @@ struct HdbscanData {
 };
 HdbscanData to_double(ConstMatrixView x);
 
-inline double euclidean(const double* a, const double* b, std::size_t d) noexcept {
+inline double squared_euclidean(const double* a, const double* b, std::size_t d) noexcept {
     double s = 0.0;
     for (std::size_t j = 0; j < d; ++j) {
         const double t = a[j] - b[j];
         s += t * t;
     }
-    return std::sqrt(s);
+    return s;
+}
+inline double euclidean(const double* a, const double* b, std::size_t d) noexcept {
+    return std::sqrt(squared_euclidean(a, b, d));
 }
 
-// The k-th smallest of dist[0, m) (reorders it), 0 for k = 0.
-double kth_smallest(double* dist, std::size_t m, std::size_t k);
+// The k-th smallest of a stream of values, in a caller-owned buffer of k doubles: a bounded
+// max-heap (O(log k) per value that enters, O(1) for the rest), so no row of n distances is
+// kept or reordered. kth() is 0 for k = 0 and +inf until k values were pushed.
+class KthSmallest {
+public:
+    KthSmallest(double* heap, std::size_t k) noexcept : heap_(heap), k_(k) {}
+    void push(double v) noexcept {
+        if (size_ < k_) {
+            heap_[size_++] = v;
+            std::push_heap(heap_, heap_ + size_);
+        } else if (k_ > 0 && v < heap_[0]) {
+            std::pop_heap(heap_, heap_ + k_);
+            heap_[k_ - 1] = v;
+            std::push_heap(heap_, heap_ + k_);
+        }
+    }
+    double kth() const noexcept {
+        return k_ == 0 ? 0.0 : size_ < k_ ? std::numeric_limits<double>::infinity() : heap_[0];
+    }
+
+private:
+    double* heap_;
+    std::size_t k_, size_ = 0;
+};
 
 // Core distance of every point: the min_samples-th nearest point, the point itself counted first.
 std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, ThreadPool& pool);
