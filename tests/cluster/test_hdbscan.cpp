@@ -68,7 +68,7 @@ bool same_partition(const std::vector<int>& ours, const std::vector<int>& r) {
 }  // namespace
 
 // Equal mutual reachabilities are common (wherever core distances dominate), so the tie rules
-// matter: sorting equal MST weights in reverse order fails four of the five sets.
+// matter: sorting equal MST weights in reverse order fails all five sets.
 TEST_CASE("Hdbscan matches R dbscan::hdbscan on the golden data sets") {
     for (const std::string name : {"blobs", "moons", "noise", "ties", "line"}) {
         CAPTURE(name);
