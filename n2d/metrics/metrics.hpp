@@ -4,8 +4,8 @@
 // cluster_accuracy, which needs non-negative ids because its mapping is indexed by them.
 // All logarithms are natural (nats).
 //
-// Noise (label -1, as HDBSCAN predicts). NMI, AMI and ARI treat -1 as one more cluster (as
-// sklearn does with any label): noise points are "together" with each other. cluster_accuracy
+// Noise (label -1, as HDBSCAN predicts). NMI, AMI, ARI and silhouette treat -1 as one more
+// cluster (as sklearn does with any label): noise points are "together" with each other. cluster_accuracy
 // treats predicted -1 as never matching a class: noise points count in n but are never correct,
 // so labelling points noise can only lower the accuracy.
 #pragma once

@@ -155,6 +155,8 @@ TEST_CASE("metrics with noise: -1 is one more cluster for NMI/ARI/AMI and never 
     CHECK(ari(truth, pred) == ari(truth, relabelled));
     CHECK(ami(truth, pred) == doctest::Approx(ami(truth, relabelled)).epsilon(1e-12));  // summed in another order
     CHECK(ari({0, 0, 1, 1}, {-1, -1, 0, 0}) == doctest::Approx(1.0));
+    const Matrix x = test::matrix_from({0, 0, 0.1f, 0, 5, 5, 5.2f, 5, 9, 0, 9, 0.3f, 2, 8, 3, 8}, 2);
+    CHECK(silhouette(x, pred) == doctest::Approx(silhouette(x, relabelled)).epsilon(1e-12));
     CHECK(nmi({0, 0, 1, 1}, {-1, -1, 0, 0}) == doctest::Approx(1.0));
     // All noise: nothing matches.
     const auto none = cluster_accuracy({0, 1, 1}, {-1, -1, -1});
