@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "n2d/cluster/detail/hdbscan_internal.hpp"
 #include "n2d/cluster/hdbscan.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -86,6 +87,32 @@ TEST_CASE("Hdbscan matches R dbscan::hdbscan on the golden data sets") {
             CHECK(std::abs(h.outlier_scores()[i] - g.outlier[i]) <= 1e-6);
             CHECK(std::abs(h.probabilities()[i] - g.prob[i]) <= 1e-6);
         }
+    }
+}
+
+// R's rule, worked by hand (REFERENCE.md §14.7): an undersized part stays in its cluster and its
+// points leave one by one. Eight points, min_cluster_size 3; merges (ids 8 + k):
+//   k0 {3,4} at 0.5, k1 {0,1} at 1, k2 k1+2 at 1.2, k3 {5,6} at 1.4, k4 k3+7 at 1.6,
+//   k5 k2+k0 at 3 (parts of 3 and 2: no split), k6 k5+k4 at 5 (3+ and 3+: the root splits).
+// Cluster {0..4} keeps {3,4} (Python's hdbscan would drop them at 3), so its death is 0.5, the
+// height of their own merge: GLOSH(0) = 1 − 0.5/1 = 0.5 and GLOSH(2) = 1 − 0.5/1.2.
+TEST_CASE("R's cluster tree keeps undersized parts inside the cluster") {
+    detail::MergeTree t;
+    t.left = {3, 0, 9, 5, 11, 10, 13};
+    t.right = {4, 1, 2, 6, 7, 8, 12};
+    t.size = {2, 2, 3, 2, 3, 5, 8};
+    t.height = {0.5, 1.0, 1.2, 1.4, 1.6, 3.0, 5.0};
+    const auto ex = detail::extract_clusters(t, 3);
+    CHECK(ex.labels == std::vector<int>{0, 0, 0, 0, 0, 1, 1, 1});
+    const std::vector<double> glosh{0.5, 0.5, 1 - 0.5 / 1.2, 0, 0, 0, 0, 1 - 1.4 / 1.6};
+    for (std::size_t i = 0; i < glosh.size(); ++i) CHECK(ex.outlier_scores[i] == doctest::Approx(glosh[i]).epsilon(1e-15));
+    CHECK(ex.cluster_birth == std::vector<double>{5.0, 5.0});
+    // Same tree with min_cluster_size 4: the root never splits, so everything is noise and every
+    // point's GLOSH is 1 (the root's death stays 0, as in R).
+    const auto none = detail::extract_clusters(t, 4);
+    for (std::size_t i = 0; i < 8; ++i) {
+        CHECK(none.labels[i] == -1);
+        CHECK(none.outlier_scores[i] == 1.0);
     }
 }
 
