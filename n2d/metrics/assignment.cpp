@@ -86,8 +86,7 @@ std::vector<int> linear_sum_assignment(const std::vector<double>& cost, std::siz
 
 ClusterAccuracy cluster_accuracy(const std::vector<int>& truth, const std::vector<int>& pred) {
     N2D_REQUIRE(!truth.empty(), "cluster_accuracy: no labels given; pass one truth and one predicted label per sample");
-    N2D_REQUIRE(truth.size() == pred.size(), "cluster_accuracy: truth has " + std::to_string(truth.size()) +
-                                                 " labels but pred has " + std::to_string(pred.size()) + "; they must match");
+    detail::require_same_length(truth, pred, "cluster_accuracy");  // before noise is filtered out
     for (std::size_t i = 0; i < truth.size(); ++i)
         N2D_REQUIRE(truth[i] >= 0, "cluster_accuracy: truth[" + std::to_string(i) + "] = " + std::to_string(truth[i]) +
                                        " is negative; class ids must be 0, 1, 2, ...");
