@@ -121,7 +121,7 @@ N2D_API n2d_status n2d_options_set_latent_dim(n2d_options* options, size_t laten
 N2D_API n2d_status n2d_options_set_umap_neighbors(n2d_options* options, size_t n_neighbors); /* >= 2 */
 N2D_API n2d_status n2d_options_set_umap_min_dist(n2d_options* options, double min_dist); /* 0..spread */
 N2D_API n2d_status n2d_options_set_umap_dim(n2d_options* options, size_t n_components); /* >= 1 */
-/* "gmm" or "kmeans". */
+/* "gmm", "kmeans" or "hdbscan" (finds its own number of clusters; noise is labelled -1). */
 N2D_API n2d_status n2d_options_set_cluster_method(n2d_options* options, const char* method);
 /* "umap", or "none" to cluster the latent codes directly. */
 N2D_API n2d_status n2d_options_set_manifold(n2d_options* options, const char* manifold);
@@ -130,7 +130,8 @@ N2D_API n2d_status n2d_options_set_manifold(n2d_options* options, const char* ma
  * ae.latent_dim, ae.hidden_activation, ae.epochs, ae.batch_size, ae.patience, ae.optimizer,
  * ae.learning_rate, umap.n_components, umap.n_neighbors, umap.min_dist, umap.spread,
  * umap.metric, umap.n_epochs, gmm.covariance_type, gmm.n_init, gmm.max_iter, gmm.tol,
- * gmm.reg_covar, kmeans.n_init, kmeans.max_iter. Unknown keys and unparsable values fail. */
+ * gmm.reg_covar, kmeans.n_init, kmeans.max_iter, hdbscan.min_cluster_size,
+ * hdbscan.min_samples. Unknown keys and unparsable values fail. */
 N2D_API n2d_status n2d_options_set(n2d_options* options, const char* key, const char* value);
 /* Installs (or with fn NULL removes) the progress callback; `user` is passed back to it. */
 N2D_API n2d_status n2d_options_set_progress(n2d_options* options, n2d_progress_fn fn, void* user);

@@ -56,7 +56,7 @@ n2d::N2DOptions pipeline_options(const n2d_options& o, n2d::ThreadPool* pool) {
         void* user = o.progress_user;
         p.progress = [fn, user](const n2d::Progress& s) { return fn(s.stage, s.step, s.total, s.loss, user) == 0; };
     }
-    if (pool) p.autoencoder.pool = p.umap.pool = p.gmm.pool = p.kmeans.pool = pool;
+    if (pool) p.autoencoder.pool = p.umap.pool = p.gmm.pool = p.kmeans.pool = p.hdbscan.pool = pool;
     return p;
 }
 

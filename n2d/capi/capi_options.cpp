@@ -30,7 +30,8 @@ n2d_status set(const char* function, n2d_options* o, Body&& body) noexcept {
 n2d::ClustererKind parse_clusterer(const std::string& v) {
     if (v == "gmm") return n2d::ClustererKind::gmm;
     if (v == "kmeans") return n2d::ClustererKind::kmeans;
-    throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "cluster method '" + v + "' is unknown; use gmm or kmeans");
+    if (v == "hdbscan") return n2d::ClustererKind::hdbscan;
+    throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "cluster method '" + v + "' is unknown; use gmm, kmeans or hdbscan");
 }
 
 n2d::ManifoldKind parse_manifold(const std::string& v) {
@@ -58,7 +59,7 @@ constexpr const char* kTextKeys[] = {
     "ae.architecture", "ae.hidden_activation", "ae.epochs", "ae.batch_size", "ae.patience", "ae.optimizer",
     "ae.learning_rate", "umap.n_neighbors", "umap.min_dist", "umap.spread", "umap.metric", "umap.n_epochs",
     "gmm.covariance_type", "gmm.n_init", "gmm.max_iter", "gmm.tol", "gmm.reg_covar", "kmeans.n_init",
-    "kmeans.max_iter"};
+    "kmeans.max_iter", "hdbscan.min_cluster_size", "hdbscan.min_samples"};
 
 // The size-valued options with their ranges, shared by the typed setters and n2d_options_set.
 struct SizeOption {

@@ -46,7 +46,9 @@ const CommandSpec kFit{
      {"--umap-neighbors", "N", "UMAP n_neighbors (default 20)"},
      {"--umap-min-dist", "D", "UMAP min_dist (default 0)"},
      {"--umap-metric", "M", "UMAP metric: euclidean, cosine, correlation, manhattan, chebyshev (default euclidean)"},
-     {"--cluster", "gmm|kmeans", "clusterer (default gmm)"},
+     {"--cluster", "gmm|kmeans|hdbscan", "clusterer (default gmm); hdbscan finds its own number of clusters, noise = -1"},
+     {"--min-cluster-size", "N", "hdbscan: smallest cluster (default 5, >= 2)"},
+     {"--min-samples", "M", "hdbscan: core distance to the M-th nearest point, itself counted (default: --min-cluster-size)"},
      {"--gmm-n-init", "N", "GMM initialisations, the best lower bound wins (default 10)"},
      {"--gmm-covariance", "TYPE", "full, tied, diag or spherical (default full)"},
      {"--patience", "P", "stop autoencoder training after P epochs without improvement (default 0 = off)"},
@@ -87,7 +89,12 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     o.n_clusters = k;
     o.embedder = a.get_choice("--embedder", "ae", {"ae", "none"}) == "ae" ? EmbedderKind::autoencoder : EmbedderKind::none;
     o.manifold = a.get_choice("--manifold", "umap", {"umap", "none"}) == "umap" ? ManifoldKind::umap : ManifoldKind::none;
-    o.clusterer = a.get_choice("--cluster", "gmm", {"gmm", "kmeans"}) == "gmm" ? ClustererKind::gmm : ClustererKind::kmeans;
+    const std::string cluster = a.get_choice("--cluster", "gmm", {"gmm", "kmeans", "hdbscan"});
+    o.clusterer = cluster == "gmm" ? ClustererKind::gmm : cluster == "kmeans" ? ClustererKind::kmeans : ClustererKind::hdbscan;
+    if (o.clusterer != ClustererKind::hdbscan && (a.has("--min-cluster-size") || a.has("--min-samples")))
+        throw UsageError("n2d fit: --min-cluster-size and --min-samples need --cluster hdbscan");
+    o.hdbscan.min_cluster_size = a.get_uint("--min-cluster-size", 5, 2, std::size_t(1) << 32);
+    o.hdbscan.min_samples = a.get_uint("--min-samples", 0, 1, std::size_t(1) << 32);
     auto& ae = o.autoencoder;
     ae.epochs = a.get_uint("--epochs", data.name == "synthetic" ? kSyntheticEpochs : kPaperEpochs, 1, 1000000);
     ae.batch_size = a.get_uint("--batch-size", 256, 1, 1 << 24);
@@ -202,7 +209,7 @@ int run_fit(int argc, const char* const* argv) {
     if (json) {
         JsonObject j;
         j.add("dataset", data.name).add("n", static_cast<std::uint64_t>(data.x.rows()));
-        j.add("dim", static_cast<std::uint64_t>(data.x.cols())).add("clusters", static_cast<std::uint64_t>(k));
+        j.add("dim", static_cast<std::uint64_t>(data.x.cols())).add("clusters", static_cast<std::uint64_t>(model.n_clusters()));
         if (labelled) j.add("acc", score.accuracy).add("nmi", score.nmi).add("ari", score.ari);
         j.add("seed", static_cast<std::uint64_t>(options.seed));
         j.add("epochs", static_cast<std::uint64_t>(options.embedder == EmbedderKind::autoencoder ? options.autoencoder.epochs : 0));
@@ -231,7 +238,8 @@ int run_fit(int argc, const char* const* argv) {
         std::printf("%s\n", j.str().c_str());
         return 0;
     }
-    std::printf("N2D on %s (%zu x %zu, %zu clusters)\n", data.name.c_str(), data.x.rows(), data.x.cols(), k);
+    // HDBSCAN chooses its own number of clusters; the others have k.
+    std::printf("N2D on %s (%zu x %zu, %zu clusters)\n", data.name.c_str(), data.x.rows(), data.x.cols(), model.n_clusters());
     if (labelled) std::printf("  %-22s %s\n", "N2D", score_line(score).c_str());
     for (const auto& r : baselines) {
         if (labelled)

@@ -1,5 +1,7 @@
 #include "n2d/cli/fit_plot.hpp"
 
+#include <algorithm>
+
 #include "n2d/core/rng.hpp"
 #include "n2d/metrics/metrics.hpp"
 #include "n2d/plot/scatter.hpp"
@@ -38,6 +40,14 @@ void write_fit_plot(const std::string& path, const N2D& model, const Dataset& da
     std::vector<ScatterPanel> panels(1);
     panels[0].title = "N2D clusters (" + data.name + ")";
     panels[0].labels = pred;
+    // HDBSCAN noise (-1) is drawn as one more label named "noise", after the clusters.
+    const int noise = static_cast<int>(model.n_clusters());
+    if (std::find(pred.begin(), pred.end(), -1) != pred.end()) {
+        for (int& l : panels[0].labels)
+            if (l < 0) l = noise;
+        panels[0].label_names.assign(std::size_t(noise) + 1, std::string());
+        panels[0].label_names.back() = "noise";
+    }
     if (!data.labels.empty()) {
         // Colour each cluster like the class the Hungarian mapping matches it to; unmatched
         // clusters take slots after the classes.

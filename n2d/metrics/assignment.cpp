@@ -86,13 +86,20 @@ std::vector<int> linear_sum_assignment(const std::vector<double>& cost, std::siz
 
 ClusterAccuracy cluster_accuracy(const std::vector<int>& truth, const std::vector<int>& pred) {
     N2D_REQUIRE(!truth.empty(), "cluster_accuracy: no labels given; pass one truth and one predicted label per sample");
+    detail::require_same_length(truth, pred, "cluster_accuracy");  // before noise is filtered out
     for (std::size_t i = 0; i < truth.size(); ++i)
         N2D_REQUIRE(truth[i] >= 0, "cluster_accuracy: truth[" + std::to_string(i) + "] = " + std::to_string(truth[i]) +
                                        " is negative; class ids must be 0, 1, 2, ...");
     for (std::size_t i = 0; i < pred.size(); ++i)
-        N2D_REQUIRE(pred[i] >= 0, "cluster_accuracy: pred[" + std::to_string(i) + "] = " + std::to_string(pred[i]) +
-                                      " is negative; cluster ids must be 0, 1, 2, ...");
-    const auto t = detail::make_contingency(truth, pred, "cluster_accuracy");
+        N2D_REQUIRE(pred[i] >= -1, "cluster_accuracy: pred[" + std::to_string(i) + "] = " + std::to_string(pred[i]) +
+                                       " is below -1; cluster ids must be 0, 1, 2, ... (-1 = noise)");
+    // Noise (-1) never matches a class: it stays out of the matching but counts in n.
+    std::vector<int> t_kept, p_kept;
+    for (std::size_t i = 0; i < pred.size(); ++i)
+        if (pred[i] >= 0) t_kept.push_back(truth[i]), p_kept.push_back(pred[i]);
+    ClusterAccuracy out;
+    if (p_kept.empty()) return out;
+    const auto t = detail::make_contingency(t_kept, p_kept, "cluster_accuracy");
     const std::size_t r = t.cluster_ids.size(), c = t.class_ids.size();
     N2D_REQUIRE(double(r) * double(c) <= 2e8, "cluster_accuracy: " + std::to_string(r) + " clusters × " +
                                                   std::to_string(c) + " classes is too large a matching problem");
@@ -101,7 +108,6 @@ ClusterAccuracy cluster_accuracy(const std::vector<int>& truth, const std::vecto
     for (std::size_t k = 0; k < t.cell_count.size(); ++k)
         w[std::size_t(t.cell_col[k]) * c + t.cell_row[k]] = double(t.cell_count[k]);
     const auto match = linear_sum_assignment(w, r, c, true);
-    ClusterAccuracy out;
     out.mapping.assign(std::size_t(t.cluster_ids.back()) + 1, -1);
     double matched = 0.0;
     for (std::size_t i = 0; i < r; ++i) {
@@ -109,7 +115,7 @@ ClusterAccuracy cluster_accuracy(const std::vector<int>& truth, const std::vecto
         matched += w[i * c + std::size_t(match[i])];
         out.mapping[std::size_t(t.cluster_ids[i])] = t.class_ids[std::size_t(match[i])];
     }
-    out.accuracy = matched / double(t.n);
+    out.accuracy = matched / double(truth.size());
     return out;
 }
 

@@ -24,10 +24,14 @@ std::vector<std::uint32_t> encode_labels(const std::vector<int>& labels, std::ve
     return code;
 }
 
-Contingency make_contingency(const std::vector<int>& truth, const std::vector<int>& pred, const char* who) {
+void require_same_length(const std::vector<int>& truth, const std::vector<int>& pred, const char* who) {
     N2D_REQUIRE(truth.size() == pred.size(), std::string(who) + ": truth has " + std::to_string(truth.size()) +
                                                  " labels but pred has " + std::to_string(pred.size()) +
                                                  "; pass one label per sample in both");
+}
+
+Contingency make_contingency(const std::vector<int>& truth, const std::vector<int>& pred, const char* who) {
+    require_same_length(truth, pred, who);
     Contingency t;
     t.n = truth.size();
     const auto rows = encode_labels(truth, t.class_ids);

@@ -3,6 +3,11 @@
 // and O(n + cells) memory. Labels may be any integers (re-encoded internally) except for
 // cluster_accuracy, which needs non-negative ids because its mapping is indexed by them.
 // All logarithms are natural (nats).
+//
+// Noise (label -1, as HDBSCAN predicts). NMI, AMI, ARI and silhouette treat -1 as one more
+// cluster (as sklearn does with any label): noise points are "together" with each other. cluster_accuracy
+// treats predicted -1 as never matching a class: noise points count in n but are never correct,
+// so labelling points noise can only lower the accuracy.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -28,7 +33,8 @@ struct ClusterAccuracy {
 
 // Best one-to-one mapping of clusters to classes (Hungarian algorithm, maximising matched
 // samples); accuracy = matched / n. Works for different numbers of clusters and classes.
-// Throws n2d::Error for negative ids, unequal lengths or empty input.
+// pred = -1 is noise: left out of the matching, counted in n (never correct).
+// Throws n2d::Error for negative truth ids, pred below -1, unequal lengths or empty input.
 ClusterAccuracy cluster_accuracy(const std::vector<int>& truth, const std::vector<int>& pred);
 
 // Entropy of a labelling (sklearn: 1.0 for empty input, 0.0 for one label).

@@ -230,4 +230,50 @@ std::unique_ptr<KMeansClusterer> KMeansClusterer::load(ByteReader& in) {
     return c;
 }
 
+// ---- HDBSCAN --------------------------------------------------------------------------------
+
+HdbscanClusterer::HdbscanClusterer(HdbscanOptions options) : options_(options) {}
+
+void HdbscanClusterer::fit(ConstMatrixView x, const StageContext&) {
+    auto h = std::make_unique<Hdbscan>(options_);
+    h->fit(x);
+    h_ = std::move(h);
+    input_dim_ = x.cols;
+}
+
+std::vector<int> HdbscanClusterer::fit_predict(ConstMatrixView x, const StageContext& ctx) {
+    fit(x, ctx);
+    return h_->labels();
+}
+
+std::vector<int> HdbscanClusterer::predict(ConstMatrixView x) const {
+    const auto& h = require_fitted(h_, "HDBSCAN");
+    require_stage_input(x, input_dim_, "HDBSCAN");
+    return h.predict(x);
+}
+
+Matrix HdbscanClusterer::predict_proba(ConstMatrixView x) const {
+    const auto& h = require_fitted(h_, "HDBSCAN");
+    require_stage_input(x, input_dim_, "HDBSCAN");
+    return h.predict_proba(x);
+}
+
+const Hdbscan& HdbscanClusterer::hdbscan() const { return require_fitted(h_, "HDBSCAN"); }
+
+void HdbscanClusterer::save(ByteWriter& out) const {
+    const auto& h = require_fitted(h_, "HDBSCAN");
+    put_header(out, input_dim_);
+    h.save(out);
+}
+
+std::unique_ptr<HdbscanClusterer> HdbscanClusterer::load(ByteReader& in) {
+    const auto dim = get_header(in, "HDBSCAN");
+    auto h = Hdbscan::load(in);
+    auto c = std::make_unique<HdbscanClusterer>(h.options());
+    c->h_ = std::make_unique<Hdbscan>(std::move(h));
+    in.expect(c->h_->core_distances().size() > 0, "HDBSCAN state holds no points");
+    c->input_dim_ = dim;
+    return c;
+}
+
 }  // namespace n2d

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "n2d/cluster/gaussian_mixture.hpp"
+#include "n2d/cluster/hdbscan.hpp"
 #include "n2d/cluster/kmeans.hpp"
 #include "n2d/nn/autoencoder.hpp"
 #include "n2d/pipeline/stage.hpp"
@@ -101,6 +102,28 @@ public:
 private:
     KMeansOptions options_;
     std::unique_ptr<KMeans> km_;
+    std::size_t input_dim_ = 0;
+};
+
+// HDBSCAN: finds its own number of clusters; predict labels new points through their nearest
+// fitted neighbour (Hdbscan::predict), -1 = noise. The model stores the fitted points.
+class HdbscanClusterer final : public Clusterer {
+public:
+    explicit HdbscanClusterer(HdbscanOptions options);
+    std::string kind() const override { return "hdbscan"; }
+    void fit(ConstMatrixView x, const StageContext& ctx) override;
+    std::vector<int> fit_predict(ConstMatrixView x, const StageContext& ctx) override;  // the fit's labels
+    std::vector<int> predict(ConstMatrixView x) const override;
+    Matrix predict_proba(ConstMatrixView x) const override;  // membership in its column, noise rows 0
+    std::size_t n_clusters() const override { return h_ ? h_->n_clusters() : 0; }
+    std::size_t input_dim() const override { return input_dim_; }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<HdbscanClusterer> load(ByteReader& in);
+    const Hdbscan& hdbscan() const;  // throws before fit
+
+private:
+    HdbscanOptions options_;
+    std::unique_ptr<Hdbscan> h_;
     std::size_t input_dim_ = 0;
 };
 

@@ -59,6 +59,7 @@ std::unique_ptr<ManifoldLearner> builtin_manifold(const std::string& kind, ByteR
 std::unique_ptr<Clusterer> builtin_clusterer(const std::string& kind, ByteReader& in) {
     if (kind == "gmm") return GmmClusterer::load(in);
     if (kind == "kmeans") return KMeansClusterer::load(in);
+    if (kind == "hdbscan") return HdbscanClusterer::load(in);
     return nullptr;
 }
 
@@ -139,7 +140,7 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
         o.n_clusters = static_cast<std::size_t>(in.get<std::uint64_t>());
         o.seed = in.get<std::uint64_t>();
         const auto e = in.get<std::uint8_t>(), m = in.get<std::uint8_t>(), c = in.get<std::uint8_t>();
-        in.expect(e <= 1 && m <= 1 && c <= 1, "stage kind codes " + std::to_string(e) + "/" + std::to_string(m) + "/" +
+        in.expect(e <= 1 && m <= 1 && c <= 2, "stage kind codes " + std::to_string(e) + "/" + std::to_string(m) + "/" +
                                                    std::to_string(c));
         o.embedder = static_cast<EmbedderKind>(e);
         o.manifold = static_cast<ManifoldKind>(m);
@@ -175,7 +176,8 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
         N2D_FAIL(where + "the clusterer takes " + std::to_string(clusterer->input_dim()) +
                     " columns but the manifold stage produces " + std::to_string(manifold->output_dim()) +
                     "; the file is inconsistent, save the model again");
-    if (clusterer->n_clusters() != o.n_clusters)
+    // HDBSCAN chooses its own number of clusters.
+    if (o.clusterer != ClustererKind::hdbscan && clusterer->n_clusters() != o.n_clusters)
         N2D_FAIL(where + "the clusterer has " + std::to_string(clusterer->n_clusters()) +
                     " clusters but the options record " + std::to_string(o.n_clusters) +
                     "; the file is inconsistent, save the model again");

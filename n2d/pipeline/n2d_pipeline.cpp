@@ -22,7 +22,9 @@ constexpr std::uint64_t kEmbedderStream = 1, kManifoldStream = 2, kClustererStre
 
 const char* to_string(EmbedderKind k) noexcept { return k == EmbedderKind::autoencoder ? "ae" : "none"; }
 const char* to_string(ManifoldKind k) noexcept { return k == ManifoldKind::umap ? "umap" : "none"; }
-const char* to_string(ClustererKind k) noexcept { return k == ClustererKind::gmm ? "gmm" : "kmeans"; }
+const char* to_string(ClustererKind k) noexcept {
+    return k == ClustererKind::gmm ? "gmm" : k == ClustererKind::kmeans ? "kmeans" : "hdbscan";
+}
 
 AutoencoderOptions N2DOptions::default_autoencoder() {
     AutoencoderOptions o;
@@ -66,6 +68,9 @@ N2DOptions resolved(N2DOptions o) {
 
 void validate(const N2DOptions& o) {
     N2D_REQUIRE(o.n_clusters >= 1, "N2DOptions::n_clusters is 0; ask for at least 1 cluster");
+    N2D_REQUIRE(o.clusterer != ClustererKind::hdbscan || o.hdbscan.min_cluster_size >= 2,
+                "N2DOptions::hdbscan.min_cluster_size is " + std::to_string(o.hdbscan.min_cluster_size) +
+                    "; use at least 2");
     N2D_REQUIRE(o.gmm.n_components == 0 || o.gmm.n_components == o.n_clusters,
                 "N2DOptions::gmm.n_components is " + std::to_string(o.gmm.n_components) + " but n_clusters is " +
                     std::to_string(o.n_clusters) + "; set n_clusters (gmm.n_components 0 follows it)");
@@ -120,8 +125,10 @@ N2D::N2D(N2DOptions options, std::unique_ptr<Embedder> embedder, std::unique_ptr
     if (!clusterer_) {
         if (o.clusterer == ClustererKind::gmm)
             clusterer_ = std::make_unique<GmmClusterer>(o.gmm);
-        else
+        else if (o.clusterer == ClustererKind::kmeans)
             clusterer_ = std::make_unique<KMeansClusterer>(o.kmeans);
+        else
+            clusterer_ = std::make_unique<HdbscanClusterer>(o.hdbscan);
     }
 }
 
@@ -148,8 +155,7 @@ N2D& N2D::fit(ConstMatrixView x) {
     seconds_.manifold = seconds_since(t);
 
     t = std::chrono::steady_clock::now();
-    clusterer_->fit(embedding, StageContext{derive_seed(seed, kClustererStream), options_.progress});
-    labels_ = clusterer_->predict(embedding);
+    labels_ = clusterer_->fit_predict(embedding, StageContext{derive_seed(seed, kClustererStream), options_.progress});
     seconds_.clusterer = seconds_since(t);
     seconds_.total = seconds_since(t0);
 

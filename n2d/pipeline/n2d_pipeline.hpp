@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "n2d/cluster/gaussian_mixture.hpp"
+#include "n2d/cluster/hdbscan.hpp"
 #include "n2d/cluster/kmeans.hpp"
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/progress.hpp"
@@ -32,7 +33,7 @@ namespace n2d::inline v0 {
 
 enum class EmbedderKind { autoencoder, none };
 enum class ManifoldKind { umap, none };
-enum class ClustererKind { gmm, kmeans };
+enum class ClustererKind { gmm, kmeans, hdbscan };  // codes 0, 1, 2 in the model file
 
 const char* to_string(EmbedderKind k) noexcept;
 const char* to_string(ManifoldKind k) noexcept;
@@ -60,6 +61,9 @@ struct N2DOptions {
     // on a 10-d manifold).
     GaussianMixtureOptions gmm = default_gmm();
     KMeansOptions kmeans = default_kmeans();
+    // HDBSCAN finds its own number of clusters (noise -1); n_clusters then only sizes the
+    // autoencoder latent and UMAP output, and N2D::n_clusters() reports what HDBSCAN found.
+    HdbscanOptions hdbscan;
 
     // Pretrained autoencoder weights (Autoencoder::save_weights) used instead of training
     // (the seeds' `weights=`); train_pretrained continues training them instead.

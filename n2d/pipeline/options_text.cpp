@@ -88,9 +88,12 @@ OptionsText describe_options(const N2DOptions& o) {
         t.emplace_back("gmm.max_iter", std::to_string(o.gmm.max_iter));
         t.emplace_back("gmm.tol", num(o.gmm.tol));
         t.emplace_back("gmm.reg_covar", num(o.gmm.reg_covar));
-    } else {
+    } else if (o.clusterer == ClustererKind::kmeans) {
         t.emplace_back("kmeans.n_init", std::to_string(o.kmeans.n_init));
         t.emplace_back("kmeans.max_iter", std::to_string(o.kmeans.max_iter));
+    } else {
+        t.emplace_back("hdbscan.min_cluster_size", std::to_string(o.hdbscan.min_cluster_size));
+        t.emplace_back("hdbscan.min_samples", std::to_string(o.hdbscan.min_samples));
     }
     return t;
 }
@@ -118,6 +121,8 @@ void apply_options_text(N2DOptions& o, const OptionsText& text) {
         else if (key == "gmm.reg_covar") o.gmm.reg_covar = to_double(key, v);
         else if (key == "kmeans.n_init") o.kmeans.n_init = to_size(key, v);
         else if (key == "kmeans.max_iter") o.kmeans.max_iter = to_size(key, v);
+        else if (key == "hdbscan.min_cluster_size") o.hdbscan.min_cluster_size = to_size(key, v);
+        else if (key == "hdbscan.min_samples") o.hdbscan.min_samples = to_size(key, v);
     }
 }
 

@@ -57,7 +57,14 @@ public:
     virtual std::string kind() const = 0;
     virtual void fit(ConstMatrixView x, const StageContext& ctx) = 0;
     virtual std::vector<int> predict(ConstMatrixView x) const = 0;
-    // n × n_clusters, rows sum to 1 (a hard clusterer gives one-hot rows).
+    // Fits and labels the training rows; override where those labels differ from predict's
+    // (HDBSCAN: predict approximates new points, the fit's labels are exact).
+    virtual std::vector<int> fit_predict(ConstMatrixView x, const StageContext& ctx) {
+        fit(x, ctx);
+        return predict(x);
+    }
+    // n × n_clusters, rows sum to 1 (a hard clusterer gives one-hot rows; HDBSCAN's hold one
+    // membership probability, and noise rows are all zero).
     virtual Matrix predict_proba(ConstMatrixView x) const = 0;
     virtual std::size_t n_clusters() const = 0;
     virtual std::size_t input_dim() const = 0;

@@ -140,3 +140,47 @@ TEST_CASE("predict refuses data of another width and damaged models") {
     CHECK(r.err.find("not an n2d model") != std::string::npos);
     fs::remove_all(scratch());
 }
+
+TEST_CASE("fit --cluster hdbscan finds the clusters itself, saves and predicts") {
+    if (!have_tool()) return;
+    fs::create_directories(scratch());  // an earlier case may have removed it
+    const auto csv = scratch() / "blobs.csv", labels = scratch() / "blobs_labels.txt", model = scratch() / "h.n2d",
+               pred = scratch() / "h_pred.txt";
+    {
+        std::vector<int> truth;
+        const auto x = n2d::test::blobs(240, 3, 3, 0.8, 11, &truth);
+        std::ofstream f(csv), l(labels);
+        for (std::size_t i = 0; i < x.rows(); ++i) {
+            f << x(i, 0) << "," << x(i, 1) << "," << x(i, 2) << "\n";
+            l << truth[i] << "\n";
+        }
+    }
+    auto r = run("fit " + q(csv) + " --labels " + q(labels) + " --clusters 3 --embedder none --manifold none" +
+                 " --cluster hdbscan --min-cluster-size 10 --min-samples 5 --quiet --json --model-out " + q(model) +
+                 " --predictions " + q(pred));
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("\"clusters\": 3") != std::string::npos);
+    CHECK(r.out.find("hdbscan") != std::string::npos);
+    CHECK(count_lines(slurp(pred)) == 240);
+    r = run("predict " + q(model) + " " + q(csv));
+    CHECK(r.status == 0);
+    CHECK(count_lines(r.out) == 240);
+    r = run("info " + q(model));
+    CHECK(r.status == 0);
+    CHECK(r.out.find("hdbscan.min_cluster_size") != std::string::npos);
+    // assess reads noise (-1) in predictions: 2 of 4 right, the noise point never is.
+    const auto truth4 = scratch() / "t4.txt", pred4 = scratch() / "p4.txt";
+    std::ofstream(truth4) << "0\n0\n1\n1\n";
+    std::ofstream(pred4) << "0\n-1\n1\n2\n";
+    r = run("assess " + q(truth4) + " " + q(pred4) + " --json");
+    INFO(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("\"acc\": 0.5") != std::string::npos);
+    r = run("fit " + q(csv) + " --clusters 3 --min-samples 5 --quiet");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("need --cluster hdbscan") != std::string::npos);
+    r = run("fit " + q(csv) + " --clusters 3 --cluster hdbscan --min-cluster-size 1 --quiet");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("--min-cluster-size") != std::string::npos);
+}

@@ -138,3 +138,30 @@ TEST_CASE("trustworthiness matches scikit-learn") {
     CHECK_THROWS_AS(trustworthiness(high, low, 60), Error);
     CHECK_THROWS_AS(trustworthiness(high, Matrix(10, 2), 5), Error);
 }
+
+TEST_CASE("metrics with noise: -1 is one more cluster for NMI/ARI/AMI and never correct for ACC") {
+    const std::vector<int> truth{0, 0, 0, 1, 1, 1, 2, 2};
+    const std::vector<int> pred{0, 0, -1, 1, 1, -1, -1, -1};
+    const auto r = cluster_accuracy(truth, pred);
+    CHECK(r.accuracy == doctest::Approx(0.5));  // 4 of 8: the 4 noise points count, never match
+    REQUIRE(r.mapping.size() == 2);
+    CHECK(r.mapping[0] == 0);
+    CHECK(r.mapping[1] == 1);
+    // NMI, ARI, AMI: noise scores exactly as a cluster with any other id would.
+    std::vector<int> relabelled = pred;
+    for (int& p : relabelled)
+        if (p < 0) p = 7;
+    CHECK(nmi(truth, pred) == nmi(truth, relabelled));
+    CHECK(ari(truth, pred) == ari(truth, relabelled));
+    CHECK(ami(truth, pred) == doctest::Approx(ami(truth, relabelled)).epsilon(1e-12));  // summed in another order
+    CHECK(ari({0, 0, 1, 1}, {-1, -1, 0, 0}) == doctest::Approx(1.0));
+    const Matrix x = test::matrix_from({0, 0, 0.1f, 0, 5, 5, 5.2f, 5, 9, 0, 9, 0.3f, 2, 8, 3, 8}, 2);
+    CHECK(silhouette(x, pred) == doctest::Approx(silhouette(x, relabelled)).epsilon(1e-12));
+    CHECK(nmi({0, 0, 1, 1}, {-1, -1, 0, 0}) == doctest::Approx(1.0));
+    // All noise: nothing matches.
+    const auto none = cluster_accuracy({0, 1, 1}, {-1, -1, -1});
+    CHECK(none.accuracy == 0.0);
+    CHECK(none.mapping.empty());
+    CHECK_THROWS_WITH_AS(cluster_accuracy({0, 1}, {0, -2}), doctest::Contains("below -1"), Error);
+    CHECK_THROWS_AS(cluster_accuracy({0, 1}, {0}), Error);
+}

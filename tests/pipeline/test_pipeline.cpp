@@ -360,3 +360,42 @@ TEST_CASE("the N2D constructor reads no file: missing pretrained weights fail in
     CHECK_THROWS_WITH_AS(m.fit(small_synthetic(200, 1).x), doctest::Contains("n2d_test_no_such_weights.bin"),
                          n2d::Error);
 }
+
+TEST_CASE("HDBSCAN as the pipeline's clusterer: fit labels, noise, model round trip") {
+    std::vector<int> truth;
+    struct {
+        n2d::Matrix x;
+    } data{n2d::test::blobs(300, 5, 4, 1.0, 3, &truth)};
+    n2d::N2DOptions o;
+    o.n_clusters = 4;  // sizes nothing here: no embedder, no manifold
+    o.embedder = n2d::EmbedderKind::none;
+    o.manifold = n2d::ManifoldKind::none;
+    o.clusterer = n2d::ClustererKind::hdbscan;
+    o.hdbscan.min_cluster_size = 10;
+    n2d::N2D model(o);
+    const auto labels = model.fit_predict(data.x);
+    // The pipeline's training labels are the fit's, not predict's approximation.
+    n2d::Hdbscan direct(n2d::HdbscanOptions{10, 0, nullptr});
+    direct.fit(data.x.view());
+    CHECK(labels == direct.labels());
+    CHECK(model.n_clusters() == direct.n_clusters());
+    CHECK(model.n_clusters() == 4);
+    CHECK(model.assess(truth).ari > 0.9);
+
+    const auto loaded = n2d::N2D::load_from_bytes(model.save_to_bytes(), "h.n2d");
+    CHECK(loaded.options().clusterer == n2d::ClustererKind::hdbscan);
+    CHECK(loaded.options().hdbscan.min_cluster_size == 10);
+    CHECK(loaded.n_clusters() == model.n_clusters());
+    CHECK(loaded.predict(data.x) == model.predict(data.x));
+    const auto p = loaded.predict_proba(data.x);
+    CHECK(p.cols() == model.n_clusters());
+    const auto pred = loaded.predict(data.x);
+    for (std::size_t i = 0; i < pred.size(); ++i) {
+        float row = 0;
+        for (std::size_t c = 0; c < p.cols(); ++c) row += p(i, c);
+        if (pred[i] < 0) CHECK(row == 0.0f);
+    }
+    n2d::N2DOptions bad = o;
+    bad.hdbscan.min_cluster_size = 1;
+    CHECK_THROWS_WITH_AS(n2d::N2D{bad}, doctest::Contains("hdbscan.min_cluster_size"), n2d::Error);
+}

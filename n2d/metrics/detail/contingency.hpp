@@ -19,6 +19,8 @@ struct Contingency {
 
 // Builds the table; throws n2d::Error when the lengths differ. `who` names the caller.
 Contingency make_contingency(const std::vector<int>& truth, const std::vector<int>& pred, const char* who);
+// Throws n2d::Error (naming `who`) unless truth and pred have the same length.
+void require_same_length(const std::vector<int>& truth, const std::vector<int>& pred, const char* who);
 
 // Dense indices of `labels` into its sorted distinct values (returned in `ids`).
 std::vector<std::uint32_t> encode_labels(const std::vector<int>& labels, std::vector<int>& ids);
