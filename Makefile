@@ -1,6 +1,7 @@
 # The Makefile drives CMake. `make` builds Release into build/ (build/libn2d.a, build/n2d);
 # `make test` installs what the tests need, builds them and runs them; `make sanitize` runs
-# them under ASan+UBSan; `make bench` builds the benchmarks; `make demo` runs the demo.
+# them under ASan+UBSan; `make fuzz` builds the libFuzzer harnesses and `make fuzz-smoke` runs
+# each briefly over its corpus (tests/fuzz/FUZZING.md); `make bench` builds the benchmarks; `make demo` runs the demo.
 BUILD    ?= build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR   ?= OFF
@@ -9,7 +10,7 @@ CTEST_FLAGS ?=
 
 configure = cmake -S . -B $(1) -DN2D_WERROR=$(WERROR) $(CMAKE_FLAGS) $(2) >/dev/null
 
-.PHONY: all test sanitize static clang bench demo deps deps-bench clean
+.PHONY: all test sanitize static clang fuzz fuzz-seeds fuzz-smoke bench demo deps deps-bench deps-clang clean
 
 all:
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release)
@@ -41,6 +42,23 @@ clang: deps
 	cmake --build $(BUILD)-clang -j $(JOBS)
 	N2D_TEST_QUICK=1 ctest --test-dir $(BUILD)-clang --output-on-failure $(CTEST_FLAGS)
 
+# libFuzzer harnesses (clang, ASan+UBSan, coverage on the whole library) in build-fuzz/fuzz/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
+fuzz: deps-clang
+	@$(call configure,$(FUZZ_BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_BUILD_FUZZ=ON -DN2D_BUILD_TESTS=OFF -DN2D_BUILD_CLI=OFF -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# Rewrites the committed seed corpora (only needed when a file format changes).
+fuzz-seeds: fuzz
+	rm -rf tests/fuzz/corpus && ./$(FUZZ_BUILD)/fuzz/make_seeds tests/fuzz/corpus
+
+# Each harness for FUZZ_SECONDS over a copy of its corpus (the committed seeds stay as they
+# are); any crash, sanitizer report, uncaught non-n2d::Error, timeout or allocation over the
+# limits fails (the reproducer is left in $(FUZZ_BUILD)/smoke/).
+fuzz-smoke: fuzz
+	tests/fuzz/smoke $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: deps-bench
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_BENCH=ON)
 	cmake --build $(BUILD) -j $(JOBS)
@@ -61,8 +79,11 @@ need = test -e $(2) || { \
 deps:
 	@$(call need,doctest-dev,/usr/include/doctest/doctest.h)
 
+deps-clang:
+	@$(call need,clang,/usr/bin/clang++)
+
 deps-bench:
 	@$(call need,libbenchmark-dev,/usr/include/benchmark/benchmark.h)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-clang build-static
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-clang build-static $(FUZZ_BUILD)
