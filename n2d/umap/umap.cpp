@@ -292,8 +292,10 @@ Umap Umap::load(ByteReader& in) {
     u.k_ = in.get<std::uint64_t>();
     u.n_epochs_used_ = in.get<std::uint64_t>();
     const auto rows = in.get<std::uint64_t>(), cols = in.get<std::uint64_t>();
-    in.expect(cols == u.options_.n_components && rows >= 1 && rows <= (std::uint64_t(1) << 34),
+    in.expect(cols >= 1 && cols == u.options_.n_components && rows >= 1 && rows <= (std::uint64_t(1) << 34),
               "UMAP embedding shape does not match its options");
+    // Before allocating: a corrupt row count must not reserve gigabytes (found by fuzzing).
+    in.expect(rows <= in.remaining() / sizeof(float) / cols, "UMAP embedding larger than the remaining bytes");
     u.embedding_ = Matrix(static_cast<std::size_t>(rows), static_cast<std::size_t>(cols));
     in.get_array(u.embedding_.data(), u.embedding_.size());
     u.index_ = KnnIndex::load(in);
