@@ -308,6 +308,15 @@ TEST_CASE("UMAP edge cases: disconnected data, tiny inputs, duplicates, NaN, bad
         o = {};
         o.set_op_mix_ratio = -0.5f;
         CHECK_THROWS_AS(Umap{o}, Error);
+        // Bounds that keep a corrupt model from running for years (fuzz_model: n_epochs 7.5e14).
+        o = {};
+        o.n_epochs = 1000001;
+        CHECK_THROWS_WITH_AS(Umap{o}, doctest::Contains("must be at most 1000000"), Error);
+        o.n_epochs = 1000000;
+        CHECK_NOTHROW(Umap{o});
+        o = {};
+        o.negative_sample_rate = 1e30f;
+        CHECK_THROWS_WITH_AS(Umap{o}, doctest::Contains("must be in [0, 1000]"), Error);
         o = {};
         o.init = UmapInit::user;
         o.init_embedding = Matrix(3, 2);
