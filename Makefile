@@ -1,7 +1,8 @@
 # The Makefile drives CMake. `make` builds Release into build/ (build/libn2d.a, build/n2d);
 # `make test` installs what the tests need, builds them and runs them; `make sanitize` runs
-# them under ASan+UBSan; `make fuzz` builds the libFuzzer harnesses and `make fuzz-smoke` runs
-# each briefly over its corpus (tests/fuzz/FUZZING.md); `make bench` builds the benchmarks; `make demo` runs the demo.
+# them under ASan+UBSan, `make tsan` under ThreadSanitizer; `make fuzz` builds the libFuzzer
+# harnesses and `make fuzz-smoke` runs each briefly (tests/fuzz/FUZZING.md); `make bench`
+# builds the benchmarks; `make demo` runs the demo.
 BUILD    ?= build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR   ?= OFF
@@ -10,7 +11,7 @@ CTEST_FLAGS ?=
 
 configure = cmake -S . -B $(1) -DN2D_WERROR=$(WERROR) $(CMAKE_FLAGS) $(2) >/dev/null
 
-.PHONY: all test sanitize static clang fuzz fuzz-seeds fuzz-smoke bench demo deps deps-bench deps-clang clean
+.PHONY: all test sanitize tsan static clang fuzz fuzz-seeds fuzz-smoke bench demo deps deps-bench deps-clang clean
 
 all:
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release)
@@ -27,6 +28,12 @@ sanitize: deps
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
 	N2D_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(BUILD)-sanitize --output-on-failure $(CTEST_FLAGS)
+
+# The tests under ThreadSanitizer (clang, quick mode); not part of .ci/run.
+tsan: deps deps-clang
+	@$(call configure,$(BUILD)-tsan,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_SANITIZE_THREAD=ON -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	cmake --build $(BUILD)-tsan -j $(JOBS)
+	N2D_TEST_QUICK=1 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(BUILD)-tsan --output-on-failure $(CTEST_FLAGS)
 
 # A fully static CLI (no shared library at all, libc included) at build-static/n2d, checked.
 static:
@@ -86,4 +93,4 @@ deps-bench:
 	@$(call need,libbenchmark-dev,/usr/include/benchmark/benchmark.h)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-clang build-static $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-clang build-static $(FUZZ_BUILD)
