@@ -1,6 +1,8 @@
 # The Makefile drives CMake. `make` builds Release into build/ (build/libn2d.a, build/n2d);
 # `make test` installs what the tests need, builds them and runs them; `make sanitize` runs
-# them under ASan+UBSan; `make bench` builds the benchmarks; `make demo` runs the demo.
+# them under ASan+UBSan, `make tsan` under ThreadSanitizer; `make fuzz` builds the libFuzzer
+# harnesses and `make fuzz-smoke` runs each briefly (tests/fuzz/FUZZING.md); `make bench`
+# builds the benchmarks; `make demo` runs the demo.
 BUILD    ?= build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR   ?= OFF
@@ -9,7 +11,7 @@ CTEST_FLAGS ?=
 
 configure = cmake -S . -B $(1) -DN2D_WERROR=$(WERROR) $(CMAKE_FLAGS) $(2) >/dev/null
 
-.PHONY: all test sanitize static clang bench demo deps deps-bench clean
+.PHONY: all test sanitize tsan static clang fuzz fuzz-seeds fuzz-smoke bench demo deps deps-bench deps-clang clean
 
 all:
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release)
@@ -27,6 +29,12 @@ sanitize: deps
 	N2D_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(BUILD)-sanitize --output-on-failure $(CTEST_FLAGS)
 
+# The tests under ThreadSanitizer (clang, quick mode); not part of .ci/run.
+tsan: deps deps-clang
+	@$(call configure,$(BUILD)-tsan,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_SANITIZE_THREAD=ON -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	cmake --build $(BUILD)-tsan -j $(JOBS)
+	N2D_TEST_QUICK=1 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(BUILD)-tsan --output-on-failure $(CTEST_FLAGS)
+
 # A fully static CLI (no shared library at all, libc included) at build-static/n2d, checked.
 static:
 	@$(call configure,build-static,-DCMAKE_BUILD_TYPE=Release -DN2D_STATIC_CLI=ON -DN2D_BUILD_TESTS=OFF -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
@@ -40,6 +48,23 @@ clang: deps
 	@$(call configure,$(BUILD)-clang,-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ -DN2D_BUILD_TESTS=ON)
 	cmake --build $(BUILD)-clang -j $(JOBS)
 	N2D_TEST_QUICK=1 ctest --test-dir $(BUILD)-clang --output-on-failure $(CTEST_FLAGS)
+
+# libFuzzer harnesses (clang, ASan+UBSan, coverage on the whole library) in build-fuzz/fuzz/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
+fuzz: deps-clang
+	@$(call configure,$(FUZZ_BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_BUILD_FUZZ=ON -DN2D_BUILD_TESTS=OFF -DN2D_BUILD_CLI=OFF -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# Rewrites the committed seed corpora (only needed when a file format changes).
+fuzz-seeds: fuzz
+	rm -rf tests/fuzz/corpus && ./$(FUZZ_BUILD)/fuzz/make_seeds tests/fuzz/corpus
+
+# Each harness for FUZZ_SECONDS over a copy of its corpus (the committed seeds stay as they
+# are); any crash, sanitizer report, uncaught non-n2d::Error, timeout or allocation over the
+# limits fails (the reproducer is left in $(FUZZ_BUILD)/smoke/).
+fuzz-smoke: fuzz
+	tests/fuzz/smoke $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: deps-bench
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_BENCH=ON)
@@ -61,8 +86,11 @@ need = test -e $(2) || { \
 deps:
 	@$(call need,doctest-dev,/usr/include/doctest/doctest.h)
 
+deps-clang:
+	@$(call need,clang,/usr/bin/clang++)
+
 deps-bench:
 	@$(call need,libbenchmark-dev,/usr/include/benchmark/benchmark.h)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-clang build-static
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-clang build-static $(FUZZ_BUILD)

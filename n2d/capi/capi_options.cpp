@@ -1,4 +1,6 @@
 // C API: n2d_options — creation, checked setters and the generic key/value setter.
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -46,11 +48,14 @@ n2d::EmbedderKind parse_embedder(const std::string& v) {
     throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "embedder '" + v + "' is unknown; use autoencoder or none");
 }
 
+// Digits only: strtoull takes " -1" as 2^64 - 1 and clamps an overflow to the maximum, silently.
 std::size_t parse_size(const std::string& key, const std::string& v) {
-    char* end = nullptr;
-    const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || v[0] == '-' || *end)
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
         throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "option '" + key + "' needs a non-negative integer, not '" + v + "'");
+    errno = 0;
+    const unsigned long long x = std::strtoull(v.c_str(), nullptr, 10);
+    if (errno == ERANGE || x > SIZE_MAX)
+        throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "option '" + key + "' value '" + v + "' is too large");
     return static_cast<std::size_t>(x);
 }
 

@@ -1,7 +1,11 @@
 #include "n2d/pipeline/options_text.hpp"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
 #include "n2d/core/error.hpp"
 
@@ -24,18 +28,34 @@ std::string sizes(const std::vector<std::size_t>& v) {
     return s;
 }
 
+// Digits only: strtoull alone would take "-1" as 2^64 - 1 and clamp an overflow to the
+// maximum, both silently.
 std::size_t to_size(const std::string& key, const std::string& v) {
-    char* end = nullptr;
-    const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || *end) N2D_FAIL("n2d: saved option '" + key + "' has the non-integer value '" + v + "'");
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
+        N2D_FAIL("n2d: saved option '" + key + "' has the value '" + v + "'; it must be a non-negative integer");
+    errno = 0;
+    const unsigned long long x = std::strtoull(v.c_str(), nullptr, 10);
+    if (errno == ERANGE || x > SIZE_MAX)
+        N2D_FAIL("n2d: saved option '" + key + "' has the value '" + v + "', which is too large");
     return static_cast<std::size_t>(x);
 }
 
 double to_double(const std::string& key, const std::string& v) {
     char* end = nullptr;
+    errno = 0;
     const double x = std::strtod(v.c_str(), &end);
     if (v.empty() || *end) N2D_FAIL("n2d: saved option '" + key + "' has the non-numeric value '" + v + "'");
+    if (errno == ERANGE && std::isinf(x))
+        N2D_FAIL("n2d: saved option '" + key + "' has the value '" + v + "', which is out of range");
     return x;
+}
+
+// A float option: a value beyond float's range would silently become infinity.
+float to_float(const std::string& key, const std::string& v) {
+    const double x = to_double(key, v);
+    if (std::isfinite(x) && std::fabs(x) > double(std::numeric_limits<float>::max()))
+        N2D_FAIL("n2d: saved option '" + key + "' has the value '" + v + "', which is out of range");
+    return static_cast<float>(x);
 }
 
 std::vector<std::size_t> to_sizes(const std::string& key, const std::string& v) {
@@ -110,8 +130,8 @@ void apply_options_text(N2DOptions& o, const OptionsText& text) {
         else if (key == "ae.pretrained_weights") o.pretrained_weights = v;
         else if (key == "ae.save_weights") o.save_weights = v;
         else if (key == "umap.n_neighbors") o.umap.n_neighbors = to_size(key, v);
-        else if (key == "umap.min_dist") o.umap.min_dist = static_cast<float>(to_double(key, v));
-        else if (key == "umap.spread") o.umap.spread = static_cast<float>(to_double(key, v));
+        else if (key == "umap.min_dist") o.umap.min_dist = to_float(key, v);
+        else if (key == "umap.spread") o.umap.spread = to_float(key, v);
         else if (key == "umap.metric") o.umap.metric = parse_metric(v);
         else if (key == "umap.n_epochs") o.umap.n_epochs = to_size(key, v);
         else if (key == "gmm.covariance_type") o.gmm.covariance_type = parse_covariance_type(v);

@@ -85,8 +85,13 @@ void Umap::validate() const {
                 "UMAP local_connectivity " + std::to_string(o.local_connectivity) + " must be >= 0");
     N2D_REQUIRE(std::isfinite(o.learning_rate) && o.learning_rate >= 0.0f,
                 "UMAP learning_rate " + std::to_string(o.learning_rate) + " must be >= 0");
-    N2D_REQUIRE(std::isfinite(o.negative_sample_rate) && o.negative_sample_rate >= 0.0f,
-                "UMAP negative_sample_rate " + std::to_string(o.negative_sample_rate) + " must be >= 0");
+    // Upper bounds far beyond any useful value, so a corrupt model file cannot make fit or
+    // transform run for years (fuzz_model found a stored n_epochs of 7.5e14).
+    N2D_REQUIRE(std::isfinite(o.negative_sample_rate) && o.negative_sample_rate >= 0.0f &&
+                    o.negative_sample_rate <= 1000.0f,
+                "UMAP negative_sample_rate " + std::to_string(o.negative_sample_rate) + " must be in [0, 1000]");
+    N2D_REQUIRE(!o.n_epochs || *o.n_epochs <= 1000000,
+                "UMAP n_epochs " + std::to_string(o.n_epochs.value_or(0)) + " must be at most 1000000");
     N2D_REQUIRE(std::isfinite(o.repulsion_strength) && o.repulsion_strength >= 0.0f,
                 "UMAP repulsion_strength " + std::to_string(o.repulsion_strength) + " must be >= 0");
     N2D_REQUIRE(!o.a.has_value() || (std::isfinite(*o.a) && *o.a > 0.0f), "UMAP a must be positive");
@@ -292,8 +297,10 @@ Umap Umap::load(ByteReader& in) {
     u.k_ = in.get<std::uint64_t>();
     u.n_epochs_used_ = in.get<std::uint64_t>();
     const auto rows = in.get<std::uint64_t>(), cols = in.get<std::uint64_t>();
-    in.expect(cols == u.options_.n_components && rows >= 1 && rows <= (std::uint64_t(1) << 34),
+    in.expect(cols >= 1 && cols == u.options_.n_components && rows >= 1 && rows <= (std::uint64_t(1) << 34),
               "UMAP embedding shape does not match its options");
+    // Before allocating: a corrupt row count must not reserve gigabytes (found by fuzzing).
+    in.expect(rows <= in.remaining() / sizeof(float) / cols, "UMAP embedding larger than the remaining bytes");
     u.embedding_ = Matrix(static_cast<std::size_t>(rows), static_cast<std::size_t>(cols));
     in.get_array(u.embedding_.data(), u.embedding_.size());
     u.index_ = KnnIndex::load(in);

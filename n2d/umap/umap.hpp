@@ -58,10 +58,10 @@ struct UmapOptions {
     Matrix init_embedding;               // n × n_components, used when init == UmapInit::user
     float local_connectivity = 1;        // neighbours assumed connected (fractional allowed)
     float set_op_mix_ratio = 1;          // 1 = fuzzy union, 0 = fuzzy intersection
-    float negative_sample_rate = 5;
+    float negative_sample_rate = 5;      // at most 1000
     float repulsion_strength = 1;        // γ
     float learning_rate = 1;             // initial SGD step α0 (transform uses α0 / 4)
-    std::optional<std::size_t> n_epochs; // unset: 500 when n <= 10000, else 200
+    std::optional<std::size_t> n_epochs; // unset: 500 when n <= 10000, else 200; at most 10^6
     std::optional<float> a, b;           // curve parameters; unset (either): fitted from min_dist, spread
     std::uint64_t seed = 0;              // drives kNN, initialisation and SGD
     std::uint64_t transform_seed = 42;   // drives transform's negative sampling

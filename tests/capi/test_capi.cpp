@@ -151,6 +151,13 @@ TEST_CASE("n2d_options_set accepts every key n2d/n2d.h documents") {
     }
     CHECK(n2d_options_set(o, "umap.metric", "manhattan-ish") == N2D_ERROR_INVALID_ARGUMENT);
     CHECK(n2d_options_set(o, "seed", "-1") == N2D_ERROR_INVALID_ARGUMENT);
+    // strtoull alone took these as 2^64 - 1, silently (found by fuzzing the options text).
+    for (const char* key : {"seed", "n_clusters", "ae.epochs", "gmm.n_init"})
+        for (const char* bad : {" -1", "+3", "99999999999999999999", "1 "}) {
+            INFO(key, " = '", bad, "'");
+            CHECK(n2d_options_set(o, key, bad) == N2D_ERROR_INVALID_ARGUMENT);
+        }
+    CHECK(n2d_options_set(o, "umap.min_dist", "1e300") == N2D_ERROR_INVALID_ARGUMENT);
     n2d_options_free(o);
 }
 

@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <numbers>
+#include <string>
 #include <vector>
 
 #include "n2d/cluster/gaussian_mixture.hpp"
@@ -223,6 +225,23 @@ TEST_CASE("UMAP save/load round trip keeps transform") {
     // Truncated data is a clear error, not a crash.
     ByteReader cut(w.bytes().data(), w.size() / 2, "truncated UMAP model");
     CHECK_THROWS_AS(Umap::load(cut), Error);
+    {  // A row count the data cannot hold is refused before allocating (found by fuzzing).
+        std::vector<unsigned char> bytes = w.bytes();
+        // The embedding's shape: u64 rows then u64 cols; claim 2^33 rows (64 GiB of floats).
+        const std::uint64_t shape[2] = {umap.embedding().rows(), umap.embedding().cols()};
+        std::size_t at = 0;
+        while (at + 16 <= bytes.size() && std::memcmp(bytes.data() + at, shape, 16) != 0) ++at;
+        REQUIRE(at + 16 <= bytes.size());
+        const std::uint64_t huge = std::uint64_t(1) << 33;
+        std::memcpy(bytes.data() + at, &huge, 8);
+        ByteReader bad(bytes.data(), bytes.size(), "fuzzed UMAP model");
+        try {
+            Umap::load(bad);
+            FAIL("loaded");
+        } catch (const Error& e) {
+            CHECK(std::string(e.what()).find("UMAP embedding larger than the remaining bytes") != std::string::npos);
+        }
+    }
     CHECK_THROWS_AS(Umap().save(w), Error);
 }
 
@@ -289,6 +308,15 @@ TEST_CASE("UMAP edge cases: disconnected data, tiny inputs, duplicates, NaN, bad
         o = {};
         o.set_op_mix_ratio = -0.5f;
         CHECK_THROWS_AS(Umap{o}, Error);
+        // Bounds that keep a corrupt model from running for years (fuzz_model: n_epochs 7.5e14).
+        o = {};
+        o.n_epochs = 1000001;
+        CHECK_THROWS_WITH_AS(Umap{o}, doctest::Contains("must be at most 1000000"), Error);
+        o.n_epochs = 1000000;
+        CHECK_NOTHROW(Umap{o});
+        o = {};
+        o.negative_sample_rate = 1e30f;
+        CHECK_THROWS_WITH_AS(Umap{o}, doctest::Contains("must be in [0, 1000]"), Error);
         o = {};
         o.init = UmapInit::user;
         o.init_embedding = Matrix(3, 2);
