@@ -15,7 +15,7 @@
 
 #include "n2d/core/error.hpp"
 
-namespace n2d::fuzz {
+namespace n2d::inline v0::fuzz {
 
 template <class F>
 void expect_errors(F&& f) {
