@@ -57,8 +57,6 @@ namespace {
 
 constexpr double kEmptyMass = 1e-6;  // responsibility mass below which a component counts as empty
 
-ThreadPool& pool_of(const GaussianMixtureOptions& o) { return pool_or_default(o.pool); }
-
 std::size_t precisions_size(CovarianceType t, std::size_t k, std::size_t d) {
     switch (t) {
         case CovarianceType::full: return k * d * d;
@@ -207,7 +205,7 @@ GaussianMixture& GaussianMixture::fit(ConstMatrixView x) {
     validate_inits(options_, d);
     const bool warm = options_.warm_start && fitted() && d_ == d;
     converged_ = false;
-    ThreadPool& pool = pool_of(options_);
+    ThreadPool& pool = pool_or_default(options_.pool);
     Fit fit(pool, k, d);
 
     GmmParams p;
@@ -347,7 +345,7 @@ GmmParams view_params(std::size_t k, std::size_t d, CovarianceType type, const s
 std::vector<int> GaussianMixture::predict(ConstMatrixView x) const {
     check_input(x, "predict");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_of(options_), p.k, d_);
+    Fit f(pool_or_default(options_.pool), p.k, d_);
     std::vector<int> labels(x.rows);
     f.pass(p, x, nullptr, nullptr, nullptr, nullptr, labels.data(), nullptr);
     return labels;
@@ -356,7 +354,7 @@ std::vector<int> GaussianMixture::predict(ConstMatrixView x) const {
 std::vector<double> GaussianMixture::predict_proba_double(ConstMatrixView x) const {
     check_input(x, "predict_proba");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_of(options_), p.k, d_);
+    Fit f(pool_or_default(options_.pool), p.k, d_);
     std::vector<double> resp(x.rows * p.k);
     f.pass(p, x, nullptr, nullptr, nullptr, resp.data(), nullptr, nullptr);
     return resp;
@@ -372,7 +370,7 @@ Matrix GaussianMixture::predict_proba(ConstMatrixView x) const {
 std::vector<double> GaussianMixture::score_samples(ConstMatrixView x) const {
     check_input(x, "score_samples");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_of(options_), p.k, d_);
+    Fit f(pool_or_default(options_.pool), p.k, d_);
     std::vector<double> lp(x.rows);
     f.pass(p, x, nullptr, nullptr, lp.data(), nullptr, nullptr, nullptr);
     return lp;
