@@ -20,10 +20,13 @@
 
 namespace n2d::inline v0 {
 
+class Device;
+
 // What the pipeline hands every stage it fits.
 struct StageContext {
     std::uint64_t seed = 0;     // the stage's own seed, derived from the pipeline seed
     ProgressCallback progress;  // the pipeline's callback (may be empty)
+    Device* device = nullptr;   // where to run (N2DOptions::device); null: the CPU
 };
 
 class Embedder {
