@@ -57,9 +57,6 @@ void cpu_kmeans_assign(ThreadPool& pool, const KmeansAssignArgs& a) {
     });
 }
 
-void cpu_gmm_estep(ThreadPool&, const GmmEstepArgs&) {
-    detail::throw_internal(__FILE__, __LINE__, "false", "cpu_gmm_estep: not wired yet");
-}
 void cpu_umap_epoch(ThreadPool&, const UmapEpochArgs&) {
     detail::throw_internal(__FILE__, __LINE__, "false", "cpu_umap_epoch: not wired yet");
 }
