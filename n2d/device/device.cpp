@@ -34,32 +34,6 @@ const char* to_string(DeviceOp op) noexcept {
     return "unknown";
 }
 
-namespace {
-[[noreturn]] void host_only(const char* what) {
-    detail::throw_internal(__FILE__, __LINE__, "device.is_host()",
-                           std::string("Device::") + what + " (a host-pointer op) on a device without host memory");
-}
-}  // namespace
-
-void Device::gemm(Trans, Trans, std::size_t, std::size_t, std::size_t, float, const float*, std::size_t, const float*,
-                  std::size_t, float, float*, std::size_t) { host_only("gemm"); }
-void Device::bias_add(float*, std::size_t, std::size_t, std::size_t, const float*) { host_only("bias_add"); }
-void Device::col_sums(const float*, std::size_t, std::size_t, std::size_t, float*) { host_only("col_sums"); }
-void Device::sq_row_norms(const float*, std::size_t, std::size_t, std::size_t, float*) { host_only("sq_row_norms"); }
-void Device::activation_forward(Activation, std::size_t, const float*, float*, float) { host_only("activation_forward"); }
-void Device::activation_backward(Activation, std::size_t, const float*, const float*, const float*, float*, float) {
-    host_only("activation_backward");
-}
-void Device::axpy(std::size_t, float, const float*, float*) { host_only("axpy"); }
-void Device::scale(std::size_t, float, float*) { host_only("scale"); }
-void Device::adam_update(std::size_t, float*, const float*, float*, float*, const AdamStep&) { host_only("adam_update"); }
-void Device::fill(std::size_t, float, float*) { host_only("fill"); }
-void Device::copy(std::size_t, const float*, float*) { host_only("copy"); }
-float* Device::alloc(std::size_t) { host_only("alloc"); }
-void Device::free(float*) noexcept {}
-void Device::upload(float*, const float*, std::size_t) { host_only("upload"); }
-void Device::download(float*, const float*, std::size_t) { host_only("download"); }
-
 std::vector<DeviceInfo> list_devices() {
     std::vector<DeviceInfo> out;
     std::string desc = std::to_string(default_pool().num_threads()) + " threads, SIMD " + to_string(active_target());

@@ -136,26 +136,27 @@ Autoencoder::State::State(std::size_t in_dim, AutoencoderOptions opts) : input_d
         dev = &cpu_device();
     }
     layout = nn::make_layout(input_dim, options);
-    params = DeviceBuffer(*dev, layout.size());
+    params = arena();
 }
 
 ThreadPool* Autoencoder::State::pool() const { return &pool_or_default(options.pool); }
 
-std::vector<float> Autoencoder::State::download(const DeviceBuffer& buf) const {
+std::vector<float> Autoencoder::State::download(const Buffer& buf) const {
     std::vector<float> host(layout.size());
-    dev->download(host.data(), buf.data(), host.size());
+    dev->download(host.data(), buf.view());
     return host;
 }
 
-void Autoencoder::State::upload(DeviceBuffer& buf, const std::vector<float>& host) {
-    dev->upload(buf.data(), host.data(), host.size());
+void Autoencoder::State::upload(Buffer& buf, const std::vector<float>& host) {
+    N2D_ASSERT(host.size() == buf.size(), "State::upload of a host array of another size");
+    dev->upload(buf.view(), host.data());
 }
 
 void Autoencoder::State::ensure_training_buffers() {
-    if (!grads.data()) grads = DeviceBuffer(*dev, layout.size());
+    if (!grads) grads = arena();
     const std::size_t need = nn::optimizer_state_count(options.optimizer);
     for (std::size_t i = 0; i < need; ++i)
-        if (!moments[i].data()) moments[i] = DeviceBuffer(*dev, layout.size());
+        if (!moments[i]) moments[i] = arena();
 }
 
 Autoencoder::Autoencoder(std::size_t input_dim, AutoencoderOptions options)
@@ -234,26 +235,24 @@ Matrix Autoencoder::forward_rows(ConstMatrixView x, bool codes_only) const {
     if (x.rows == 0) return out;
 
     Device& dev = *s.dev;
-    ThreadPool* pool = s.pool();
-    const std::size_t batch = std::min(x.rows, kInferenceBatch);
-    DeviceBuffer input(dev, batch * s.input_dim), ping(dev, batch * L.max_width()), pong(dev, batch * L.max_width());
+    const std::size_t batch = std::min(x.rows, kInferenceBatch), dim = s.input_dim;
+    const Buffer input(dev, DType::f32, batch * dim), ping(dev, DType::f32, batch * L.max_width()),
+        pong(dev, DType::f32, batch * L.max_width());
     for (std::size_t r0 = 0; r0 < x.rows; r0 += batch) {
         const std::size_t rows = std::min(batch, x.rows - r0);
         if (x.contiguous()) {
-            dev.upload(input.data(), x.row(r0), rows * s.input_dim);
+            dev.upload(input.view(0, rows * dim), x.row(r0));
         } else {
-            for (std::size_t i = 0; i < rows; ++i)
-                dev.upload(input.data() + i * s.input_dim, x.row(r0 + i), s.input_dim);
+            for (std::size_t i = 0; i < rows; ++i) dev.upload(input.view(i * dim, dim), x.row(r0 + i));
         }
-        const float* cur = input.data();
-        float* bufs[2] = {ping.data(), pong.data()};
+        BufView cur = input.view();
+        const Buffer* bufs[2] = {&ping, &pong};
         for (std::size_t l = 0; l < n_layers; ++l) {
-            float* y = bufs[l % 2];
-            nn::dense_forward(dev, pool, L.layers[l], rows, cur, s.params.data() + L.w(l), s.params.data() + L.b(l), y,
-                              y);
+            const BufView y = bufs[l % 2]->view();
+            nn::dense_forward(dev, L.layers[l], rows, cur, s.weights(l), s.bias(l), y, y);
             cur = y;
         }
-        dev.download(out.row(r0), cur, rows * out.cols());
+        dev.download(out.row(r0), cur.sub(0, rows * out.cols()));
     }
     dev.synchronize();
     return out;

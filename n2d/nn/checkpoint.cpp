@@ -82,7 +82,7 @@ Autoencoder Autoencoder::resume(const std::string& path, AutoencoderOptions opti
     s->history = c.history;
     s->call = c.call;
     if (c.call.best_epoch) {
-        s->best = DeviceBuffer(*s->dev, s->layout.size());
+        s->best = s->arena();
         s->upload(s->best, c.download(c.best));
     }
     s->continue_call = true;

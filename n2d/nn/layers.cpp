@@ -2,34 +2,60 @@
 
 namespace n2d::inline v0::nn {
 
-void dense_forward(Device& dev, ThreadPool* pool, const DenseShape& s, std::size_t rows, const float* x,
-                   const float* w, const float* b, float* z, float* y) {
-    float* pre = s.needs_preactivation() ? z : y;
-    dev.gemm(Trans::N, Trans::N, rows, s.out, s.in, 1.0f, x, s.in, w, s.out, 0.0f, pre, s.out);
-    // Bias and activation fused per row block: the block is still in cache for the second op.
-    for_chunks(dev, pool, rows, rows_per_chunk(s.out), [&](std::size_t lo, std::size_t hi) {
-        float* p = pre + lo * s.out;
-        dev.bias_add(p, hi - lo, s.out, s.out, b);
-        if (s.act != Activation::linear || pre != y)
-            dev.activation_forward(s.act, (hi - lo) * s.out, p, y + lo * s.out, s.alpha);
-    });
+void dense_forward(Device& dev, const DenseShape& s, std::size_t rows, const BufView& x, const BufView& w,
+                   const BufView& b, const BufView& z, const BufView& y) {
+    const bool separate = s.needs_preactivation();
+    GemmArgs g;
+    g.m = rows;
+    g.n = s.out;
+    g.k = s.in;
+    g.a = x;
+    g.lda = s.in;
+    g.b = w;
+    g.ldb = s.out;
+    g.c = separate ? z.sub(0, rows * s.out) : y.sub(0, rows * s.out);
+    g.ldc = s.out;
+    g.bias = b;
+    g.act = s.act;
+    g.act_alpha = s.alpha;
+    if (s.act != Activation::linear || separate) g.act_out = y.sub(0, rows * s.out);
+    dev.gemm(g);
 }
 
-void dense_backward(Device& dev, ThreadPool* pool, const DenseShape& s, std::size_t rows, const float* x,
-                    const float* w, const float* z, const float* y, float* dy, float* dw, float* db, float* dx) {
-    const float* pre = s.needs_preactivation() ? z : y;
-    if (s.act != Activation::linear) {
-        for_chunks(dev, pool, rows, rows_per_chunk(s.out), [&](std::size_t lo, std::size_t hi) {
-            const std::size_t off = lo * s.out;
-            dev.activation_backward(s.act, (hi - lo) * s.out, pre + off, y + off, dy + off, dy + off, s.alpha);
-        });
-    }
-    // db = column sums of dZ, split over column blocks (each sum keeps its row order).
-    for_chunks(dev, pool, s.out, 256, [&](std::size_t lo, std::size_t hi) {
-        dev.col_sums(dy + lo, rows, hi - lo, s.out, db + lo);
-    });
-    dev.gemm(Trans::T, Trans::N, s.in, s.out, rows, 1.0f, x, s.in, dy, s.out, 0.0f, dw, s.out);
-    if (dx) dev.gemm(Trans::N, Trans::T, rows, s.in, s.out, 1.0f, dy, s.out, w, s.out, 0.0f, dx, s.in);
+void dense_backward(Device& dev, const DenseShape& s, std::size_t rows, const BufView& x, const BufView& w,
+                    const BufView& z, const BufView& y, const BufView& dy, const BufView& dw, const BufView& db,
+                    const BufView& dx) {
+    const std::size_t n = rows * s.out;
+    const BufView dy_n = dy.sub(0, n);
+    if (s.act != Activation::linear)
+        dev.activation_backward({s.act, s.alpha, n, s.needs_preactivation() ? z.sub(0, n) : y.sub(0, n), y.sub(0, n),
+                                 dy_n, dy_n});
+    dev.col_sums({rows, s.out, dy_n, db});
+    GemmArgs g;
+    g.ta = Trans::T;
+    g.m = s.in;
+    g.n = s.out;
+    g.k = rows;
+    g.a = x;
+    g.lda = s.in;
+    g.b = dy_n;
+    g.ldb = s.out;
+    g.c = dw;
+    g.ldc = s.out;
+    dev.gemm(g);
+    if (dx.empty()) return;
+    GemmArgs h;
+    h.tb = Trans::T;
+    h.m = rows;
+    h.n = s.in;
+    h.k = s.out;
+    h.a = dy_n;
+    h.lda = s.out;
+    h.b = w;
+    h.ldb = s.out;
+    h.c = dx.sub(0, rows * s.in);
+    h.ldc = s.in;
+    dev.gemm(h);
 }
 
 }  // namespace n2d::nn

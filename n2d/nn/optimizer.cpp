@@ -46,37 +46,26 @@ std::size_t optimizer_state_count(const OptimizerOptions& o) noexcept {
     return o.momentum > 0.0 ? 1 : 0;
 }
 
-void optimizer_update(Device& dev, ThreadPool* pool, const OptimizerOptions& o, std::uint64_t step, std::size_t n,
-                      float* w, const float* g, float* s0, float* s1) {
-    constexpr std::size_t kGrain = 32768;  // floats per chunk: a multiple of 16 keeps chunks 64-byte aligned
-    if (o.type == OptimizerType::adam) {
+void optimizer_update(Device& dev, const OptimizerOptions& o, std::uint64_t step, const BufView& w, const BufView& g,
+                      const BufView& s0, const BufView& s1) {
+    OptimizerStepArgs a;
+    a.adam = o.type == OptimizerType::adam;
+    a.n = w.count;
+    a.w = w;
+    a.g = g;
+    a.s0 = s0;
+    a.s1 = s1;
+    if (a.adam) {
         const double t = static_cast<double>(step);
         const double lr_t = o.learning_rate * std::sqrt(1.0 - std::pow(o.beta2, t)) / (1.0 - std::pow(o.beta1, t));
-        const AdamStep a{static_cast<float>(lr_t), static_cast<float>(o.beta1), static_cast<float>(o.beta2),
-                         static_cast<float>(o.epsilon)};
-        for_chunks(dev, pool, n, kGrain, [&](std::size_t lo, std::size_t hi) {
-            dev.adam_update(hi - lo, w + lo, g + lo, s0 + lo, s1 + lo, a);
-        });
-        return;
+        a.adam_step = {static_cast<float>(lr_t), static_cast<float>(o.beta1), static_cast<float>(o.beta2),
+                       static_cast<float>(o.epsilon)};
+    } else {
+        a.lr = static_cast<float>(o.learning_rate);
+        a.momentum = static_cast<float>(o.momentum);
+        a.nesterov = o.nesterov;
     }
-    const float lr = static_cast<float>(o.learning_rate);
-    const float mu = static_cast<float>(o.momentum);
-    for_chunks(dev, pool, n, kGrain, [&](std::size_t lo, std::size_t hi) {
-        const std::size_t len = hi - lo;
-        if (mu == 0.0f) {
-            dev.axpy(len, -lr, g + lo, w + lo);
-            return;
-        }
-        float* u = s0 + lo;
-        dev.scale(len, mu, u);           // u = momentum*u
-        dev.axpy(len, -lr, g + lo, u);   // u -= lr*g
-        if (o.nesterov) {
-            dev.axpy(len, mu, u, w + lo);       // w += momentum*u
-            dev.axpy(len, -lr, g + lo, w + lo);  //    - lr*g
-        } else {
-            dev.axpy(len, 1.0f, u, w + lo);
-        }
-    });
+    dev.optimizer_step(a);
 }
 
 }  // namespace nn

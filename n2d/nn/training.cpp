@@ -96,7 +96,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     }
 
     Device& dev = *s.dev;
-    ThreadPool* pool = s.pool();
+    ThreadPool* pool = s.pool();  // host work: gathering and noising batches
     const nn::Layout& L = s.layout;
     const std::size_t n = x.rows, dim = s.input_dim, n_layers = L.layers.size();
     const std::size_t batch = std::min(o.batch_size, n);
@@ -104,32 +104,27 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     s.ensure_training_buffers();
 
     // Workspace for the largest batch.
-    DeviceBuffer target(dev, batch * dim);
-    DeviceBuffer noisy = transform ? DeviceBuffer(dev, batch * dim) : DeviceBuffer();
-    std::vector<DeviceBuffer> ys(n_layers), zs(n_layers);
+    const Buffer target(dev, DType::f32, batch * dim);
+    const Buffer noisy = transform ? Buffer(dev, DType::f32, batch * dim) : Buffer();
+    std::vector<Buffer> ys(n_layers), zs(n_layers);
     for (std::size_t l = 0; l < n_layers; ++l) {
-        ys[l] = DeviceBuffer(dev, batch * L.layers[l].out);
-        if (L.layers[l].needs_preactivation()) zs[l] = DeviceBuffer(dev, batch * L.layers[l].out);
+        ys[l] = Buffer(dev, DType::f32, batch * L.layers[l].out);
+        if (L.layers[l].needs_preactivation()) zs[l] = Buffer(dev, DType::f32, batch * L.layers[l].out);
     }
-    DeviceBuffer grad_a(dev, batch * L.max_width()), grad_b(dev, batch * L.max_width());
-    DeviceBuffer row_loss(dev, batch);
+    const Buffer grad_a(dev, DType::f32, batch * L.max_width()), grad_b(dev, DType::f32, batch * L.max_width());
+    const Buffer row_loss(dev, DType::f64, batch);
     Matrix host_batch(batch, dim);
-    std::vector<float> host_row_loss(batch);
-    std::vector<double> host_row_sums(batch);
-    const bool host_loss = o.loss != Loss::mse;
-    Matrix host_pred(host_loss ? batch : 0, dim), host_target(host_loss ? batch : 0, dim);
-    const nn::LossScratch scratch{row_loss.data(), host_row_loss.data(), host_row_sums.data(), host_pred.data(),
-                                  host_target.data()};
-    if (o.patience && !s.best.data()) s.best = DeviceBuffer(dev, L.size());
+    std::vector<double> host_row_loss(batch);
+    if (o.patience && !s.best) s.best = s.arena();
     std::vector<std::size_t> order(n);
     s.history.reserve(s.history.size() + o.epochs);
     s.moment_count = nn::optimizer_state_count(o.optimizer);
 
-    float* const params = s.params.data();
-    float* const grads = s.grads.data();
-    float* const m0 = s.moments[0].data();
-    float* const m1 = s.moments[1].data();
-    const float* const input = transform ? noisy.data() : target.data();
+    const BufView input = transform ? noisy.view() : target.view();
+    // A layer's range [begin(l), end(l)) of an arena (W and b: one optimiser step).
+    const auto layer = [&](const Buffer& arena, std::size_t l) {
+        return arena ? arena.view(L.begin(l), L.end(l) - L.begin(l)) : BufView{};
+    };
 
     const auto t_start = std::chrono::steady_clock::now();
     const std::size_t first = call.done;
@@ -148,7 +143,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
             pool->parallel_for(0, rows, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
                 for (std::size_t i = lo; i < hi; ++i) std::memcpy(hb.row(i), x.row(order[b0 + i]), dim * sizeof(float));
             });
-            dev.upload(target.data(), hb.data, rows * dim);
+            dev.upload(target.view(0, rows * dim), hb.data);
             if (transform) {
                 if (o.input_transform.kind == InputTransform::Kind::custom) {
                     Rng rng(derive_seed(o.seed, kNoiseStream, step), 0xC057);
@@ -158,30 +153,30 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
                         add_noise(o.input_transform, hb, lo, hi, o.seed, step);
                     });
                 }
-                dev.upload(noisy.data(), hb.data, rows * dim);
+                dev.upload(noisy.view(0, rows * dim), hb.data);
             }
 
             // Forward.
-            const float* cur = input;
+            BufView cur = input;
             for (std::size_t l = 0; l < n_layers; ++l) {
-                nn::dense_forward(dev, pool, L.layers[l], rows, cur, params + L.w(l), params + L.b(l), zs[l].data(),
-                                  ys[l].data());
-                cur = ys[l].data();
+                nn::dense_forward(dev, L.layers[l], rows, cur, s.weights(l), s.bias(l), zs[l].view(), ys[l].view());
+                cur = ys[l].view();
             }
-            float* g = grad_a.data();
-            float* g_next = grad_b.data();
-            loss_sum += nn::loss_forward_backward(dev, pool, o.loss, rows, dim, cur, target.data(), g, scratch) *
+            BufView g = grad_a.view(), g_next = grad_b.view();
+            loss_sum += nn::loss_forward_backward(dev, o.loss, rows, dim, cur, target.view(), g, row_loss.view(),
+                                                  host_row_loss.data()) *
                         static_cast<double>(rows);
 
             // Backward, updating each layer as soon as its gradients are complete (its W is no
             // longer needed for this step once dX has been computed); W and dW are still warm.
             for (std::size_t l = n_layers; l-- > 0;) {
-                const float* x_in = l ? ys[l - 1].data() : input;
-                nn::dense_backward(dev, pool, L.layers[l], rows, x_in, params + L.w(l), zs[l].data(), ys[l].data(), g,
-                                   grads + L.w(l), grads + L.b(l), l ? g_next : nullptr);
-                const std::size_t off = L.begin(l);
-                nn::optimizer_update(dev, pool, o.optimizer, step, L.end(l) - off, params + off, grads + off,
-                                     m0 ? m0 + off : nullptr, m1 ? m1 + off : nullptr);
+                const BufView x_in = l ? ys[l - 1].view() : input;
+                const std::size_t dw = L.layers[l].in * L.layers[l].out;
+                nn::dense_backward(dev, L.layers[l], rows, x_in, s.weights(l), zs[l].view(), ys[l].view(), g,
+                                   s.grads.view(L.w(l), dw), s.grads.view(L.b(l), L.layers[l].out),
+                                   l ? g_next : BufView{});
+                nn::optimizer_update(dev, o.optimizer, step, layer(s.params, l), layer(s.grads, l),
+                                     layer(s.moments[0], l), layer(s.moments[1], l));
                 std::swap(g, g_next);
             }
         }
@@ -199,7 +194,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
                 call.best_loss = loss;
                 call.best_epoch = global_epoch;
                 call.wait = 0;
-                dev.copy(L.size(), params, s.best.data());
+                dev.copy(s.params.view(), s.best.view());
             } else if (++call.wait >= o.patience) {
                 call.stopped = true;
             }
@@ -226,7 +221,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     // A resumed call that had nothing left to train still leaves its checkpoint where asked.
     if (resuming && checkpointing && call.done == first) save_checkpoint(o.checkpoint_path);
     if (call.best_epoch && *call.best_epoch + 1 != s.history.size()) {
-        dev.copy(L.size(), s.best.data(), params);
+        dev.copy(s.best.view(), s.params.view());
         s.restored_epoch = call.best_epoch;
     }
     dev.synchronize();

@@ -94,7 +94,7 @@ void get_call(ByteReader& r, Autoencoder::State& s) {
         c.best_epoch = static_cast<std::size_t>(best_epoch);
         std::vector<float> host(s.layout.size(), 0.0f);
         get_layers(r, s.layout, host, "best weights");
-        s.best = DeviceBuffer(*s.dev, s.layout.size());
+        s.best = s.arena();
         s.upload(s.best, host);
     }
     s.call = c;

@@ -182,14 +182,31 @@ TEST_CASE("thread pool covers the range once with thread-count-independent chunk
 TEST_CASE("cpu device runs ops on its memory") {
     Device& dev = cpu_device();
     CHECK(dev.type() == DeviceType::cpu);
-    DeviceBuffer a(dev, 6), b(dev, 6);
-    float host[6] = {1, -2, 3, -4, 5, -6};
-    dev.upload(a.data(), host, 6);
-    dev.activation_forward(Activation::relu, 6, a.data(), b.data(), 0.0f);
-    float out[6];
-    dev.download(out, b.data(), 6);
-    CHECK(out[1] == 0.0f);
-    CHECK(out[2] == 3.0f);
+    // relu(x·I + bias) through the GEMM epilogue, on views into one buffer.
+    const float host[6] = {1, -2, 3, -4, 5, -6}, eye[4] = {1, 0, 0, 1}, bias[2] = {0.5f, 0.5f};
+    const Buffer x = upload_new(dev, host, 6), w = upload_new(dev, eye, 4), b = upload_new(dev, bias, 2);
+    const Buffer out_buf(dev, DType::f32, 8);
+    GemmArgs g;
+    g.m = 3;
+    g.n = 2;
+    g.k = 2;
+    g.a = x.view();
+    g.lda = 2;
+    g.b = w.view();
+    g.ldb = 2;
+    g.c = out_buf.view(2, 6);
+    g.ldc = 2;
+    g.bias = b.view();
+    g.act = Activation::relu;
+    g.act_out = g.c;
+    dev.gemm(g);
+    float out[8];
+    dev.download(out, out_buf.view());
+    CHECK(out[0] == 0.0f);  // outside the view: untouched
+    CHECK(out[2] == 1.5f);
+    CHECK(out[3] == 0.0f);
+    CHECK(out[4] == 3.5f);
+    CHECK_THROWS_AS(x.view().sub(4, 3), InternalError);
     CHECK_THROWS_AS(open_device("no-such-device"), Error);
     CHECK(!list_devices().empty());
 }

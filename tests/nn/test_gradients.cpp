@@ -97,26 +97,31 @@ TEST_CASE("dense layer backward matches finite differences for every activation"
                     }
                 return l;
             };
-            DeviceBuffer dx(dev, rows * in), dw(dev, in * out), db(dev, out), dy(dev, rows * out), z(dev, rows * out),
-                y(dev, rows * out), xb(dev, rows * in), wb(dev, in * out), bb(dev, out);
-            auto up = [&](DeviceBuffer& d, const std::vector<double>& v) {
+            const auto buf = [&](std::size_t count) { return Buffer(dev, DType::f32, count); };
+            Buffer dx = buf(rows * in), dw = buf(in * out), db = buf(out), dy = buf(rows * out), z = buf(rows * out),
+                   y = buf(rows * out), xb = buf(rows * in), wb = buf(in * out), bb = buf(out);
+            auto up = [&](Buffer& d, const std::vector<double>& v) {
                 auto f = to_float(v);
-                dev.upload(d.data(), f.data(), f.size());
+                dev.upload(d.view(), f.data());
             };
             up(xb, x);
             up(wb, w);
             up(bb, b);
             up(dy, r);
-            nn::dense_forward(dev, &default_pool(), shape, rows, xb.data(), wb.data(), bb.data(), z.data(), y.data());
+            nn::dense_forward(dev, shape, rows, xb.view(), wb.view(), bb.view(), z.view(), y.view());
             // Forward matches the reference.
             for (std::size_t i = 0; i < rows * out; ++i) {
                 double zz = b[i % out];
                 for (std::size_t k = 0; k < in; ++k) zz += x[(i / out) * in + k] * w[k * out + i % out];
-                CHECK(y.data()[i] == doctest::Approx(act_ref(act, zz, alpha)).epsilon(1e-5));
+                CHECK(y.view().host<float>()[i] == doctest::Approx(act_ref(act, zz, alpha)).epsilon(1e-5));
             }
-            nn::dense_backward(dev, &default_pool(), shape, rows, xb.data(), wb.data(), z.data(), y.data(), dy.data(),
-                               dw.data(), db.data(), dx.data());
-            auto down = [&](const DeviceBuffer& d) { return std::vector<float>(d.data(), d.data() + d.size()); };
+            nn::dense_backward(dev, shape, rows, xb.view(), wb.view(), z.view(), y.view(), dy.view(), dw.view(),
+                               db.view(), dx.view());
+            auto down = [&](const Buffer& d) {
+                std::vector<float> host(d.size());
+                dev.download(host.data(), d.view());
+                return host;
+            };
             check_gradient(w, down(dw), loss, "dW");
             check_gradient(b, down(db), loss, "db");
             check_gradient(x, down(dx), loss, "dX");
@@ -144,34 +149,30 @@ TEST_CASE("losses: value and gradient match a double-precision reference") {
             }
             return s / static_cast<double>(n);
         };
-        DeviceBuffer p(dev, n), t(dev, n), g(dev, n), row_loss(dev, rows);
         auto pf = to_float(pred), tf = to_float(target);
-        dev.upload(p.data(), pf.data(), n);
-        dev.upload(t.data(), tf.data(), n);
-        std::vector<float> host_rows(rows), host_pred(n), host_target(n);
-        std::vector<double> host_sums(rows);
-        const nn::LossScratch scratch{row_loss.data(), host_rows.data(), host_sums.data(), host_pred.data(),
-                                      host_target.data()};
-        const double value =
-            nn::loss_forward_backward(dev, &default_pool(), loss, rows, cols, p.data(), t.data(), g.data(), scratch);
+        const Buffer p = upload_new(dev, pf.data(), n), t = upload_new(dev, tf.data(), n), g(dev, DType::f32, n),
+                     row_loss(dev, DType::f64, rows);
+        std::vector<double> host_rows(rows);
+        const double value = nn::loss_forward_backward(dev, loss, rows, cols, p.view(), t.view(), g.view(),
+                                                       row_loss.view(), host_rows.data());
         CHECK(value == doctest::Approx(ref()).epsilon(1e-5));
-        check_gradient(pred, std::vector<float>(g.data(), g.data() + n), ref, "dL/dpred");
+        std::vector<float> grad(n);
+        dev.download(grad.data(), g.view());
+        check_gradient(pred, grad, ref, "dL/dpred");
     }
 }
 
 TEST_CASE("binary cross-entropy clips probabilities like Keras") {
     Device& dev = cpu_device();
-    DeviceBuffer p(dev, 2), t(dev, 2), g(dev, 2), row_loss(dev, 1);
     const float pv[2] = {1.5f, -0.25f}, tv[2] = {0.0f, 1.0f};
-    dev.upload(p.data(), pv, 2);
-    dev.upload(t.data(), tv, 2);
-    std::vector<float> host_rows(1), host_pred(2), host_target(2);
-    std::vector<double> host_sums(1);
-    const nn::LossScratch scratch{row_loss.data(), host_rows.data(), host_sums.data(), host_pred.data(),
-                                  host_target.data()};
-    const double v = nn::loss_forward_backward(dev, nullptr, Loss::binary_crossentropy, 1, 2, p.data(), t.data(),
-                                               g.data(), scratch);
+    const Buffer p = upload_new(dev, pv, 2), t = upload_new(dev, tv, 2), g(dev, DType::f32, 2),
+                 row_loss(dev, DType::f64, 1);
+    double host_rows[1];
+    const double v = nn::loss_forward_backward(dev, Loss::binary_crossentropy, 1, 2, p.view(), t.view(), g.view(),
+                                               row_loss.view(), host_rows);
     CHECK(v == doctest::Approx(-std::log(1e-7)).epsilon(1e-6));  // both entries clipped to the worst case
-    CHECK(g.data()[0] == 0.0f);
-    CHECK(g.data()[1] == 0.0f);
+    float grad[2];
+    dev.download(grad, g.view());
+    CHECK(grad[0] == 0.0f);
+    CHECK(grad[1] == 0.0f);
 }

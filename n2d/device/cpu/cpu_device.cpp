@@ -140,41 +140,6 @@ public:
     void kmeans_assign(const KmeansAssignArgs& a) override { cpu_kmeans_assign(pool(), a); }
     void umap_epoch(const UmapEpochArgs& a) override { cpu_umap_epoch(pool(), a); }
 
-    // Host-pointer interface (autoencoder).
-    void gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* A,
-              std::size_t lda, const float* B, std::size_t ldb, float beta, float* C, std::size_t ldc) override {
-        sgemm(active_target(), pool(), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-    }
-    void bias_add(float* y, std::size_t rows, std::size_t cols, std::size_t ldy, const float* bias) override {
-        n2d::bias_add(y, rows, cols, ldy, bias);
-    }
-    void col_sums(const float* x, std::size_t rows, std::size_t cols, std::size_t ldx, float* out) override {
-        n2d::col_sums(x, rows, cols, ldx, out);
-    }
-    void sq_row_norms(const float* x, std::size_t rows, std::size_t cols, std::size_t ldx, float* out) override {
-        n2d::sq_row_norms(x, rows, cols, ldx, out);
-    }
-    void activation_forward(Activation act, std::size_t n, const float* z, float* y, float alpha) override {
-        n2d::activation_forward(act, n, z, y, alpha);
-    }
-    void activation_backward(Activation act, std::size_t n, const float* z, const float* y, const float* dy,
-                             float* dz, float alpha) override {
-        n2d::activation_backward(act, n, z, y, dy, dz, alpha);
-    }
-    void axpy(std::size_t n, float a, const float* x, float* y) override { n2d::axpy(n, a, x, y); }
-    void scale(std::size_t n, float a, float* x) override { n2d::scale(n, a, x); }
-    void adam_update(std::size_t n, float* w, const float* g, float* m, float* v, const AdamStep& s) override {
-        n2d::adam_update(n, w, g, m, v, s);
-    }
-    void fill(std::size_t n, float value, float* x) override { std::fill(x, x + n, value); }
-    void copy(std::size_t n, const float* src, float* dst) override {
-        if (n && src != dst) std::memmove(dst, src, n * sizeof(float));
-    }
-    float* alloc(std::size_t count) override { return aligned_alloc_zeroed<float>(count).release(); }
-    void free(float* ptr) noexcept override { AlignedFree{}(ptr); }
-    void upload(float* dst, const float* src, std::size_t count) override { copy(count, src, dst); }
-    void download(float* dst, const float* src, std::size_t count) override { copy(count, src, dst); }
-
 private:
     static void* address(const BufView& v) { return static_cast<char*>(v.handle) + v.offset; }
 

@@ -228,26 +228,6 @@ public:
     virtual void gmm_estep(const GmmEstepArgs& args) = 0;
     virtual void kmeans_assign(const KmeansAssignArgs& args) = 0;
     virtual void umap_epoch(const UmapEpochArgs& args) = 0;
-
-    // --- Host-pointer ops of the first interface, kept while the autoencoder moves to views;
-    // only host devices implement them.
-    virtual void gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* A,
-                      std::size_t lda, const float* B, std::size_t ldb, float beta, float* C, std::size_t ldc);
-    virtual void bias_add(float* y, std::size_t rows, std::size_t cols, std::size_t ldy, const float* bias);
-    virtual void col_sums(const float* x, std::size_t rows, std::size_t cols, std::size_t ldx, float* out);
-    virtual void sq_row_norms(const float* x, std::size_t rows, std::size_t cols, std::size_t ldx, float* out);
-    virtual void activation_forward(Activation act, std::size_t n, const float* z, float* y, float alpha);
-    virtual void activation_backward(Activation act, std::size_t n, const float* z, const float* y, const float* dy,
-                                     float* dz, float alpha);
-    virtual void axpy(std::size_t n, float a, const float* x, float* y);
-    virtual void scale(std::size_t n, float a, float* x);
-    virtual void adam_update(std::size_t n, float* w, const float* g, float* m, float* v, const AdamStep& step);
-    virtual void fill(std::size_t n, float value, float* x);
-    virtual void copy(std::size_t n, const float* src, float* dst);
-    virtual float* alloc(std::size_t count);
-    virtual void free(float* ptr) noexcept;
-    virtual void upload(float* dst, const float* host_src, std::size_t count);
-    virtual void download(float* host_dst, const float* src, std::size_t count);
 };
 
 inline bool BufView::is_host() const noexcept { return device != nullptr && device->is_host(); }
@@ -301,34 +281,6 @@ Buffer upload_new(Device& dev, const T* host, std::size_t count) {
     if (count) dev.upload(b.view(), host);
     return b;
 }
-
-// RAII device allocation of floats for the host-pointer interface above (autoencoder only,
-// until it moves to Buffer).
-class DeviceBuffer {
-public:
-    DeviceBuffer() = default;
-    DeviceBuffer(Device& dev, std::size_t count) : dev_(&dev), ptr_(dev.alloc(count)), size_(count) {}
-    ~DeviceBuffer() { reset(); }
-    DeviceBuffer(DeviceBuffer&& o) noexcept : dev_(o.dev_), ptr_(o.ptr_), size_(o.size_) { o.ptr_ = nullptr; o.size_ = 0; }
-    DeviceBuffer& operator=(DeviceBuffer&& o) noexcept {
-        if (this != &o) { reset(); dev_ = o.dev_; ptr_ = o.ptr_; size_ = o.size_; o.ptr_ = nullptr; o.size_ = 0; }
-        return *this;
-    }
-    DeviceBuffer(const DeviceBuffer&) = delete;
-    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-    float* data() const noexcept { return ptr_; }
-    std::size_t size() const noexcept { return size_; }
-    void reset() noexcept {
-        if (ptr_) dev_->free(ptr_);
-        ptr_ = nullptr;
-        size_ = 0;
-    }
-
-private:
-    Device* dev_ = nullptr;
-    float* ptr_ = nullptr;
-    std::size_t size_ = 0;
-};
 
 // A CPU device on the given pool (default: the library-wide pool). Its ops run on the pool.
 std::unique_ptr<Device> make_cpu_device(ThreadPool* pool = nullptr);

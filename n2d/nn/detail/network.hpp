@@ -72,22 +72,25 @@ struct Autoencoder::State {
     std::unique_ptr<Device> owned_device;  // a CPU device on options.pool, when one was given
     Device* dev = nullptr;
     nn::Layout layout;
-    DeviceBuffer params;
-    DeviceBuffer grads;      // allocated by the first fit()
-    DeviceBuffer moments[2]; // optimiser state arrays (Adam: m, v; SGD: velocity)
+    Buffer params;
+    Buffer grads;      // allocated by the first fit()
+    Buffer moments[2]; // optimiser state arrays (Adam: m, v; SGD: velocity)
     std::size_t moment_count = 0;  // how many moments hold state (0 until the first step)
     std::uint64_t step = 0;        // optimiser steps taken
     std::vector<double> history;
     std::optional<std::size_t> restored_epoch;
     nn::FitCall call;
-    DeviceBuffer best;          // the best epoch's weights (patience > 0)
+    Buffer best;                // the best epoch's weights (patience > 0)
     bool continue_call = false; // set by resume(): the next fit continues `call`
 
     State(std::size_t input_dim, AutoencoderOptions options);
     ThreadPool* pool() const;
     // Parameters as a host array in arena layout, and back.
-    std::vector<float> download(const DeviceBuffer& buf) const;
-    void upload(DeviceBuffer& buf, const std::vector<float>& host);
+    std::vector<float> download(const Buffer& buf) const;
+    void upload(Buffer& buf, const std::vector<float>& host);
+    BufView weights(std::size_t l) const { return params.view(layout.w(l), layout.layers[l].in * layout.layers[l].out); }
+    BufView bias(std::size_t l) const { return params.view(layout.b(l), layout.layers[l].out); }
+    Buffer arena() const { return Buffer(*dev, DType::f32, layout.size()); }  // zeroed, arena-sized
     // Allocates grads and optimiser state for the configured optimiser (keeps existing state).
     void ensure_training_buffers();
 };

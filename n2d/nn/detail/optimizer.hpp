@@ -7,8 +7,8 @@
 
 namespace n2d::inline v0 {
 
+struct BufView;
 class Device;
-class ThreadPool;
 
 namespace nn {
 
@@ -16,12 +16,11 @@ namespace nn {
 // momentum: the velocity; plain SGD: none).
 std::size_t optimizer_state_count(const OptimizerOptions& options) noexcept;
 
-// One optimiser step on the parameter range [w, w+n) with gradient g and state arrays s0, s1
-// (as many as optimizer_state_count says; others may be null). `step` is the 1-based step
-// number t. On a CPU device the range is split into fixed chunks run on `pool` (null: serial);
-// every element is updated independently, so the result does not depend on the thread count.
-void optimizer_update(Device& dev, ThreadPool* pool, const OptimizerOptions& options, std::uint64_t step,
-                      std::size_t n, float* w, const float* g, float* s0, float* s1);
+// One optimiser step (one device op) on the parameters w with gradient g and state arrays s0,
+// s1 (as many as optimizer_state_count says; others empty). `step` is the 1-based step number
+// t. Every element is updated independently, so the result does not depend on the thread count.
+void optimizer_update(Device& dev, const OptimizerOptions& options, std::uint64_t step, const BufView& w,
+                      const BufView& g, const BufView& s0, const BufView& s1);
 
 }  // namespace nn
 }  // namespace n2d
