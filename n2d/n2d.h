@@ -131,7 +131,9 @@ N2D_API n2d_status n2d_options_set_manifold(n2d_options* options, const char* ma
  * ae.learning_rate, umap.n_components, umap.n_neighbors, umap.min_dist, umap.spread,
  * umap.metric, umap.n_epochs, gmm.covariance_type, gmm.n_init, gmm.max_iter, gmm.tol,
  * gmm.reg_covar, kmeans.n_init, kmeans.max_iter, hdbscan.min_cluster_size,
- * hdbscan.min_samples. Unknown keys and unparsable values fail. */
+ * hdbscan.min_samples; and "device" (cpu, opencl[:N], cuda[:N], auto: where fit runs; not
+ * recorded in the model; an unavailable device fails at fit with the reason). Unknown keys and
+ * unparsable values fail. */
 N2D_API n2d_status n2d_options_set(n2d_options* options, const char* key, const char* value);
 /* Installs (or with fn NULL removes) the progress callback; `user` is passed back to it. */
 N2D_API n2d_status n2d_options_set_progress(n2d_options* options, n2d_progress_fn fn, void* user);

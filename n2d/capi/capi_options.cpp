@@ -182,6 +182,7 @@ n2d_status n2d_options_set(n2d_options* options, const char* key, const char* va
         if (k == "manifold") return void(o.options.manifold = parse_manifold(v));
         if (k == "clusterer") return void(o.options.clusterer = parse_clusterer(v));
         if (k == "embedder") return void(o.options.embedder = parse_embedder(v));
+        if (k == "device") return void(o.options.device = v);
         bool known = false;
         for (const char* t : kTextKeys) known = known || k == t;
         if (!known)

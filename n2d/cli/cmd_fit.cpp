@@ -54,6 +54,7 @@ const CommandSpec kFit{
      {"--patience", "P", "stop autoencoder training after P epochs without improvement (default 0 = off)"},
      {"--seed", "S", "seed of every stage (default 0)"},
      {"--threads", "T", "worker threads (default: $N2D_NUM_THREADS, else all cores)"},
+     {"--device", "NAME", "where the stages run: cpu, opencl[:N], cuda[:N] or auto (the first GPU, else cpu); default cpu; `n2d info` lists them"},
      {"--weights", "FILE", "use these pretrained autoencoder weights instead of training"},
      {"--save-weights", "FILE", "write the trained autoencoder weights here"},
      {"--checkpoint", "FILE", "save the autoencoder's training state here every --checkpoint-every epochs, at the end "
@@ -109,6 +110,7 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     o.gmm.n_init = a.get_uint("--gmm-n-init", o.gmm.n_init, 1, 10000);
     o.gmm.covariance_type = parse_covariance_type(a.get_choice("--gmm-covariance", "full", {"full", "tied", "diag", "spherical"}));
     o.seed = a.get_uint("--seed", 0);
+    o.device = a.get_string("--device", "cpu");
     o.pretrained_weights = a.get_string("--weights", "");
     o.save_weights = a.get_string("--save-weights", "");
     o.resume_checkpoint = a.get_string("--resume", "");
@@ -212,6 +214,7 @@ int run_fit(int argc, const char* const* argv) {
         j.add("dim", static_cast<std::uint64_t>(data.x.cols())).add("clusters", static_cast<std::uint64_t>(model.n_clusters()));
         if (labelled) j.add("acc", score.accuracy).add("nmi", score.nmi).add("ari", score.ari);
         j.add("seed", static_cast<std::uint64_t>(options.seed));
+        j.add("device", model.device_name());
         j.add("epochs", static_cast<std::uint64_t>(options.embedder == EmbedderKind::autoencoder ? options.autoencoder.epochs : 0));
         j.add("pipeline", std::string(to_string(options.embedder)) + "+" + to_string(options.manifold) + "+" +
                               to_string(options.clusterer));

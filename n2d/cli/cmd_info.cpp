@@ -1,6 +1,7 @@
 // `n2d info [MODEL]`: without a model, the build (version, SIMD targets, threads, devices);
 // with one, the model's provenance, stages, options and sections.
 #include <cstdio>
+#include <string>
 #include <ctime>
 
 #include "n2d/cli/args.hpp"
@@ -30,8 +31,12 @@ void print_build() {
     std::printf("\nSIMD target active:    %s\n", to_string(active_target()));
     std::printf("threads:               %zu\n", default_pool().num_threads());
     std::printf("devices:\n");
-    for (const auto& d : list_devices())
-        std::printf("  %-8s %s  %s\n", d.name.c_str(), d.available ? "available  " : "unavailable", d.description.c_str());
+    for (const auto& d : list_devices()) {
+        std::string memory;
+        if (d.memory_bytes) memory = ", " + std::to_string(d.memory_bytes >> 20) + " MiB";
+        std::printf("  %-9s %s  %s%s\n", d.name.c_str(), d.available ? "available  " : "unavailable", d.description.c_str(),
+                    memory.c_str());
+    }
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ void AutoencoderEmbedder::fit(ConstMatrixView x, const StageContext& ctx) {
     auto o = options_;
     o.seed = ctx.seed;
     o.progress = ctx.progress;
+    if (!o.device) o.device = ctx.device;
     if (!resume_path_.empty()) {
         ae_ = std::make_unique<Autoencoder>(Autoencoder::resume(resume_path_, std::move(o)));
     } else {

@@ -4,6 +4,7 @@
 
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
+#include "n2d/device/detail/device.hpp"
 #include "n2d/metrics/metrics.hpp"
 #include "n2d/pipeline/builtin_stages.hpp"
 
@@ -136,6 +137,8 @@ N2D::N2D(N2D&&) noexcept = default;
 N2D& N2D::operator=(N2D&&) noexcept = default;
 N2D::~N2D() = default;
 
+std::string N2D::device_name() const { return device_ ? device_->name() : "cpu"; }
+
 N2D& N2D::fit(ConstMatrixView x) {
     N2D_REQUIRE(x.rows > 0 && x.cols > 0, "N2D::fit: the data is empty (" + std::to_string(x.rows) + " x " +
                                               std::to_string(x.cols) + "); pass at least one row and column");
@@ -145,17 +148,21 @@ N2D& N2D::fit(ConstMatrixView x) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::uint64_t seed = options_.seed;
 
+    if (!device_ || device_->name() != options_.device) device_ = open_device(options_.device);
+    // The CPU runs the stages' own host code (a null device); other devices get their ops.
+    Device* dev = device_->type() == DeviceType::cpu ? nullptr : device_.get();
+
     auto t = std::chrono::steady_clock::now();
-    embedder_->fit(x, StageContext{derive_seed(seed, kEmbedderStream), options_.progress});
+    embedder_->fit(x, StageContext{derive_seed(seed, kEmbedderStream), options_.progress, dev});
     Matrix latent = embedder_->transform(x);
     seconds_.embedder = seconds_since(t);
 
     t = std::chrono::steady_clock::now();
-    Matrix embedding = manifold_learner_->fit_transform(latent, StageContext{derive_seed(seed, kManifoldStream), options_.progress});
+    Matrix embedding = manifold_learner_->fit_transform(latent, StageContext{derive_seed(seed, kManifoldStream), options_.progress, dev});
     seconds_.manifold = seconds_since(t);
 
     t = std::chrono::steady_clock::now();
-    labels_ = clusterer_->fit_predict(embedding, StageContext{derive_seed(seed, kClustererStream), options_.progress});
+    labels_ = clusterer_->fit_predict(embedding, StageContext{derive_seed(seed, kClustererStream), options_.progress, dev});
     seconds_.clusterer = seconds_since(t);
     seconds_.total = seconds_since(t0);
 

@@ -78,6 +78,10 @@ struct N2DOptions {
 
     std::uint64_t seed = 0;     // drives every stage
     ProgressCallback progress;  // receives every stage's progress; return false to cancel
+    // Where the stages run (list_devices() names them): "cpu", "opencl[:N]", "cuda[:N]", or
+    // "auto" (the first available GPU, else the CPU). An op a device lacks runs on the CPU.
+    // Not saved in the model: a loaded model runs on the CPU.
+    std::string device = "cpu";
 
     static AutoencoderOptions default_autoencoder();
     static UmapOptions default_umap();
@@ -147,6 +151,8 @@ public:
 
     const StageSeconds& seconds() const noexcept { return seconds_; }
     const N2DOptions& options() const noexcept { return options_; }
+    // The device the last fit ran on ("cpu" before a fit).
+    std::string device_name() const;
     bool fitted() const noexcept { return input_dim_ != 0; }
     std::size_t input_dim() const noexcept { return input_dim_; }
     std::size_t n_clusters() const;
@@ -167,6 +173,7 @@ public:
 private:
     void require_fitted(const char* what) const;
     N2DOptions options_;
+    std::shared_ptr<Device> device_;  // declared before the stages: they may hold it until destroyed
     std::unique_ptr<Embedder> embedder_;
     std::unique_ptr<ManifoldLearner> manifold_learner_;
     std::unique_ptr<Clusterer> clusterer_;
