@@ -112,7 +112,9 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
         if (L.layers[l].needs_preactivation()) zs[l] = Buffer(dev, DType::f32, batch * L.layers[l].out);
     }
     const Buffer grad_a(dev, DType::f32, batch * L.max_width()), grad_b(dev, DType::f32, batch * L.max_width());
-    const Buffer row_loss(dev, DType::f64, batch);
+    const bool device_loss = dev.supports(DeviceOp::loss);
+    const Buffer row_loss = device_loss ? Buffer(dev, DType::f64, batch) : Buffer();
+    const nn::LossFallback loss_fallback(dev, batch, dim);
     Matrix host_batch(batch, dim);
     std::vector<double> host_row_loss(batch);
     if (o.patience && !s.best) s.best = s.arena();
@@ -164,7 +166,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
             }
             BufView g = grad_a.view(), g_next = grad_b.view();
             loss_sum += nn::loss_forward_backward(dev, o.loss, rows, dim, cur, target.view(), g, row_loss.view(),
-                                                  host_row_loss.data()) *
+                                                  host_row_loss.data(), loss_fallback) *
                         static_cast<double>(rows);
 
             // Backward, updating each layer as soon as its gradients are complete (its W is no
