@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <cctype>
+#include <cmath>
 #include <string>
 
 #include "cli_run.hpp"
+#include "n2d/n2d.hpp"
 
 TEST_CASE("n2d info lists the CPU and one entry per GPU backend") {
     if (!have_tool()) return;
@@ -41,4 +43,28 @@ TEST_CASE("--device cpu and auto run and report the device in --json") {
     r = run("fit synthetic --epochs 1 --quiet --json --device auto");
     REQUIRE(r.status == 0);
     CHECK(r.out.find("\"device\": \"") != std::string::npos);
+}
+
+TEST_CASE("n2d fit pendigits --device opencl --epochs 5 reaches the CPU run's ACC within 0.01") {
+    if (!have_tool()) return;
+    bool opencl = false;
+    for (const auto& d : n2d::list_devices()) opencl = opencl || (d.available && d.type == n2d::DeviceType::opencl);
+    const auto dir = n2d::test::shared_datasets();
+    if (!opencl || dir.empty() || !fs::exists(dir / "pendigits")) {
+        MESSAGE("skipped: needs an available OpenCL device (e.g. PoCL) and the shared datasets");
+        return;
+    }
+    const std::string common = "fit pendigits --epochs 5 --quiet --json --data-dir " + q(dir);
+    const auto acc = [](const std::string& json) {
+        const auto at = json.find("\"acc\": ");
+        REQUIRE(at != std::string::npos);
+        return std::stod(json.substr(at + 7));
+    };
+    const auto cpu = run(common + " --device cpu");
+    REQUIRE(cpu.status == 0);
+    const auto ocl = run(common + " --device opencl");
+    REQUIRE(ocl.status == 0);
+    CHECK(ocl.out.find("\"device\": \"opencl") != std::string::npos);
+    MESSAGE("pendigits ACC: cpu " << acc(cpu.out) << ", opencl " << acc(ocl.out));
+    CHECK(std::fabs(acc(ocl.out) - acc(cpu.out)) <= 0.01);
 }
