@@ -744,6 +744,57 @@ TEST_CASE("device: without the OpenCL runtime the device is listed unavailable w
     CHECK(again[0].description.find("/nonexistent") == std::string::npos);
 }
 
+TEST_CASE("device: OpenCL without fp64 (N2D_OPENCL_NO_FP64) builds the f32 kernels and sends f64 ops to the CPU") {
+    test::set_env("N2D_OPENCL_NO_FP64", "1");
+    const auto list = list_opencl_devices();
+    for (const DeviceInfo& info : list) {
+        if (!info.available) {
+            MESSAGE(info.name << " unavailable: " << info.description);
+            continue;
+        }
+        CAPTURE(info.name);
+        CHECK(info.description.find("fp64 no") != std::string::npos);
+        auto dev = open_device(info.name);
+        CHECK_FALSE(dev->supports_f64());
+        for (DeviceOp op : {DeviceOp::loss, DeviceOp::gmm_estep, DeviceOp::kmeans_assign}) {
+            CHECK_FALSE(dev->supports(op));
+            CHECK(&device_for(*dev, op) == &cpu_device());
+        }
+        LossArgs none;
+        CHECK_THROWS_AS(dev->loss(none), InternalError);
+        // GELU in f32 (erf in single precision) still matches the CPU's f64 formula closely.
+        Rng rng(3);
+        const std::size_t m = 9, n = 13, k = 21;
+        const auto A = rand_f(m * k, rng), B = rand_f(k * n, rng), dy = rand_f(m * n, rng);
+        std::vector<float> out[2], dz[2];
+        Device* devs[2] = {&cpu(), dev.get()};
+        for (int side = 0; side < 2; ++side) {
+            Device& d = *devs[side];
+            Buffer a = put(d, A), b = put(d, B), c(d, DType::f32, m * n), y(d, DType::f32, m * n), bdy = put(d, dy),
+                   bdz(d, DType::f32, m * n);
+            GemmArgs g;
+            g.m = m;
+            g.n = n;
+            g.k = k;
+            g.a = a.view();
+            g.b = b.view();
+            g.c = c.view();
+            g.lda = k;
+            g.ldb = n;
+            g.ldc = n;
+            g.act = Activation::gelu;
+            g.act_out = y.view();
+            d.gemm(g);
+            d.activation_backward({Activation::gelu, 0.0f, m * n, c.view(), y.view(), bdy.view(), bdz.view()});
+            out[side] = get<float>(d, y);
+            dz[side] = get<float>(d, bdz);
+        }
+        check_close(out[1], out[0], 1e-5, "gelu(C)");
+        check_close(dz[1], dz[0], 1e-5, "gelu backward");
+    }
+    test::set_env("N2D_OPENCL_NO_FP64", nullptr);
+}
+
 // Timings for the report (N2D_DEVICE_TIMING=1): each device against the CPU device.
 TEST_CASE("device timing: gemm 2048×784×512 and knn_tile 4096 × 20000, dim 10, k 15") {
     if (!std::getenv("N2D_DEVICE_TIMING")) return;

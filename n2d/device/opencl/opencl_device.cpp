@@ -2,7 +2,9 @@
 // queue, program built once per process), memory and the kernel-launch helper. The ops are in
 // opencl_ops.cpp, the kernels in cl_kernels.cpp, the runtime loader in cl_runtime.cpp.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "n2d/core/error.hpp"
@@ -134,7 +136,8 @@ void build(DeviceState& s) {
 // Everything found through one runtime (one library path): devices in enumeration order.
 struct Registry {
     const Api* api = nullptr;
-    std::string reason;  // why there is no device, when `devices` is empty
+    bool no_fp64 = false;  // N2D_OPENCL_NO_FP64 set: devices treated as without cl_khr_fp64
+    std::string reason;    // why there is no device, when `devices` is empty
     std::vector<std::shared_ptr<DeviceState>> devices;
 };
 
@@ -175,7 +178,7 @@ void enumerate(Registry& r) {
             e.device_name = trim(device_string(api, id, CL_DEVICE_NAME));
             e.version = trim(device_string(api, id, CL_DEVICE_VERSION));
             const std::string ext = device_string(api, id, CL_DEVICE_EXTENSIONS);
-            e.fp64 = ext.find("cl_khr_fp64") != std::string::npos;
+            e.fp64 = ext.find("cl_khr_fp64") != std::string::npos && !r.no_fp64;
             e.compute_units = device_value<cl_uint>(api, id, CL_DEVICE_MAX_COMPUTE_UNITS);
             e.memory = device_value<cl_ulong>(api, id, CL_DEVICE_GLOBAL_MEM_SIZE);
             e.max_alloc = device_value<cl_ulong>(api, id, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
@@ -192,17 +195,22 @@ void enumerate(Registry& r) {
 }
 
 // The registry of the runtime N2D_OPENCL_LIBRARY (or the default) names; built on first use.
-// Returns nullptr with `reason` when the runtime is missing.
+// N2D_OPENCL_NO_FP64=1 treats every device as lacking cl_khr_fp64 (tests the f32-only build and
+// the CPU fallback of the f64 ops on a machine whose device has fp64). Returns nullptr with
+// `reason` when the runtime is missing.
 Registry* registry(std::string& reason) {
     static std::mutex mutex;
-    static std::map<const Api*, std::unique_ptr<Registry>> registries;
+    static std::map<std::pair<const Api*, bool>, std::unique_ptr<Registry>> registries;
     const Api* api = load_runtime(reason);
     if (!api) return nullptr;
+    const char* no_fp64_env = std::getenv("N2D_OPENCL_NO_FP64");
+    const bool no_fp64 = no_fp64_env && *no_fp64_env && std::string(no_fp64_env) != "0";
     std::lock_guard lock(mutex);
-    auto& slot = registries[api];
+    auto& slot = registries[{api, no_fp64}];
     if (!slot) {
         slot = std::make_unique<Registry>();
         slot->api = api;
+        slot->no_fp64 = no_fp64;
         enumerate(*slot);
     }
     reason = slot->reason;
