@@ -1,5 +1,5 @@
 // The OpenCL C source of every kernel, built once per device (opencl_device.cpp). Build options:
-// N2D_TS (the GEMM tile edge) and N2D_FP64 (the device has cl_khr_fp64: the f64 kernels — loss,
+// N2D_TS (the GEMM work-group edge) and N2D_FP64 (the device has cl_khr_fp64: the f64 kernels — loss,
 // k-means, GMM — and the double-precision GELU are compiled). Each kernel follows the CPU
 // device's arithmetic step by step (same operation order, no FMA contraction) so results agree
 // to rounding; views arrive as (buffer, element offset) pairs.
@@ -35,36 +35,64 @@ float act_forward(int act, float z, float alpha) {
     }
 }
 
-// C = alpha·op(A)·op(B) + beta·C, then C += bias, out = act(C). One work-item per element of
-// C, N2D_TS × N2D_TS tiles of A and B staged in local memory; out-of-range tile entries are 0.
+// C = alpha·op(A)·op(B) + beta·C, then C += bias, out = act(C). A work-group of N2D_TS × N2D_TS
+// work-items computes a GT × GT tile of C (GT = N2D_TS·GW), each work-item GW × GW elements
+// strided by N2D_TS (conflict-free local reads); GK-deep slices of A and B are staged in local
+// memory, entries outside the matrices 0. Each element sums its k products in order.
+#define GW 4
+#define GT (N2D_TS * GW)
+#define GK 16
 __kernel void gemm(int ta, int tb, ulong m, ulong n, ulong k, float alpha, float beta,
                    __global const float* a, ulong a_off, ulong lda, __global const float* b, ulong b_off, ulong ldb,
                    __global float* c, ulong c_off, ulong ldc, __global const float* bias, ulong bias_off,
                    int has_bias, int act, float act_alpha, __global float* out, ulong out_off, int has_out) {
-    __local float As[N2D_TS][N2D_TS + 1];
-    __local float Bs[N2D_TS][N2D_TS + 1];
+    __local float As[GK][GT];  // As[p][r] = op(A)(row0 + r, p0 + p)
+    __local float Bs[GK][GT];  // Bs[p][q] = op(B)(p0 + p, col0 + q)
     a += a_off;
     b += b_off;
     c += c_off;
-    const uint lr = get_local_id(1), lc = get_local_id(0);
-    const ulong row = get_group_id(1) * N2D_TS + lr, col = get_group_id(0) * N2D_TS + lc;
-    float acc = 0.0f;
-    for (ulong p0 = 0; p0 < k; p0 += N2D_TS) {
-        ulong p = p0 + lc;
-        As[lr][lc] = (row < m && p < k) ? (ta ? a[p * lda + row] : a[row * lda + p]) : 0.0f;
-        p = p0 + lr;
-        Bs[lr][lc] = (p < k && col < n) ? (tb ? b[col * ldb + p] : b[p * ldb + col]) : 0.0f;
+    const int tx = get_local_id(0), ty = get_local_id(1), tid = ty * N2D_TS + tx;
+    const ulong row0 = get_group_id(1) * GT, col0 = get_group_id(0) * GT;
+    float acc[GW][GW];
+    for (int i = 0; i < GW; ++i)
+        for (int j = 0; j < GW; ++j) acc[i][j] = 0.0f;
+    for (ulong p0 = 0; p0 < k; p0 += GK) {
+        // Consecutive work-items load consecutive addresses of whichever layout A and B have.
+        for (int l = tid; l < GK * GT; l += N2D_TS * N2D_TS) {
+            int r, p;
+            if (ta) { p = l / GT; r = l % GT; } else { r = l / GK; p = l % GK; }
+            const ulong gr = row0 + r, gp = p0 + p;
+            As[p][r] = (gr < m && gp < k) ? (ta ? a[gp * lda + gr] : a[gr * lda + gp]) : 0.0f;
+            int q;
+            if (tb) { q = l / GK; p = l % GK; } else { p = l / GT; q = l % GT; }
+            const ulong gq = col0 + q, gp2 = p0 + p;
+            Bs[p][q] = (gq < n && gp2 < k) ? (tb ? b[gq * ldb + gp2] : b[gp2 * ldb + gq]) : 0.0f;
+        }
         barrier(CLK_LOCAL_MEM_FENCE);
-        for (uint q = 0; q < N2D_TS; ++q) acc += As[lr][q] * Bs[q][lc];
+        for (int p = 0; p < GK; ++p) {
+            float bv[GW];
+            for (int j = 0; j < GW; ++j) bv[j] = Bs[p][tx + j * N2D_TS];
+            for (int i = 0; i < GW; ++i) {
+                const float av = As[p][ty + i * N2D_TS];
+                for (int j = 0; j < GW; ++j) acc[i][j] += av * bv[j];
+            }
+        }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-    if (row >= m || col >= n) return;
-    const ulong ci = row * ldc + col;
-    float v = alpha * acc;
-    if (beta != 0.0f) v += beta * c[ci];
-    if (has_bias) v += bias[bias_off + col];
-    c[ci] = v;
-    if (has_out) out[out_off + row * n + col] = act_forward(act, v, act_alpha);
+    for (int i = 0; i < GW; ++i) {
+        const ulong row = row0 + ty + i * N2D_TS;
+        if (row >= m) break;
+        for (int j = 0; j < GW; ++j) {
+            const ulong col = col0 + tx + j * N2D_TS;
+            if (col >= n) break;
+            const ulong ci = row * ldc + col;
+            float v = alpha * acc[i][j];
+            if (beta != 0.0f) v += beta * c[ci];
+            if (has_bias) v += bias[bias_off + col];
+            c[ci] = v;
+            if (has_out) out[out_off + row * n + col] = act_forward(act, v, act_alpha);
+        }
+    }
 }
 
 // dz = dy ⊙ act'(z), n2d::activation_backward's formulas.

@@ -102,7 +102,7 @@ void build(DeviceState& s) {
     const std::size_t len = std::strlen(src);
     s.program = api.CreateProgramWithSource(s.context, 1, &src, &len, &rc);
     if (rc != CL_SUCCESS) return fail("clCreateProgramWithSource");
-    // The GEMM tile is TS × TS work-items; devices with small work-groups get 8 × 8.
+    // GEMM work-groups are TS × TS work-items; devices with small work-groups get 8 × 8.
     s.tile = s.entry.max_group >= 256 ? 16 : 8;
     const std::string options = "-DN2D_TS=" + std::to_string(s.tile) + (s.entry.fp64 ? " -DN2D_FP64=1" : "");
     rc = api.BuildProgram(s.program, 1, &s.entry.id, options.c_str(), nullptr, nullptr);

@@ -55,7 +55,7 @@ void OpenClDevice::gemm(const GemmArgs& g) {
                    g.ldc == g.n,
                "gemm: activation in place needs ldc == n");
     std::lock_guard lock(s_->mutex);
-    const std::size_t ts = s_->tile;
+    const std::size_t ts = s_->tile, tile = ts * 4;  // work-group edge; C tile edge (GT = N2D_TS·GW)
     Launch(*s_, "gemm")
         .i32(g.ta == Trans::T)
         .i32(g.tb == Trans::T)
@@ -76,7 +76,7 @@ void OpenClDevice::gemm(const GemmArgs& g) {
         .f32(g.act_alpha)
         .view(g.act_out)
         .i32(!g.act_out.empty())
-        .run2((g.n + ts - 1) / ts * ts, (g.m + ts - 1) / ts * ts, ts, ts);
+        .run2((g.n + tile - 1) / tile * ts, (g.m + tile - 1) / tile * ts, ts, ts);
 }
 
 void OpenClDevice::activation_backward(const ActivationBackwardArgs& a) {

@@ -31,7 +31,7 @@ struct DeviceState {
     cl_program program = nullptr;
     std::map<std::string, cl_kernel> kernels;
     cl_mem dummy = nullptr;  // bound to kernel arguments the caller left empty
-    std::size_t tile = 16;   // GEMM tile edge (N2D_TS)
+    std::size_t tile = 16;   // GEMM work-group edge (N2D_TS; each work-item computes 4 × 4)
     std::string error;       // why the device is unusable ("kernel build failed: …"), else empty
     std::mutex mutex;
 
