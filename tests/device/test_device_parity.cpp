@@ -356,6 +356,7 @@ TEST_CASE("device parity: knn_tile (k > n_refs, k up to 256, ties by index)") {
         check_knn(*dev, 100, 1000, 10, 15, false, rng);
         check_knn(*dev, 37, 500, 784, 256, false, rng);
         check_knn(*dev, 64, 300, 3, 300, false, rng);  // k == n_refs
+        check_knn(*dev, 7, 50, 1500, 5, false, rng);   // rows too long to stage in local memory
         check_knn(*dev, 50, 400, 3, 20, true, rng);    // exact ties: the smaller index first
         check_knn(*dev, 9, 40, 1, 45, true, rng);
     }
@@ -707,6 +708,7 @@ TEST_CASE("device: allocating twice the device memory throws a clear n2d::Error"
             MESSAGE(what);
             CHECK(what.find(dev->name()) != std::string::npos);
             CHECK(what.find(std::to_string(bytes)) != std::string::npos);
+            CHECK(what.find("out of memory") != std::string::npos);
         }
         Buffer ok(*dev, DType::f32, 16);  // the device still works
         CHECK(get<float>(*dev, ok) == std::vector<float>(16, 0.0f));

@@ -211,6 +211,52 @@ __kernel void knn(ulong nq, ulong nr, ulong dim, ulong k, __global const float* 
     }
 }
 
+// The same with the references staged in local memory, `rows` at a time, shared by the
+// work-group's queries (all work-items take part in the loads, so none returns early).
+__kernel void knn_tiled(ulong nq, ulong nr, ulong dim, ulong k, __global const float* q, ulong q_off,
+                        __global const float* r, ulong r_off, __global int* idx, ulong idx_off, __global float* dist,
+                        ulong dist_off, __local float* tile, ulong rows) {
+    const ulong i = get_global_id(0);
+    const bool active = i < nq;
+    const ulong qi = active ? i : 0;
+    q += q_off + qi * dim;
+    r += r_off;
+    idx += idx_off + qi * k;
+    dist += dist_off + qi * k;
+    if (active)
+        for (ulong c = 0; c < k; ++c) {
+            idx[c] = -1;
+            dist[c] = INFINITY;
+        }
+    float worst = INFINITY;
+    const ulong lid = get_local_id(0), lsize = get_local_size(0);
+    for (ulong j0 = 0; j0 < nr; j0 += rows) {
+        const ulong count = min(rows, nr - j0);
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (ulong l = lid; l < count * dim; l += lsize) tile[l] = r[j0 * dim + l];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (!active) continue;
+        for (ulong jj = 0; jj < count; ++jj) {
+            __local const float* rj = tile + jj * dim;
+            float s = 0.0f;
+            for (ulong t = 0; t < dim; ++t) {
+                const float d = q[t] - rj[t];
+                s += d * d;
+            }
+            if (!(s < worst)) continue;
+            ulong p = k - 1;
+            while (p > 0 && dist[p - 1] > s) {
+                dist[p] = dist[p - 1];
+                idx[p] = idx[p - 1];
+                --p;
+            }
+            dist[p] = s;
+            idx[p] = (int)(j0 + jj);
+            worst = dist[k - 1];
+        }
+    }
+}
+
 // --- UMAP: one work-item per task of a round (optimize_layout.cpp's run_tasks_fixed) ---------
 
 ulong splitmix64(ulong* state) {

@@ -39,6 +39,15 @@ void Launch::run(std::size_t global) {
              "clEnqueueNDRangeKernel", std::string("kernel ") + name_);
 }
 
+Launch& Launch::local(std::size_t bytes) { return set(nullptr, bytes); }
+
+void Launch::run_local(std::size_t global, std::size_t local) {
+    if (global == 0) return;
+    global = (global + local - 1) / local * local;
+    s_.check(s_.api->EnqueueNDRangeKernel(s_.queue, k_, 1, nullptr, &global, &local, 0, nullptr, nullptr),
+             "clEnqueueNDRangeKernel", std::string("kernel ") + name_);
+}
+
 void Launch::run2(std::size_t g0, std::size_t g1, std::size_t l0, std::size_t l1) {
     if (g0 == 0 || g1 == 0) return;
     const std::size_t global[2] = {g0, g1}, local[2] = {l0, l1};
@@ -48,7 +57,7 @@ void Launch::run2(std::size_t g0, std::size_t g1, std::size_t l0, std::size_t l1
 
 namespace {
 
-constexpr const char* kKernels[] = {"gemm", "act_backward", "col_sums", "adam", "sgd", "knn", "umap_round"};
+constexpr const char* kKernels[] = {"gemm", "act_backward", "col_sums", "adam", "sgd", "knn", "knn_tiled", "umap_round"};
 constexpr const char* kKernels64[] = {"loss_rows", "kmeans_assign", "gmm_rows", "gmm_stats"};
 
 std::string device_string(const Api& api, cl_device_id id, cl_device_info what) {
@@ -228,20 +237,24 @@ std::string describe(const DeviceEntry& e) {
 
 void* OpenClDevice::allocate(std::size_t bytes) {
     N2D_ASSERT(bytes > 0, "OpenClDevice::allocate of 0 bytes");
-    const std::string what = "allocating " + std::to_string(bytes) + " bytes (the device has " +
-                             std::to_string(s_->entry.memory) + " bytes, at most " +
-                             std::to_string(s_->entry.max_alloc) + " in one allocation)";
+    // The codes drivers use for "too big" read as what they mean: out of memory.
+    const auto what = [&](cl_int rc) {
+        const bool oom = rc == -4 || rc == -5 || rc == -6 || rc == -61;
+        return std::string(oom ? "out of memory " : "") + "allocating " + std::to_string(bytes) +
+               " bytes (the device has " + std::to_string(s_->entry.memory) + " bytes, at most " +
+               std::to_string(s_->entry.max_alloc) + " in one allocation)";
+    };
     std::lock_guard lock(s_->mutex);
     cl_int rc = CL_SUCCESS;
     cl_mem mem = s_->api->CreateBuffer(s_->context, CL_MEM_READ_WRITE, bytes, nullptr, &rc);
-    s_->check(rc, "clCreateBuffer", what);
+    if (rc != CL_SUCCESS) s_->check(rc, "clCreateBuffer", what(rc));
     // Zero-fill and wait: drivers that allocate lazily report a failed allocation here.
     const unsigned char zero = 0;
     rc = s_->api->EnqueueFillBuffer(s_->queue, mem, &zero, 1, 0, bytes, 0, nullptr, nullptr);
     if (rc == CL_SUCCESS) rc = s_->api->Finish(s_->queue);
     if (rc != CL_SUCCESS) {
         s_->api->ReleaseMemObject(mem);
-        s_->check(rc, "clEnqueueFillBuffer", what);
+        s_->check(rc, "clEnqueueFillBuffer", what(rc));
     }
     return mem;
 }

@@ -140,6 +140,25 @@ void OpenClDevice::knn_tile(const KnnTileArgs& a) {
     require(DeviceOp::knn_tile);
     N2D_ASSERT(a.k >= 1 && a.dim >= 1, "knn_tile: k and dim must be at least 1");
     std::lock_guard lock(s_->mutex);
+    // References staged in local memory, 16 KiB at a time, when a tile holds at least 4 rows
+    // (and the device has the local memory); else read from global memory.
+    const std::size_t group = std::min<std::size_t>(64, s_->entry.max_group);
+    const std::size_t rows = std::min<std::size_t>(64, 4096 / a.dim);
+    if (rows >= 4 && s_->entry.local_memory >= 32768 && group >= 16) {
+        Launch(*s_, "knn_tiled")
+            .u64(a.n_queries)
+            .u64(a.n_refs)
+            .u64(a.dim)
+            .u64(a.k)
+            .view(a.queries)
+            .view(a.refs)
+            .view(a.indices)
+            .view(a.distances)
+            .local(rows * a.dim * sizeof(float))
+            .u64(rows)
+            .run_local(a.n_queries, group);
+        return;
+    }
     Launch(*s_, "knn")
         .u64(a.n_queries)
         .u64(a.n_refs)

@@ -63,8 +63,10 @@ public:
     }
     Launch& f32(float v) { return set(&v, sizeof v); }
     Launch& f64(double v) { return set(&v, sizeof v); }
-    // 1-D over `global` items (local size left to the runtime), or 2-D with a given local size.
+    Launch& local(std::size_t bytes);  // a __local buffer of `bytes`
+    // 1-D over `global` items (local size left to the runtime or given), or 2-D with a local size.
     void run(std::size_t global);
+    void run_local(std::size_t global, std::size_t local);  // global rounded up to a multiple of local
     void run2(std::size_t g0, std::size_t g1, std::size_t l0, std::size_t l1);
 
 private:
