@@ -633,7 +633,7 @@ TEST_CASE("device parity: umap_epoch against a scalar reference and the CPU devi
     Rng rng(91);
     struct Case { std::size_t n, dim, degree; float neg_rate; };
     for (auto& dev : targets())
-        for (const Case c : {Case{1, 2, 1, 5.0f}, Case{50, 2, 5, 5.0f}, Case{200, 3, 8, 20.0f}, Case{120, 16, 4, 5.0f}}) {
+        for (const Case c : {Case{1, 2, 1, 5.0f}, Case{50, 2, 5, 5.0f}, Case{200, 3, 8, 20.0f}, Case{120, 16, 4, 5.0f}, Case{2000, 10, 15, 5.0f}}) {
             const UmapProblem p = make_umap(c.n, c.dim, c.degree, c.neg_rate, rng);
             const float alpha = 0.7f, a = 1.577f, b = 0.895f, gamma = 1.0f;
             const std::uint64_t seed = 1234;
@@ -665,6 +665,10 @@ TEST_CASE("device parity: umap_epoch against a scalar reference and the CPU devi
             try {
                 const UmapProblem cpu_one = device_epochs(cpu(), p, 3, 3, seed, alpha, a, b, gamma);
                 check_close(got_one.emb, cpu_one.emb, 1e-4, "embedding after one epoch vs the CPU device");
+                CHECK(got_one.next == cpu_one.next);
+                CHECK(got_one.next_neg == cpu_one.next_neg);
+                const UmapProblem cpu_three = device_epochs(cpu(), p, 1, 3, seed, alpha, a, b, gamma);
+                check_close(got.emb, cpu_three.emb, 1e-4, "embedding after three epochs vs the CPU device");
             } catch (const InternalError& e) {
                 MESSAGE("the CPU device's umap_epoch is not available yet: " << std::string(e.what()));
             }

@@ -236,9 +236,9 @@ void OpenClDevice::umap_epoch(const UmapEpochArgs& a) {
     // The round boundaries decide the launches: read them (n_rounds + 1 numbers) once per epoch.
     std::vector<std::uint32_t> rounds(a.n_rounds + 1);
     download(rounds.data(), a.round_begin.sub(0, a.n_rounds + 1));
-    const double a_d = a.a, b_d = a.b;
-    const float att_A = static_cast<float>(-2.0 * a_d * b_d);
-    const float rep_B = static_cast<float>(2.0 * static_cast<double>(a.gamma) * b_d);
+    // The coefficients' constants in double, rounded once, as the CPU's ForceCurve forms them.
+    const float att_A = static_cast<float>(-2.0 * a.a * a.b);
+    const float rep_B = static_cast<float>(2.0 * static_cast<double>(a.gamma) * a.b);
     std::lock_guard lock(s_->mutex);
     for (std::size_t r = 0; r < a.n_rounds; ++r) {
         const std::size_t lo = rounds[r], hi = rounds[r + 1];
@@ -251,8 +251,8 @@ void OpenClDevice::umap_epoch(const UmapEpochArgs& a) {
             .u64(a.seed)
             .u64(a.epoch)
             .f32(a.alpha)
-            .f32(a.a)
-            .f32(a.b)
+            .f32(static_cast<float>(a.a))
+            .f32(static_cast<float>(a.b))
             .f32(att_A)
             .f32(rep_B)
             .view(a.embedding)
