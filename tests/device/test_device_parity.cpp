@@ -15,6 +15,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "n2d/core/rng.hpp"
@@ -741,6 +742,43 @@ TEST_CASE("device: copy, fill and sub-views on the device") {
         CHECK(get<double>(*dev, d) == std::vector<double>{0.0, -1.25, -1.25});
         CHECK(get<std::int32_t>(*dev, i) == std::vector<std::int32_t>{7, 7, 7});
         dev->synchronize();
+    }
+}
+
+TEST_CASE("device: two threads queueing ops on one device, and a second handle on it") {
+    Rng rng(111);
+    const std::size_t m = 31, n = 29, k = 47;
+    const auto A = rand_f(m * k, rng), B = rand_f(k * n, rng);
+    std::vector<float> want(m * n);
+    sgemm(Trans::N, Trans::N, m, n, k, 1.0f, A.data(), k, B.data(), n, 0.0f, want.data(), n);
+    for (auto& dev : targets()) {
+        if (dev->type() == DeviceType::cpu) continue;
+        auto other = open_device(dev->name());  // shares the queue and the built program
+        std::vector<float> got[2];
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 2; ++t)
+            threads.emplace_back([&, t] {
+                Device& d = t ? *other : *dev;
+                Buffer a = put(d, A), b = put(d, B), c(d, DType::f32, m * n);
+                for (int rep = 0; rep < 20; ++rep) {
+                    GemmArgs g;
+                    g.m = m;
+                    g.n = n;
+                    g.k = k;
+                    g.a = a.view();
+                    g.b = b.view();
+                    g.c = c.view();
+                    g.lda = k;
+                    g.ldb = n;
+                    g.ldc = n;
+                    d.gemm(g);
+                }
+                got[t] = get<float>(d, c);
+            });
+        for (auto& th : threads) th.join();
+        CAPTURE(dev->name());
+        check_close(got[0], want, 1e-5 * (1.0 + k / 8.0), "thread 0");
+        check_close(got[1], want, 1e-5 * (1.0 + k / 8.0), "thread 1");
     }
 }
 
