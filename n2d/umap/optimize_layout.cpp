@@ -11,6 +11,8 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
+#include "n2d/device/detail/cpu_ops.hpp"
+#include "n2d/device/detail/device.hpp"
 #include "n2d/umap/detail/sgd_kernels.hpp"
 
 namespace n2d::inline v0 {
@@ -54,10 +56,9 @@ struct SampleStream {
 struct Forces {
     ForceCurve curve;
     ForceBatchFn sample_batch, repel_batch;
-    explicit Forces(const LayoutParams& p)
-        : curve(p.a, p.b, p.repulsion_strength),
-          sample_batch(sample_forces_fn(active_target())),
-          repel_batch(repel_forces_fn(active_target())) {}
+    Forces(double a, double b, float gamma)
+        : curve(a, b, gamma), sample_batch(sample_forces_fn(active_target())), repel_batch(repel_forces_fn(active_target())) {}
+    explicit Forces(const LayoutParams& p) : Forces(p.a, p.b, p.repulsion_strength) {}
     // Attraction coefficient for squared distance d2 > 0: −2ab·d2^(b−1)/(1 + a·d2^b).
     float attract(float d2) const noexcept {
         float in[kForceBatch] = {d2}, out[kForceBatch];
@@ -136,34 +137,52 @@ inline void transform_epoch(float* x, std::size_t dim, const float* others, std:
     }
 }
 
-// One directed edge of the fit with its sampling counters, stored in schedule order so an
-// epoch streams through memory.
-struct FitEdge {
-    std::uint32_t head, tail;
-    float eps, eps_neg, next, next_neg;
-};
-
 // The number of negatives an edge sampled at `epoch` draws (umap-learn's counter rule).
-inline int negatives_due(const FitEdge& edge, float epoch) noexcept {
-    if (edge.eps_neg <= 0.0f) return 0;
-    const float ratio = (epoch - edge.next_neg) / edge.eps_neg;
+inline int negatives_due(float eps_neg, float next_neg, float epoch) noexcept {
+    if (eps_neg <= 0.0f) return 0;
+    const float ratio = (epoch - next_neg) / eps_neg;
     return ratio > 0.0f ? static_cast<int>(ratio) : 0;
 }
 
-// A sampled edge: both ends attract (umap-learn's move_other) and the head is pushed away from
-// its n_neg negatives `picks`, read from the epoch's snapshot. Unlike umap-learn, which moves
-// the head after each of these forces in turn, the attraction and the first
+// A host view's address; null for an empty view (an op's edge arrays when there are no edges).
+template <class T>
+T* host_or_null(const BufView& v) {
+    return v.empty() ? nullptr : v.host<T>();
+}
+
+// One epoch's view of the fit state (edges in schedule order, one array per field, as the
+// umap_epoch op has them), shared by the concurrent tasks of a round.
+struct EpochTasks {
+    float* emb;
+    const float* snapshot;
+    std::size_t n, dim;
+    const std::uint32_t *head, *tail;
+    const float *eps, *eps_neg;
+    float *next, *next_neg;
+    const std::uint32_t* task_begin;
+    std::uint64_t seed;
+    std::size_t epoch;
+    float alpha;
+    const Forces& forces;
+};
+
+// A sampled edge i: both ends attract (umap-learn's move_other) and the head is pushed away
+// from its n_neg negatives `picks`, read from the epoch's snapshot. Unlike umap-learn, which
+// moves the head after each of these forces in turn, the attraction and the first
 // kForceBatch − 1 negatives are all evaluated at the head's position before the sample and
 // their moves summed (in pick order): the distances and powers are independent, so they overlap
 // and share SIMD instructions instead of forming one long dependency chain through the head.
 // Further negatives (negative_sample_rate ≥ kForceBatch) follow in batches of kForceBatch.
 template <std::size_t D>
-inline void sample_edge(float* emb, const float* snapshot, std::size_t dim_rt, FitEdge& edge, float alpha,
-                        const Forces& f, const std::uint32_t* picks, int n_neg) {
+inline void sample_edge(const EpochTasks& c, std::size_t dim_rt, std::size_t i, const std::uint32_t* picks,
+                        int n_neg) {
     const std::size_t dim = D ? D : dim_rt;
-    float* x = emb + std::size_t(edge.head) * dim;
-    float* y = emb + std::size_t(edge.tail) * dim;
-    edge.next += edge.eps;
+    const Forces& f = c.forces;
+    const float alpha = c.alpha;
+    const std::uint32_t head = c.head[i];
+    float* x = c.emb + std::size_t(head) * dim;
+    float* y = c.emb + std::size_t(c.tail[i]) * dim;
+    c.next[i] += c.eps[i];
     constexpr int kBatch = kForceBatch;
     const float* rows[kBatch];
     float d2[kBatch], coef[kBatch];
@@ -172,7 +191,7 @@ inline void sample_edge(float* emb, const float* snapshot, std::size_t dim_rt, F
         const int count = std::min(kBatch - first, n_neg - done);
         for (int p = 0; p < count; ++p) {
             const std::uint32_t pick = picks[done + p];
-            rows[first + p] = pick == edge.head ? x : snapshot + std::size_t(pick) * dim;  // itself: no force
+            rows[first + p] = pick == head ? x : c.snapshot + std::size_t(pick) * dim;  // itself: no force
         }
         if (first) rows[0] = y;
         const int lanes = first + count;
@@ -197,21 +216,8 @@ inline void sample_edge(float* emb, const float* snapshot, std::size_t dim_rt, F
         done += count;
         first = 0;
     } while (done < n_neg);
-    edge.next_neg += static_cast<float>(n_neg) * edge.eps_neg;
+    c.next_neg[i] += static_cast<float>(n_neg) * c.eps_neg[i];
 }
-
-// One epoch's view of the fit state, shared by the concurrent tasks of a round.
-struct EpochTasks {
-    float* emb;
-    const float* snapshot;
-    std::size_t n, dim;
-    FitEdge* edges;
-    const std::size_t* task_begin;
-    std::uint64_t seed;
-    std::size_t epoch;
-    float alpha;
-    const Forces& forces;
-};
 
 // Runs tasks [lo, hi); D > 0 fixes the embedding dimension at compile time (unrolled loops).
 // A task's edges go in windows of kWindow: the first pass finds the due edges, draws their
@@ -228,25 +234,25 @@ void run_tasks_fixed(const EpochTasks& c, std::size_t lo, std::size_t hi) {
     int n_neg[kWindow];
     for (std::size_t t = lo; t < hi; ++t) {
         SampleStream rng{derive_seed(c.seed, c.epoch, t)};
-        for (std::size_t w = c.task_begin[t]; w < c.task_begin[t + 1]; w += kWindow) {
-            const std::size_t w_end = std::min(w + kWindow, c.task_begin[t + 1]);
+        const std::size_t t_end = c.task_begin[t + 1];
+        for (std::size_t w = c.task_begin[t]; w < t_end; w += kWindow) {
+            const std::size_t w_end = std::min(w + kWindow, t_end);
             picks.clear();
-            for (std::size_t idx = w; idx < w_end; ++idx) {
-                const FitEdge& edge = c.edges[idx];
-                const bool due = edge.next <= ep && edge.eps > 0.0f;
-                n_neg[idx - w] = due ? negatives_due(edge, ep) : -1;
+            for (std::size_t i = w; i < w_end; ++i) {
+                const bool due = c.next[i] <= ep && c.eps[i] > 0.0f;
+                n_neg[i - w] = due ? negatives_due(c.eps_neg[i], c.next_neg[i], ep) : -1;
                 if (!due) continue;
-                __builtin_prefetch(c.emb + std::size_t(edge.tail) * dim);
-                for (int p = 0; p < n_neg[idx - w]; ++p) {
+                __builtin_prefetch(c.emb + std::size_t(c.tail[i]) * dim);
+                for (int p = 0; p < n_neg[i - w]; ++p) {
                     picks.push_back(static_cast<std::uint32_t>(rng.below(c.n)));
                     __builtin_prefetch(c.snapshot + std::size_t(picks.back()) * dim);
                 }
             }
             const std::uint32_t* next_pick = picks.data();
-            for (std::size_t idx = w; idx < w_end; ++idx) {
-                if (n_neg[idx - w] < 0) continue;
-                sample_edge<D>(c.emb, c.snapshot, dim, c.edges[idx], c.alpha, c.forces, next_pick, n_neg[idx - w]);
-                next_pick += n_neg[idx - w];
+            for (std::size_t i = w; i < w_end; ++i) {
+                if (n_neg[i - w] < 0) continue;
+                sample_edge<D>(c, dim, i, next_pick, n_neg[i - w]);
+                next_pick += n_neg[i - w];
             }
         }
     }
@@ -267,10 +273,13 @@ TaskFn task_function(std::size_t dim) {
     }
 }
 
-float epoch_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
-    // umap-learn decays α after each epoch: epoch e ≥ 1 runs with α0·(1 − (e − 1)/n_epochs).
-    return epoch == 0 ? alpha0
-                      : alpha0 * (1.0f - static_cast<float>(epoch - 1) / static_cast<float>(n_epochs));
+// One epoch (umap_epoch's semantics): snapshot ← embedding, then the rounds in order, the tasks
+// of a round concurrently (they are vertex-disjoint: same result at any thread count).
+void run_epoch(ThreadPool& pool, const EpochTasks& c, float* snapshot, const std::uint32_t* round_begin,
+               std::size_t n_rounds, TaskFn task_fn) {
+    std::memcpy(snapshot, c.emb, c.n * c.dim * sizeof(float));
+    auto run_tasks = [&](std::size_t lo, std::size_t hi, std::size_t) { task_fn(c, lo, hi); };
+    for (std::size_t r = 0; r < n_rounds; ++r) pool.parallel_for(round_begin[r], round_begin[r + 1], 1, run_tasks);
 }
 
 void check_params(const LayoutParams& p) {
@@ -323,54 +332,179 @@ EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks) {
     return out;
 }
 
+float layout_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
+    return epoch == 0 ? alpha0
+                      : alpha0 * (1.0f - static_cast<float>(epoch - 1) / static_cast<float>(n_epochs));
+}
+
+LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params) {
+    const EdgeRounds rounds = schedule_edges(graph, params.sgd_blocks);
+    Schedule s;
+    s.init(graph.weights.data(), graph.nnz(), max_weight(graph), params.negative_sample_rate);
+    const std::size_t m = graph.nnz();
+    LayoutEdges out;
+    out.head.resize(m);
+    out.tail.resize(m);
+    out.eps.resize(m);
+    out.eps_neg.resize(m);
+    out.next.resize(m);
+    out.next_neg.resize(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t e = rounds.order[i];
+        out.head[i] = rounds.head[e];
+        out.tail[i] = static_cast<std::uint32_t>(graph.indices[e]);
+        out.eps[i] = s.eps[e];
+        out.eps_neg[i] = s.eps_neg[e];
+        out.next[i] = s.next[e];
+        out.next_neg[i] = s.next_neg[e];
+    }
+    // schedule_edges checked nnz < 2^32, and there are sgd_blocks · (sgd_blocks + 1) / 2 tasks.
+    out.task_begin.assign(rounds.task_begin.begin(), rounds.task_begin.end());
+    out.round_begin.assign(rounds.round_begin.begin(), rounds.round_begin.end());
+    return out;
+}
+
+void cpu_umap_epoch(ThreadPool& pool, const UmapEpochArgs& a) {
+    const std::size_t m = a.n_edges;
+    N2D_ASSERT(a.embedding.count >= a.n * a.dim && a.snapshot.count >= a.n * a.dim && a.edge_head.count >= m &&
+                   a.edge_tail.count >= m && a.eps.count >= m && a.eps_neg.count >= m && a.next.count >= m &&
+                   a.next_neg.count >= m && a.task_begin.count > a.n_tasks && a.round_begin.count > a.n_rounds,
+               "cpu_umap_epoch: a view is shorter than its size arguments");
+    if (a.n == 0 || a.dim == 0) return;
+    const auto* task_begin = host_or_null<std::uint32_t>(a.task_begin);
+    const auto* round_begin = host_or_null<std::uint32_t>(a.round_begin);
+    N2D_ASSERT(task_begin[a.n_tasks] == m && round_begin[a.n_rounds] == a.n_tasks,
+               "cpu_umap_epoch: the schedule does not cover the edges and tasks");
+    const Forces forces(a.a, a.b, a.gamma);
+    float* snapshot = a.snapshot.host<float>();
+    const EpochTasks c{a.embedding.host<float>(),
+                       snapshot,
+                       a.n,
+                       a.dim,
+                       host_or_null<std::uint32_t>(a.edge_head),
+                       host_or_null<std::uint32_t>(a.edge_tail),
+                       host_or_null<float>(a.eps),
+                       host_or_null<float>(a.eps_neg),
+                       host_or_null<float>(a.next),
+                       host_or_null<float>(a.next_neg),
+                       task_begin,
+                       a.seed,
+                       a.epoch,
+                       a.alpha,
+                       forces};
+    run_epoch(pool, c, snapshot, round_begin, a.n_rounds, task_function(a.dim));
+}
+
+namespace {
+
+// Progress after epoch `epoch` (0-based); false from the callback cancels.
+void report_epoch(const ProgressCallback& progress, std::size_t epoch, std::size_t n_epochs,
+                  std::chrono::steady_clock::time_point start) {
+    if (!progress) return;
+    Progress p;
+    p.stage = "umap";
+    p.step = epoch + 1;
+    p.total = n_epochs;
+    p.loss = std::nan("");
+    p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    p.items_per_second = p.elapsed_seconds > 0 ? static_cast<double>(epoch + 1) / p.elapsed_seconds : 0.0;
+    p.eta_seconds = p.elapsed_seconds / static_cast<double>(epoch + 1) * static_cast<double>(n_epochs - epoch - 1);
+    if (!progress(p)) ::n2d::detail::throw_cancelled("umap");
+}
+
+// The layout on a non-host device: the embedding, the edges and the schedule go up once, every
+// epoch is one umap_epoch op, the embedding comes back at the end.
+void optimize_on_device(Device& dev, MatrixView embedding, const LayoutEdges& edges, const LayoutParams& params,
+                        std::uint64_t seed, const ProgressCallback& progress) {
+    const std::size_t n = embedding.rows, dim = embedding.cols, m = edges.size();
+    auto upload = [&](const auto& host, DType type, std::size_t count) {
+        Buffer buf(dev, type, count);
+        dev.upload(buf.view(), host);
+        return buf;
+    };
+    const Buffer emb = upload(embedding.data, DType::f32, n * dim);
+    const Buffer snapshot(dev, DType::f32, n * dim);
+    const Buffer head = upload(edges.head.data(), DType::u32, m), tail = upload(edges.tail.data(), DType::u32, m);
+    const Buffer eps = upload(edges.eps.data(), DType::f32, m), eps_neg = upload(edges.eps_neg.data(), DType::f32, m);
+    const Buffer next = upload(edges.next.data(), DType::f32, m),
+                 next_neg = upload(edges.next_neg.data(), DType::f32, m);
+    const Buffer task_begin = upload(edges.task_begin.data(), DType::u32, edges.task_begin.size());
+    const Buffer round_begin = upload(edges.round_begin.data(), DType::u32, edges.round_begin.size());
+    UmapEpochArgs args;
+    args.n = n;
+    args.dim = dim;
+    args.n_edges = m;
+    args.n_tasks = edges.task_begin.size() - 1;
+    args.n_rounds = edges.round_begin.size() - 1;
+    args.seed = seed;
+    args.a = params.a;
+    args.b = params.b;
+    args.gamma = params.repulsion_strength;
+    args.embedding = emb.view();
+    args.snapshot = snapshot.view();
+    args.edge_head = head.view();
+    args.edge_tail = tail.view();
+    args.eps = eps.view();
+    args.eps_neg = eps_neg.view();
+    args.next = next.view();
+    args.next_neg = next_neg.view();
+    args.task_begin = task_begin.view();
+    args.round_begin = round_begin.view();
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t epoch = 0; epoch < params.n_epochs; ++epoch) {
+        if (epoch > 0) {  // epoch 0 samples nothing, as on the CPU
+            args.epoch = epoch;
+            args.alpha = layout_alpha(params.learning_rate, epoch, params.n_epochs);
+            dev.umap_epoch(args);
+        }
+        if (progress) {
+            dev.synchronize();  // report (and let the caller cancel) at the pace of the device
+            report_epoch(progress, epoch, params.n_epochs, start);
+        }
+    }
+    dev.download(embedding.data, emb.view());
+}
+
+}  // namespace
+
 void optimize_layout(MatrixView embedding, const SparseGraph& graph, const LayoutParams& params, std::uint64_t seed,
-                     const ProgressCallback& progress, ThreadPool* pool_ptr) {
+                     const ProgressCallback& progress, ThreadPool* pool_ptr, Device* device) {
     check_params(params);
     const std::size_t n = embedding.rows, dim = embedding.cols;
     N2D_ASSERT(graph.n_rows == n && graph.n_cols == n,
                 "optimize_layout: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
                     " for an embedding of " + std::to_string(n) + " rows");
     N2D_ASSERT(embedding.contiguous(), "optimize_layout: the embedding must be contiguous");
+    LayoutEdges edges = layout_edges(graph, params);
+    if (device && device->type() != DeviceType::cpu && device->supports(DeviceOp::umap_epoch) && n > 0 && dim > 0 &&
+        edges.size() > 0)
+        return optimize_on_device(*device, embedding, edges, params, seed, progress);
+
     ThreadPool& pool = pool_or_default(pool_ptr);
     const Forces forces(params);
-    const EdgeRounds rounds = schedule_edges(graph, params.sgd_blocks);
-    std::vector<FitEdge> edges(graph.nnz());
-    {
-        Schedule s;
-        s.init(graph.weights.data(), graph.nnz(), max_weight(graph), params.negative_sample_rate);
-        for (std::size_t idx = 0; idx < edges.size(); ++idx) {
-            const std::size_t e = rounds.order[idx];
-            edges[idx] = {rounds.head[e], static_cast<std::uint32_t>(graph.indices[e]), s.eps[e], s.eps_neg[e],
-                          s.next[e], s.next_neg[e]};
-        }
-    }
     Matrix snapshot(n, dim);
-    float* emb = embedding.data;
     const TaskFn task_fn = task_function(dim);
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t epoch = 0; epoch < params.n_epochs; ++epoch) {
-        const float alpha = epoch_alpha(params.learning_rate, epoch, params.n_epochs);
-        const EpochTasks ctx{emb, snapshot.data(), n, dim, edges.data(), rounds.task_begin.data(), seed, epoch,
-                             alpha, forces};
-        // The tasks of one round are vertex-disjoint: they may run concurrently, same result.
-        auto run_tasks = [&](std::size_t lo, std::size_t hi, std::size_t) { task_fn(ctx, lo, hi); };
         if (epoch > 0 && n > 0) {  // epoch 0 samples nothing (every edge first fires at epoch >= 1)
-            std::memcpy(snapshot.data(), emb, n * dim * sizeof(float));
-            for (std::size_t r = 0; r + 1 < rounds.round_begin.size(); ++r)
-                pool.parallel_for(rounds.round_begin[r], rounds.round_begin[r + 1], 1, run_tasks);
+            const EpochTasks c{embedding.data,
+                               snapshot.data(),
+                               n,
+                               dim,
+                               edges.head.data(),
+                               edges.tail.data(),
+                               edges.eps.data(),
+                               edges.eps_neg.data(),
+                               edges.next.data(),
+                               edges.next_neg.data(),
+                               edges.task_begin.data(),
+                               seed,
+                               epoch,
+                               layout_alpha(params.learning_rate, epoch, params.n_epochs),
+                               forces};
+            run_epoch(pool, c, snapshot.data(), edges.round_begin.data(), edges.round_begin.size() - 1, task_fn);
         }
-        if (progress) {
-            Progress p;
-            p.stage = "umap";
-            p.step = epoch + 1;
-            p.total = params.n_epochs;
-            p.loss = std::nan("");
-            p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            p.items_per_second = p.elapsed_seconds > 0 ? static_cast<double>(epoch + 1) / p.elapsed_seconds : 0.0;
-            p.eta_seconds = p.elapsed_seconds / static_cast<double>(epoch + 1) *
-                            static_cast<double>(params.n_epochs - epoch - 1);
-            if (!progress(p)) ::n2d::detail::throw_cancelled("umap");
-        }
+        report_epoch(progress, epoch, params.n_epochs, start);
     }
 }
 
@@ -407,7 +541,7 @@ void optimize_points(MatrixView points, ConstMatrixView tail, const SparseGraph&
             float* x = points.row(i);
             for (std::size_t epoch = 1; epoch < params.n_epochs; ++epoch)
                 transform_epoch(x, dim, tail.data, tail.rows, cols.data(), 0, cols.size(), s, static_cast<float>(epoch),
-                                epoch_alpha(params.learning_rate, epoch, params.n_epochs), forces, rng);
+                                layout_alpha(params.learning_rate, epoch, params.n_epochs), forces, rng);
         }
     });
 }

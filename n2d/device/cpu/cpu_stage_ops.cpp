@@ -57,8 +57,4 @@ void cpu_kmeans_assign(ThreadPool& pool, const KmeansAssignArgs& a) {
     });
 }
 
-void cpu_umap_epoch(ThreadPool&, const UmapEpochArgs&) {
-    detail::throw_internal(__FILE__, __LINE__, "false", "cpu_umap_epoch: not wired yet");
-}
-
 }  // namespace n2d

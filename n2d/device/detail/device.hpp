@@ -182,11 +182,14 @@ struct KmeansAssignArgs {
 // (round_begin, u32, n_rounds + 1): the tasks of a round touch disjoint vertices and may run
 // concurrently; rounds run in order. Task t draws its negatives from SplitMix64 seeded with
 // derive_seed(seed, epoch, t). The curve is a, b and the repulsion γ; alpha the learning rate.
+// a and b are double as the layout has them: the CPU forms its coefficients −2ab and 2γb in
+// double before rounding to float (a device may use float(a), float(b) and their products).
 struct UmapEpochArgs {
     std::size_t n = 0, dim = 0, n_edges = 0, n_tasks = 0, n_rounds = 0;
     std::size_t epoch = 0;
     std::uint64_t seed = 0;
-    float alpha = 1.0f, a = 1.577f, b = 0.895f, gamma = 1.0f;
+    float alpha = 1.0f, gamma = 1.0f;
+    double a = 1.577, b = 0.895;
     BufView embedding, snapshot;
     BufView edge_head, edge_tail, eps, eps_neg, next, next_neg;
     BufView task_begin, round_begin;

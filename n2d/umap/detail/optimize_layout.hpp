@@ -17,6 +17,10 @@
 // stream derived from (seed, epoch, task). The blocks do not depend on the thread count and no
 // read depends on scheduling, so the result is bit-identical across runs AND across thread
 // counts (for the same SIMD target and build).
+//
+// One epoch is also the device op umap_epoch (n2d/device/detail/device.hpp): the CPU device's
+// cpu_umap_epoch runs the same code as optimize_layout's CPU path; on another device,
+// optimize_layout uploads the edges and the schedule once and runs every epoch there.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +33,7 @@
 namespace n2d::inline v0 {
 
 class ThreadPool;
+class Device;
 
 struct LayoutParams {
     double a = 1.577, b = 0.895;       // curve parameters (find_ab.hpp)
@@ -53,6 +58,23 @@ struct EdgeRounds {
 };
 EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks = 16);
 
+// The fit's edges in schedule order as separate arrays (umap_epoch's layout): edge i has ends
+// head[i], tail[i], sampling periods eps[i] = max(w)/w and eps_neg[i] = eps[i] / negative_sample_rate
+// (0 when the rate is 0) and counters next[i], next_neg[i] (umap-learn's epoch_of_next_sample
+// and epoch_of_next_negative_sample, starting at the periods); task t spans edges
+// [task_begin[t], task_begin[t+1]), round r tasks [round_begin[r], round_begin[r+1]).
+struct LayoutEdges {
+    std::vector<std::uint32_t> head, tail;
+    std::vector<float> eps, eps_neg, next, next_neg;
+    std::vector<std::uint32_t> task_begin, round_begin;
+    std::size_t size() const noexcept { return head.size(); }
+};
+LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params);
+
+// Learning rate of `epoch` (umap-learn decays α after each epoch: epoch e ≥ 1 runs with
+// α0·(1 − (e − 1)/n_epochs)).
+float layout_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs);
+
 // umap-learn's pruning: entries with weight < threshold dropped (zeros always dropped).
 SparseGraph prune_edges(const SparseGraph& graph, float threshold);
 
@@ -61,8 +83,12 @@ float max_weight(const SparseGraph& graph);
 
 // Optimises `embedding` (n × dim, the initial layout) in place along the symmetric `graph`.
 // `progress` (stage "umap") is called after every epoch; returning false throws n2d::Cancelled.
+// `device`: null or the CPU device runs on `pool`; another device that supports umap_epoch
+// runs every epoch there (same schedule and streams; its float arithmetic may differ in the
+// last bits, so the layout is close to, not bit-identical with, the CPU's); one that does not
+// runs on the CPU.
 void optimize_layout(MatrixView embedding, const SparseGraph& graph, const LayoutParams& params, std::uint64_t seed,
-                     const ProgressCallback& progress = {}, ThreadPool* pool = nullptr);
+                     const ProgressCallback& progress = {}, ThreadPool* pool = nullptr, Device* device = nullptr);
 
 // transform: optimises each row i of `points` (its initial positions) along row i of `graph`
 // (n_points × n_tail) against the fixed `tail` embedding; negatives are tail points drawn from a
