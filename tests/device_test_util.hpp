@@ -2,6 +2,7 @@
 // device code path: upload, ops on views, download), then every available GPU.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ public:
         return op == DeviceOp::knn_tile || op == DeviceOp::gmm_estep || op == DeviceOp::kmeans_assign;
     }
     std::size_t memory_bytes() const override { return 0; }
+    std::size_t ops_run = 0;  // stage ops run so far (tests check the device path was taken)
 
     void* allocate(std::size_t bytes) override { return cpu_->allocate(bytes); }
     void release(void* handle) noexcept override { cpu_->release(handle); }
@@ -43,6 +45,7 @@ public:
         KnnTileArgs b = a;
         for (BufView* v : {&b.queries, &b.refs, &b.indices, &b.distances}) *v = in(*v);
         cpu_->knn_tile(b);
+        ++ops_run;
     }
     void gmm_estep(const GmmEstepArgs& a) override {
         GmmEstepArgs b = a;
@@ -50,11 +53,13 @@ public:
                            &b.labels, &b.stats})
             *v = in(*v);
         cpu_->gmm_estep(b);
+        ++ops_run;
     }
     void kmeans_assign(const KmeansAssignArgs& a) override {
         KmeansAssignArgs b = a;
         for (BufView* v : {&b.x, &b.centers, &b.labels, &b.dist2}) *v = in(*v);
         cpu_->kmeans_assign(b);
+        ++ops_run;
     }
     void gemm(const GemmArgs&) override { unsupported("gemm"); }
     void activation_backward(const ActivationBackwardArgs&) override { unsupported("activation_backward"); }
@@ -77,6 +82,12 @@ private:
     }
     std::unique_ptr<Device> cpu_ = make_cpu_device();
 };
+
+// The stage ops `dev` has run when it counts them (the opaque CPU device), else nullopt.
+inline std::optional<std::size_t> ops_run(Device& dev) {
+    const auto* o = dynamic_cast<const OpaqueCpuDevice*>(&dev);
+    return o ? std::optional<std::size_t>(o->ops_run) : std::nullopt;
+}
 
 // The opaque CPU device, then every available device that is not the CPU (OpenCL, CUDA).
 inline std::vector<std::shared_ptr<Device>> stage_test_devices() {

@@ -119,7 +119,9 @@ TEST_CASE("exact build_knn on a device equals the CPU path") {
                     o.include_self = self;
                     const KnnGraph host = build_knn(data->view(), o);
                     o.device = dev.get();
+                    const auto before = test::ops_run(*dev);
                     const KnnGraph on = build_knn(data->view(), o);
+                    if (before) CHECK((*test::ops_run(*dev) > *before) == (m != Metric::manhattan));  // manhattan: the CPU
                     check_same_graph(host, on, dev->name() + " " + to_string(m) + (self ? " self" : "") +
                                                    (data == &xdc ? " duplicates" : ""));
                 }
