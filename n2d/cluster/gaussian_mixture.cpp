@@ -20,10 +20,18 @@ namespace n2d::inline v0 {
 using detail::GmmParams;
 
 namespace {
+// The device statistics are full second moments per chunk; diag and spherical models on wide
+// data would need far more than their host statistics, so beyond this they stay on the host.
+constexpr std::size_t kMaxDeviceStatsBytes = std::size_t(256) << 20;
+
 // The device that runs the E-step (gmm_estep in double precision), or null for the host code.
-Device* estep_device(Device* dev) {
-    Device* d = offload_device(dev, DeviceOp::gmm_estep);
-    return d && d->supports_f64() ? d : nullptr;
+Device* estep_device(Device* dev, std::size_t n, std::size_t k, std::size_t d, CovarianceType type) {
+    Device* e = offload_device(dev, DeviceOp::gmm_estep);
+    if (!e || !e->supports_f64()) return nullptr;
+    const std::size_t chunks = (n + detail::kGmmChunk - 1) / detail::kGmmChunk;
+    const std::size_t device_bytes = chunks * k * (1 + d + d * (d + 1) / 2) * sizeof(double);
+    const std::size_t host_bytes = chunks * k * (1 + d + detail::second_moment_size(type, d)) * sizeof(double);
+    return device_bytes <= std::max(kMaxDeviceStatsBytes, host_bytes) ? e : nullptr;
 }
 }  // namespace
 
@@ -35,9 +43,10 @@ struct GaussianMixture::Fit {
     std::vector<double> chunk_stats, chunk_total;
     std::unique_ptr<detail::GmmDevicePass> device;
 
-    Fit(ThreadPool& p, std::size_t k, std::size_t d, Device* dev, ConstMatrixView x) : pool(p), scratch(p.num_threads()) {
+    Fit(ThreadPool& p, std::size_t k, std::size_t d, CovarianceType type, Device* dev, ConstMatrixView x)
+        : pool(p), scratch(p.num_threads()) {
         for (auto& s : scratch) s.resize(k, d);
-        if (Device* e = estep_device(dev)) device = std::make_unique<detail::GmmDevicePass>(*e, x, k);
+        if (Device* e = estep_device(dev, x.rows, k, d, type)) device = std::make_unique<detail::GmmDevicePass>(*e, x, k);
     }
 
     // Returns Σ log p(x); fills the optional outputs (see detail::gmm_block). x is the Fit's data.
@@ -221,7 +230,7 @@ GaussianMixture& GaussianMixture::fit(ConstMatrixView x) {
     const bool warm = options_.warm_start && fitted() && d_ == d;
     converged_ = false;
     ThreadPool& pool = pool_or_default(options_.pool);
-    Fit fit(pool, k, d, options_.device, x);
+    Fit fit(pool, k, d, options_.covariance_type, options_.device, x);
 
     GmmParams p;
     p.k = k;
@@ -360,7 +369,7 @@ GmmParams view_params(std::size_t k, std::size_t d, CovarianceType type, const s
 std::vector<int> GaussianMixture::predict(ConstMatrixView x) const {
     check_input(x, "predict");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_or_default(options_.pool), p.k, d_, options_.device, x);
+    Fit f(pool_or_default(options_.pool), p.k, d_, p.type, options_.device, x);
     std::vector<int> labels(x.rows);
     f.pass(p, x, nullptr, nullptr, nullptr, nullptr, labels.data(), nullptr);
     return labels;
@@ -369,7 +378,7 @@ std::vector<int> GaussianMixture::predict(ConstMatrixView x) const {
 std::vector<double> GaussianMixture::predict_proba_double(ConstMatrixView x) const {
     check_input(x, "predict_proba");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_or_default(options_.pool), p.k, d_, options_.device, x);
+    Fit f(pool_or_default(options_.pool), p.k, d_, p.type, options_.device, x);
     std::vector<double> resp(x.rows * p.k);
     f.pass(p, x, nullptr, nullptr, nullptr, resp.data(), nullptr, nullptr);
     return resp;
@@ -385,7 +394,7 @@ Matrix GaussianMixture::predict_proba(ConstMatrixView x) const {
 std::vector<double> GaussianMixture::score_samples(ConstMatrixView x) const {
     check_input(x, "score_samples");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_or_default(options_.pool), p.k, d_, options_.device, x);
+    Fit f(pool_or_default(options_.pool), p.k, d_, p.type, options_.device, x);
     std::vector<double> lp(x.rows);
     f.pass(p, x, nullptr, nullptr, lp.data(), nullptr, nullptr, nullptr);
     return lp;

@@ -68,7 +68,9 @@ struct GaussianMixtureOptions {
     // Where to run (null: the CPU); not serialised. On a GPU with double precision, every E-step
     // with its statistics (and predict, predict_proba, score_samples) runs there: x uploaded
     // once, the parameters per iteration; the host sums the per-chunk statistics in chunk order
-    // and runs the M-step. Initialisation (and its k-means) follows the same device.
+    // and runs the M-step. Initialisation (and its k-means) follows the same device. Diag and
+    // spherical models whose full per-chunk statistics would pass 256 MiB stay on the CPU. The
+    // device must outlive the calls that use it.
     Device* device = nullptr;
 };
 
