@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <string>
 
@@ -12,24 +13,46 @@
 #include "n2d/cluster/kmeans.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
+#include "n2d/device/detail/offload.hpp"
 
 namespace n2d::inline v0 {
 
 using detail::GmmParams;
 
-// Passes over the data with per-worker scratch and per-chunk statistics reduced in chunk order.
+namespace {
+// The device statistics are full second moments per chunk; diag and spherical models on wide
+// data would need far more than their host statistics, so beyond this they stay on the host.
+constexpr std::size_t kMaxDeviceStatsBytes = std::size_t(256) << 20;
+
+// The device that runs the E-step (gmm_estep in double precision), or null for the host code.
+Device* estep_device(Device* dev, std::size_t n, std::size_t k, std::size_t d, CovarianceType type) {
+    Device* e = offload_device(dev, DeviceOp::gmm_estep);
+    if (!e || !e->supports_f64()) return nullptr;
+    const std::size_t chunks = (n + detail::kGmmChunk - 1) / detail::kGmmChunk;
+    const std::size_t device_bytes = chunks * k * (1 + d + d * (d + 1) / 2) * sizeof(double);
+    const std::size_t host_bytes = chunks * k * (1 + d + detail::second_moment_size(type, d)) * sizeof(double);
+    return device_bytes <= std::max(kMaxDeviceStatsBytes, host_bytes) ? e : nullptr;
+}
+}  // namespace
+
+// Passes over the data with per-worker scratch and per-chunk statistics reduced in chunk order;
+// with a device, the E-step passes over `x` (those without resp_in) run there.
 struct GaussianMixture::Fit {
     ThreadPool& pool;
     std::vector<detail::GmmScratch> scratch;
     std::vector<double> chunk_stats, chunk_total;
+    std::unique_ptr<detail::GmmDevicePass> device;
 
-    Fit(ThreadPool& p, std::size_t k, std::size_t d) : pool(p), scratch(p.num_threads()) {
+    Fit(ThreadPool& p, std::size_t k, std::size_t d, CovarianceType type, Device* dev, ConstMatrixView x)
+        : pool(p), scratch(p.num_threads()) {
         for (auto& s : scratch) s.resize(k, d);
+        if (Device* e = estep_device(dev, x.rows, k, d, type)) device = std::make_unique<detail::GmmDevicePass>(*e, x, k);
     }
 
-    // Returns Σ log p(x); fills the optional outputs (see detail::gmm_block).
+    // Returns Σ log p(x); fills the optional outputs (see detail::gmm_block). x is the Fit's data.
     double pass(const GmmParams& p, ConstMatrixView x, const double* resp_in, const double* shift, double* logprob,
                 double* resp_out, int* labels, std::vector<double>* stats) {
+        if (device && !resp_in) return device->pass(p, shift, logprob, resp_out, labels, stats);
         const std::size_t n = x.rows, k = p.k;
         const std::size_t n_chunks = (n + detail::kGmmChunk - 1) / detail::kGmmChunk;
         const std::size_t ss = detail::stats_size(p);
@@ -121,6 +144,7 @@ std::vector<double> initial_resp(const GaussianMixtureOptions& o, ConstMatrixVie
             ko.n_init = 1;
             ko.seed = derive_seed(o.seed, init, 0x6B6D);
             ko.pool = &pool;
+            ko.device = o.device;
             KMeans km(ko);
             km.fit(x);
             for (std::size_t i = 0; i < n; ++i) resp[i * k + std::size_t(km.labels()[i])] = 1.0;
@@ -206,7 +230,7 @@ GaussianMixture& GaussianMixture::fit(ConstMatrixView x) {
     const bool warm = options_.warm_start && fitted() && d_ == d;
     converged_ = false;
     ThreadPool& pool = pool_or_default(options_.pool);
-    Fit fit(pool, k, d);
+    Fit fit(pool, k, d, options_.covariance_type, options_.device, x);
 
     GmmParams p;
     p.k = k;
@@ -345,7 +369,7 @@ GmmParams view_params(std::size_t k, std::size_t d, CovarianceType type, const s
 std::vector<int> GaussianMixture::predict(ConstMatrixView x) const {
     check_input(x, "predict");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_or_default(options_.pool), p.k, d_);
+    Fit f(pool_or_default(options_.pool), p.k, d_, p.type, options_.device, x);
     std::vector<int> labels(x.rows);
     f.pass(p, x, nullptr, nullptr, nullptr, nullptr, labels.data(), nullptr);
     return labels;
@@ -354,7 +378,7 @@ std::vector<int> GaussianMixture::predict(ConstMatrixView x) const {
 std::vector<double> GaussianMixture::predict_proba_double(ConstMatrixView x) const {
     check_input(x, "predict_proba");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_or_default(options_.pool), p.k, d_);
+    Fit f(pool_or_default(options_.pool), p.k, d_, p.type, options_.device, x);
     std::vector<double> resp(x.rows * p.k);
     f.pass(p, x, nullptr, nullptr, nullptr, resp.data(), nullptr, nullptr);
     return resp;
@@ -370,7 +394,7 @@ Matrix GaussianMixture::predict_proba(ConstMatrixView x) const {
 std::vector<double> GaussianMixture::score_samples(ConstMatrixView x) const {
     check_input(x, "score_samples");
     const auto p = view_params(n_components(), d_, covariance_type(), weights_, means_, prec_chol_);
-    Fit f(pool_or_default(options_.pool), p.k, d_);
+    Fit f(pool_or_default(options_.pool), p.k, d_, p.type, options_.device, x);
     std::vector<double> lp(x.rows);
     f.pass(p, x, nullptr, nullptr, lp.data(), nullptr, nullptr, nullptr);
     return lp;

@@ -35,6 +35,7 @@
 namespace n2d::inline v0 {
 
 class ThreadPool;
+class Device;
 namespace detail {
 struct GmmParams;
 }
@@ -64,6 +65,13 @@ struct GaussianMixtureOptions {
     bool reseed_empty_components = true;  // see the header comment
     ThreadPool* pool = nullptr; // nullptr = default_pool()
     ProgressCallback progress;  // stage "gmm", one step per EM iteration, loss = lower bound
+    // Where to run (null: the CPU); not serialised. On a GPU with double precision, every E-step
+    // with its statistics (and predict, predict_proba, score_samples) runs there: x uploaded
+    // once, the parameters per iteration; the host sums the per-chunk statistics in chunk order
+    // and runs the M-step. Initialisation (and its k-means) follows the same device. Diag and
+    // spherical models whose full per-chunk statistics would pass 256 MiB stay on the CPU. The
+    // device must outlive the calls that use it.
+    Device* device = nullptr;
 };
 
 // Draws from a fitted mixture: rows grouped by component, as sklearn's sample().

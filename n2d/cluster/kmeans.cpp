@@ -10,6 +10,7 @@
 #include "n2d/cluster/detail/kmeans_internal.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
+#include "n2d/device/detail/offload.hpp"
 
 namespace n2d::inline v0 {
 
@@ -73,12 +74,18 @@ KMeans& KMeans::fit(ConstMatrixView x) {
         data.sq_norms[i] = float(s);
     }
     data.x = xc.view();
+    Buffer x_dev;  // the centred data on the device, uploaded once for every run
+    if (Device* dev = offload_device(options_.device, DeviceOp::kmeans_assign)) {
+        x_dev = upload_new(*dev, xc.data(), n * d);
+        data.device = dev;
+        data.x_dev = x_dev.view();
+    }
     double mean_var = 0.0;
     for (double v : var) mean_var += v / double(n);
     const double tol = options_.tol * mean_var / double(d);
 
     auto run_from = [&](Matrix centers) {
-        return options_.algorithm == KMeansAlgorithm::elkan && k > 1
+        return options_.algorithm == KMeansAlgorithm::elkan && k > 1 && !data.device
                    ? detail::elkan_run(data, std::move(centers), options_.max_iter, tol, pool)
                    : detail::lloyd_run(data, std::move(centers), options_.max_iter, tol, pool);
     };
@@ -103,7 +110,8 @@ KMeans& KMeans::fit(ConstMatrixView x) {
     std::size_t best = 0;
     // Runs go in batches of pool-size, each run single-threaded inside a batch (nested parallel_for
     // runs inline); one run alone uses the pool itself. Chunked reductions make both identical.
-    const std::size_t batch = runs > 1 ? std::max<std::size_t>(1, pool.num_threads()) : 1;
+    // With a device the runs share its one queue: one after another.
+    const std::size_t batch = runs > 1 && !data.device ? std::max<std::size_t>(1, pool.num_threads()) : 1;
     for (std::size_t b0 = 0; b0 < runs; b0 += batch) {
         const std::size_t b1 = std::min(runs, b0 + batch);
         auto one = [&](std::size_t r) {

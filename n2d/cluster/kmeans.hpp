@@ -20,6 +20,7 @@ namespace n2d::inline v0 {
 
 class ThreadPool;
 class Rng;
+class Device;
 
 enum class KMeansAlgorithm { lloyd, elkan };
 enum class KMeansInit { k_means_plus_plus, random };
@@ -37,6 +38,11 @@ struct KMeansOptions {
     std::uint64_t seed = 0;
     ThreadPool* pool = nullptr;     // nullptr = default_pool()
     ProgressCallback progress;      // stage "kmeans", one step per run; false → n2d::Cancelled
+    // Where to run (null: the CPU); not serialised. On a GPU, Lloyd's assignment step runs
+    // there (the data uploaded once, the centres each iteration) and the centre update stays on
+    // the host in the same chunk order; with a device, algorithm elkan runs as lloyd (same
+    // result) and the n_init runs go one after another.
+    Device* device = nullptr;
 };
 
 class KMeans {

@@ -68,14 +68,22 @@ struct LloydPass {
     std::vector<std::vector<float>> scratch;     // per worker: chunk × k scores
     std::vector<double> chunk_sums, chunk_weights;  // per chunk: k × d and k
 
+    Buffer centers_dev, labels_dev, dist2_dev;      // with a device: its assignment's arguments
+
     LloydPass(const KMeansData& dt, ThreadPool& p, std::size_t kk)
-        : data(dt), pool(p), k(kk), scratch(p.num_threads(), std::vector<float>(kKMeansChunk * kk)) {
+        : data(dt), pool(p), k(kk), scratch(dt.device ? 0 : p.num_threads(), std::vector<float>(kKMeansChunk * kk)) {
         const std::size_t n_chunks = (dt.n + kKMeansChunk - 1) / kKMeansChunk;
         chunk_sums.resize(n_chunks * kk * dt.d);
         chunk_weights.resize(n_chunks * kk);
+        if (dt.device) {
+            centers_dev = Buffer(*dt.device, DType::f32, kk * dt.d);
+            labels_dev = Buffer(*dt.device, DType::i32, dt.n);
+            dist2_dev = Buffer(*dt.device, DType::f64, dt.n);
+        }
     }
 
     void run(const Matrix& centers, std::vector<int>& labels, std::vector<double>& dist2, bool accumulate) {
+        if (data.device) return run_device(centers, labels, dist2, accumulate);
         const std::size_t d = data.d;
         std::vector<float> c_norms(k);
         for (std::size_t j = 0; j < k; ++j) {
@@ -118,6 +126,42 @@ struct LloydPass {
                     for (std::size_t t = 0; t < d; ++t) sb[t] += double(xi[t]);
                     weights[best] += 1.0;
                 }
+            }
+        });
+    }
+
+    // The assignment on the device (exact squared distances, first centre on ties), then the
+    // per-chunk sums on the host, in the host pass's layout.
+    void run_device(const Matrix& centers, std::vector<int>& labels, std::vector<double>& dist2, bool accumulate) {
+        static_assert(sizeof(int) == sizeof(std::int32_t), "labels are downloaded as i32");
+        Device& dev = *data.device;
+        const std::size_t d = data.d;
+        dev.upload(centers_dev.view(), centers.data());
+        KmeansAssignArgs a;
+        a.n = data.n;
+        a.d = d;
+        a.k = k;
+        a.x = data.x_dev;
+        a.centers = centers_dev.view();
+        a.labels = labels_dev.view();
+        a.dist2 = dist2_dev.view();
+        dev.kmeans_assign(a);
+        dev.download(labels.data(), labels_dev.view());
+        dev.download(dist2.data(), dist2_dev.view());
+        if (!accumulate) return;
+        pool.parallel_for(0, data.n, kKMeansChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            const std::size_t chunk = lo / kKMeansChunk;
+            double* sums = &chunk_sums[chunk * k * d];
+            double* weights = &chunk_weights[chunk * k];
+            std::fill(sums, sums + k * d, 0.0);
+            std::fill(weights, weights + k, 0.0);
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::size_t best = std::size_t(labels[i]);
+                N2D_ASSERT(best < k, "kmeans_assign returned a label out of range");
+                const float* xi = data.x.row(i);
+                double* sb = sums + best * d;
+                for (std::size_t t = 0; t < d; ++t) sb[t] += double(xi[t]);
+                weights[best] += 1.0;
             }
         });
     }

@@ -70,8 +70,13 @@ namespace {
 constexpr std::size_t kQueryBlock = 128;  // query rows per task (GEMM m)
 constexpr std::size_t kDataTile = 512;    // data rows per GEMM tile (GEMM n)
 
+// The searches below run over a `Rows`: a Space (its prepared rows) or RawRows (the knn_tile
+// op's reference rows). Both give size(), dim() (a multiple of 8), row(i), distances() and
+// gemm_friendly(); templates keep the Space search's code exactly what it was.
+
 // Every data row's exact distance to `q`, keeping the k best in `out` (sorted).
-void scan_row(const Space& space, const float* q, std::size_t skip, std::size_t k, std::vector<const float*>& ptrs,
+template <class Rows>
+void scan_row(const Rows& space, const float* q, std::size_t skip, std::size_t k, std::vector<const float*>& ptrs,
               std::vector<float>& d, std::vector<Cand>& heap, Cand* out) {
     const std::size_t n = space.size();
     heap.resize(k);
@@ -107,7 +112,8 @@ void store(Neighbors& out, std::size_t q, const Cand* row) {
 }
 
 // GEMM tiles, candidate re-ranking and the rounding proof for one block of query rows.
-void gemm_block(const Space& space, const float* queries, std::size_t q0, std::size_t qn, std::size_t k,
+template <class Rows>
+void gemm_block(const Rows& space, const float* queries, std::size_t q0, std::size_t qn, std::size_t k,
                 bool exclude_self, const std::vector<float>& xnorm, float max_norm, ThreadPool& pool, Scratch& s,
                 Neighbors& out) {
     const std::size_t n = space.size(), dim = space.dim();
@@ -180,7 +186,8 @@ void gemm_block(const Space& space, const float* queries, std::size_t q0, std::s
 }
 
 // Direct kernel tiles for metrics without a GEMM form.
-void direct_block(const Space& space, const float* queries, std::size_t q0, std::size_t qn, std::size_t k,
+template <class Rows>
+void direct_block(const Rows& space, const float* queries, std::size_t q0, std::size_t qn, std::size_t k,
                   bool exclude_self, Scratch& s, Neighbors& out) {
     for (std::size_t i = 0; i < qn; ++i) {
         scan_row(space, queries + (q0 + i) * space.dim(), exclude_self ? q0 + i : std::size_t(-1), k, s.ptrs, s.d,
@@ -189,10 +196,9 @@ void direct_block(const Space& space, const float* queries, std::size_t q0, std:
     }
 }
 
-}  // namespace
-
-Neighbors exact_search(const Space& space, const float* queries, std::size_t nq, std::size_t k, bool exclude_self,
-                       ThreadPool& pool, const ProgressReporter* progress) {
+template <class Rows>
+Neighbors search(const Rows& space, const float* queries, std::size_t nq, std::size_t k, bool exclude_self,
+                 ThreadPool& pool, const ProgressReporter* progress) {
     Neighbors out(nq, k);
     if (nq == 0 || k == 0) return out;
     const std::size_t n = space.size();
@@ -200,7 +206,7 @@ Neighbors exact_search(const Space& space, const float* queries, std::size_t nq,
     float max_norm = 0.0f;
     if (space.gemm_friendly()) {
         xnorm.resize(n);
-        vector_kernels(active_target()).sq_row_norms(space.data().data(), n, space.dim(), space.dim(), xnorm.data());
+        vector_kernels(active_target()).sq_row_norms(space.row(0), n, space.dim(), space.dim(), xnorm.data());
         for (float v : xnorm) max_norm = std::max(max_norm, v);
         max_norm = std::sqrt(max_norm);
     }
@@ -222,6 +228,17 @@ Neighbors exact_search(const Space& space, const float* queries, std::size_t nq,
         if (progress) progress->report(b1, n_blocks, std::numeric_limits<double>::quiet_NaN());
     }
     return out;
+}
+
+}  // namespace
+
+Neighbors exact_search(const Space& space, const float* queries, std::size_t nq, std::size_t k, bool exclude_self,
+                       ThreadPool& pool, const ProgressReporter* progress) {
+    return search(space, queries, nq, k, exclude_self, pool, progress);
+}
+
+Neighbors exact_search(const RawRows& refs, const float* queries, std::size_t nq, std::size_t k, ThreadPool& pool) {
+    return search(refs, queries, nq, k, false, pool, nullptr);
 }
 
 }  // namespace n2d::knn_detail

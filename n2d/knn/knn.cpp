@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "n2d/device/detail/offload.hpp"
 #include "n2d/knn/detail/build.hpp"
 
 namespace n2d::inline v0 {
@@ -28,6 +29,7 @@ ResolvedOptions resolve(std::size_t n, const KnnOptions& o) {
     ResolvedOptions r;
     r.method = o.method;
     if (r.method == KnnMethod::automatic) r.method = n < kExactBelow ? KnnMethod::exact : KnnMethod::nn_descent;
+    r.device = offload_device(o.device, DeviceOp::knn_tile);
     r.nnd.k = others;
     r.nnd.delta = o.delta;
     r.nnd.seed = o.seed;
@@ -44,6 +46,8 @@ ResolvedOptions resolve(std::size_t n, const KnnOptions& o) {
 Neighbors search_training(const Space& space, const ResolvedOptions& r, ThreadPool& pool,
                           const ProgressReporter& progress) {
     if (r.nnd.k == 0) return Neighbors(space.size(), 0);
+    if (r.method == KnnMethod::exact && r.device && space.gemm_friendly())
+        return device_exact_search(*r.device, space, r.nnd.k, pool, &progress);
     if (r.method == KnnMethod::exact)
         return exact_search(space, space.data().data(), space.size(), r.nnd.k, true, pool, &progress);
     return nn_descent(space, r.nnd, pool, &progress);

@@ -28,6 +28,7 @@
 namespace n2d::inline v0 {
 
 class ThreadPool;
+class Device;
 
 enum class Metric { euclidean, cosine, correlation, manhattan, chebyshev, minkowski };
 
@@ -71,6 +72,11 @@ struct KnnOptions {
     std::uint64_t seed = 0;
     ProgressCallback progress;  // stage "knn": one step per tree batch / NN-descent iteration
     ThreadPool* pool = nullptr;  // nullptr = default_pool()
+    // Where to run (null: the CPU); not serialised. A GPU runs the exact search of the training
+    // graph (euclidean, cosine, correlation) as kNN tiles; the host re-ranks each row's
+    // candidates with the CPU's exact kernel, so distances are the CPU path's. NN-descent, the
+    // other metrics and KnnIndex::query run on the CPU.
+    Device* device = nullptr;
 };
 
 // The k-nearest-neighbour graph of the rows of `data` (n × d, finite values). Throws

@@ -103,6 +103,7 @@ Matrix UmapManifold::fit_transform(ConstMatrixView x, const StageContext& ctx) {
     auto o = options_;
     o.seed = ctx.seed;
     o.progress = ctx.progress;
+    if (!o.device) o.device = ctx.device;
     auto u = std::make_unique<Umap>(std::move(o));
     Matrix embedding = u->fit_transform(x);
     umap_ = std::move(u);
@@ -145,6 +146,7 @@ void GmmClusterer::fit(ConstMatrixView x, const StageContext& ctx) {
     auto o = options_;
     o.seed = ctx.seed;
     o.progress = ctx.progress;
+    if (!o.device) o.device = ctx.device;
     auto g = std::make_unique<GaussianMixture>(std::move(o));
     g->fit(x);
     gmm_ = std::move(g);
@@ -191,6 +193,7 @@ KMeansClusterer::KMeansClusterer(KMeansOptions options) : options_(std::move(opt
 void KMeansClusterer::fit(ConstMatrixView x, const StageContext& ctx) {
     auto o = options_;
     o.seed = ctx.seed;
+    if (!o.device) o.device = ctx.device;
     auto k = std::make_unique<KMeans>(std::move(o));
     k->fit(x);
     km_ = std::move(k);

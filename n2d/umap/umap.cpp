@@ -160,6 +160,7 @@ Umap& Umap::fit(ConstMatrixView x) {
     ko.seed = derive_seed(options_.seed, 0x4B6E6Eull);
     ko.progress = options_.progress;
     ko.pool = options_.pool;
+    ko.device = options_.device;
     index_ = KnnIndex::build(x, ko);
     timings_.knn = seconds_since(t);
 

@@ -40,6 +40,7 @@
 namespace n2d::inline v0 {
 
 class ThreadPool;
+class Device;
 
 enum class UmapInit {
     spectral,  // eigenvectors of the normalised graph Laplacian (umap-learn's default)
@@ -71,6 +72,8 @@ struct UmapOptions {
                                          // layout depends on it, never on the thread count
     ThreadPool* pool = nullptr;          // nullptr: default_pool()
     ProgressCallback progress;           // stages "knn" and "umap" (one step per epoch); false cancels
+    Device* device = nullptr;            // where to run (null: the CPU); not serialised. Used by the
+                                         // kNN graph (KnnOptions::device)
 };
 
 // Seconds spent in each stage of the last fit.

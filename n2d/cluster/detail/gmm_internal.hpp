@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "n2d/cluster/gaussian_mixture.hpp"
+#include "n2d/device/detail/device.hpp"
 
 namespace n2d::inline v0::detail {
 
@@ -48,6 +49,24 @@ void compute_precision_cholesky(GmmParams& p);
 void set_precisions(GmmParams& p, const std::vector<double>& precisions);
 // log_det and log_weights from prec_chol and weights.
 void refresh_derived(GmmParams& p);
+
+// The E-step with its statistics on a device (gmm_estep) for one data set: x is uploaded once;
+// each pass uploads the parameters (diag, spherical and tied as the equivalent full precision
+// factors), downloads the per-chunk statistics, sums them in chunk order and converts them to
+// the covariance type's layout (stats_size). Outputs as gmm_block's (without resp_in); returns
+// Σ logprob, summed row by row within each chunk and chunk by chunk, as the host passes do.
+class GmmDevicePass {
+public:
+    GmmDevicePass(Device& dev, ConstMatrixView x, std::size_t k);
+    double pass(const GmmParams& p, const double* shift, double* logprob, double* resp_out, int* labels,
+                std::vector<double>* stats);
+
+private:
+    Device& dev_;
+    std::size_t n_, d_, k_, n_chunks_, full_size_;
+    Buffer x_, means_, prec_chol_, log_det_, log_weights_, shift_, logprob_, resp_, labels_, stats_;
+    std::vector<double> host_prec_, host_logprob_, host_stats_, full_;
+};
 
 // Lower Cholesky factor of the SPD matrix a (d×d, row-major) in place; false if not PD.
 bool cholesky_lower(double* a, std::size_t d);

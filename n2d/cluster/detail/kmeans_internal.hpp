@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "n2d/core/matrix.hpp"
+#include "n2d/device/detail/device.hpp"
 
 namespace n2d::inline v0 {
 class ThreadPool;
@@ -18,6 +19,10 @@ struct KMeansData {
     ConstMatrixView x;                 // centred data (float, contiguous)
     std::vector<float> sq_norms;       // ‖x_i‖²
     std::size_t n = 0, d = 0;
+    // Lloyd's assignment runs on `device` (kmeans_assign) when set, with x uploaded once as x_dev;
+    // null: the host GEMM assignment.
+    Device* device = nullptr;
+    BufView x_dev;
 };
 
 struct KMeansRun {

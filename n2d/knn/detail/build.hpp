@@ -11,6 +11,7 @@ inline constexpr std::size_t kExactBelow = 4096;
 struct ResolvedOptions {
     KnnMethod method = KnnMethod::exact;  // never automatic
     NnDescentParams nnd;                  // nnd.k: neighbours besides the point itself
+    Device* device = nullptr;             // runs the exact search's tiles (null: the host code)
 };
 // Validates `options` for n points and fills in the pynndescent defaults.
 ResolvedOptions resolve(std::size_t n, const KnnOptions& options);

@@ -10,6 +10,10 @@
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/knn/detail/metric.hpp"
 
+namespace n2d::inline v0 {
+class Device;
+}
+
 namespace n2d::inline v0::knn_detail {
 
 // Neighbour lists in reduced distances: n rows of k (index, distance), ascending by
@@ -67,6 +71,36 @@ private:
 // exact kernel; a row whose ranking rounding could have changed is rescanned exactly.
 Neighbors exact_search(const Space& space, const float* queries, std::size_t nq, std::size_t k, bool exclude_self,
                        ThreadPool& pool, const ProgressReporter* progress);
+
+// Plain squared-euclidean reference rows (the knn_tile op's): n rows of dim floats at x, with
+// dim a multiple of 8 (zero-padded), searched with the same exact kernel as a Space.
+class RawRows {
+public:
+    RawRows(const float* x, std::size_t n, std::size_t dim)
+        : x_(x), n_(n), dim_(dim), kernels_(&distance_kernels(Kernel::sqeuclidean, active_target())) {}
+    std::size_t size() const noexcept { return n_; }
+    std::size_t dim() const noexcept { return dim_; }
+    const float* row(std::size_t i) const noexcept { return x_ + i * dim_; }
+    bool gemm_friendly() const noexcept { return true; }
+    void distances(const float* a, const float* const* bs, std::size_t count, float* out) const noexcept {
+        kernels_->many(a, bs, count, dim_, 2.0f, out);
+    }
+
+private:
+    const float* x_;
+    std::size_t n_, dim_;
+    const DistanceKernels* kernels_;
+};
+// Exact k nearest of each query (nq rows of refs.dim() floats) among all of refs (no self
+// exclusion), ascending by (squared distance, index), padded with −1 / +inf.
+Neighbors exact_search(const RawRows& refs, const float* queries, std::size_t nq, std::size_t k, ThreadPool& pool);
+
+// Exact k nearest neighbours of every point of a squared-euclidean space, itself excluded, on
+// `dev` (knn_tile): the prepared rows are uploaded once, query blocks run as tiles of k + 1 + a
+// margin candidates, and the host recomputes each candidate's distance with the exact kernel
+// and keeps the k best, so distances (and the ranking of the candidates) are the host search's.
+Neighbors device_exact_search(Device& dev, const Space& space, std::size_t k, ThreadPool& pool,
+                              const ProgressReporter* progress);
 
 // Random-projection trees (pynndescent's euclidean trees). Leaves partition 0..n-1.
 struct RpTree {
