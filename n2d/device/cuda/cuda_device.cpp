@@ -105,8 +105,11 @@ public:
         }
         return reinterpret_cast<void*>(static_cast<std::uintptr_t>(p));
     }
+    // Queued ops may still use the memory: the queue drains first (errors are left to the next
+    // checked call).
     void release(void* handle) noexcept override {
         if (!handle || d_.cuCtxSetCurrent(ctx_) != CUDA_SUCCESS) return;
+        d_.cuStreamSynchronize(stream_);
         d_.cuMemFree(static_cast<CUdeviceptr>(reinterpret_cast<std::uintptr_t>(handle)));
     }
     // Pageable host memory: the driver stages the source before returning, so the caller may
@@ -266,6 +269,9 @@ private:
         std::string msg = "n2d: " + label_ + ": " + what + " failed: " + d_.error_name(r);
         if (r == CUDA_ERROR_OUT_OF_MEMORY)
             msg += " (out of memory on " + name_ + ": use smaller batches, or free memory other processes hold)";
+        else if (r >= 700 && r < 720)  // illegal address, launch failure, …: sticky errors of a kernel
+            msg += " (reported by this call, raised by a kernel queued before it; the CUDA context of this process "
+                   "is unusable from now on)";
         N2D_FAIL(msg);
     }
     void bind() const { check(d_.cuCtxSetCurrent(ctx_), "cuCtxSetCurrent"); }
