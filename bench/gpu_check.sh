@@ -12,7 +12,8 @@
 #
 # Environment: DEVICE (default cuda), BUILD (default build-cuda), NVCC (default
 # /usr/local/cuda/bin/nvcc, else nvcc on PATH), N2D_DATA_DIR (default ../shared/datasets; step 3
-# needs the dataset there), DATASET (default mnist), JOBS (default nproc), GPU_CHECK_SKIP_FIT=1 skips step 3, GPU_CHECK_QUICK=1
+# needs the dataset there), DATASET (default mnist), JOBS (default nproc), DEVICE_OPS_ARGS (replaces
+# device_ops' arguments), GPU_CHECK_SKIP_FIT=1 skips step 3, GPU_CHECK_QUICK=1
 # runs steps 3–4 on small sizes (pendigits) (to try the script without a GPU: DEVICE=cpu GPU_CHECK_QUICK=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,8 +45,9 @@ cmake --build "$BUILD" -j"$JOBS" --target n2d_cli test_device || fail "build"
     || fail "building bench/device_ops.cpp"
 if ldd "$BUILD/n2d" | grep -Ei 'libcuda|libcudart|libnvrtc'; then fail "$BUILD/n2d links a CUDA library"; fi
 echo "ldd $BUILD/n2d: no CUDA library"
-"$BUILD/n2d" info | sed -n '/^devices:/,$p'
-"$BUILD/n2d" info | grep -Eq "^ *${DEVICE}(:0)? +available" || fail "device $DEVICE is not available (see n2d info above)"
+info=$("$BUILD/n2d" info) || fail "n2d info"
+sed -n '/^devices:/,$p' <<<"$info"
+grep -Eq "^ *${DEVICE}(:0)? +available" <<<"$info" || fail "device $DEVICE is not available (see n2d info above)"
 
 step "device tests ($BUILD/test_device)"
 "$BUILD/test_device" || fail "test_device"
@@ -57,6 +59,7 @@ else
     DATASET=${DATASET:-mnist}
     OPS_ARGS=(--n 70000 --dim 784 --k 15 --epochs 200 --cpu-queries 2000 --blocks 16,256)
 fi
+if [[ -n ${DEVICE_OPS_ARGS:-} ]]; then read -ra OPS_ARGS <<<"$DEVICE_OPS_ARGS"; fi
 
 if [[ ${GPU_CHECK_SKIP_FIT:-0} != 1 ]]; then
     step "$DATASET fit, 1 autoencoder epoch: $DEVICE vs cpu"
