@@ -102,6 +102,7 @@ Matrix UmapManifold::fit_transform(ConstMatrixView x, const StageContext& ctx) {
     auto o = options_;
     o.seed = ctx.seed;
     o.progress = ctx.progress;
+    if (!o.device) o.device = ctx.device;
     auto u = std::make_unique<Umap>(std::move(o));
     Matrix embedding = u->fit_transform(x);
     umap_ = std::move(u);
