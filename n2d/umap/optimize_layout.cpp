@@ -371,8 +371,8 @@ void cpu_umap_epoch(ThreadPool& pool, const UmapEpochArgs& a) {
                    a.next_neg.count >= m && a.task_begin.count > a.n_tasks && a.round_begin.count > a.n_rounds,
                "cpu_umap_epoch: a view is shorter than its size arguments");
     if (a.n == 0 || a.dim == 0) return;
-    const auto* task_begin = host_or_null<std::uint32_t>(a.task_begin);
-    const auto* round_begin = host_or_null<std::uint32_t>(a.round_begin);
+    const auto* task_begin = a.task_begin.host<std::uint32_t>();
+    const auto* round_begin = a.round_begin.host<std::uint32_t>();
     N2D_ASSERT(task_begin[a.n_tasks] == m && round_begin[a.n_rounds] == a.n_tasks,
                "cpu_umap_epoch: the schedule does not cover the edges and tasks");
     const Forces forces(a.a, a.b, a.gamma);

@@ -198,7 +198,7 @@ Umap& Umap::fit(ConstMatrixView x) {
     lp.n_epochs = n_epochs_used_;
     lp.sgd_blocks = options_.sgd_blocks;
     optimize_layout(embedding_, pruned, lp, derive_seed(options_.seed, 0x53474400ull), options_.progress,
-                    options_.pool);
+                    options_.pool, options_.device);
     timings_.optimize = seconds_since(t);
     return *this;
 }
