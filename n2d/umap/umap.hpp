@@ -71,12 +71,10 @@ struct UmapOptions {
     std::size_t sgd_blocks = 16;         // parallel SGD schedule (optimize_layout.hpp): even, >= 2; the
                                          // layout depends on it, never on the thread count
     ThreadPool* pool = nullptr;          // nullptr: default_pool()
-    // Where the layout SGD runs (open_device); null or the CPU: on `pool`. A GPU gives a layout
-    // close to the CPU's, not bit-identical (optimize_layout.hpp). Not serialised.
-    Device* device = nullptr;
     ProgressCallback progress;           // stages "knn" and "umap" (one step per epoch); false cancels
-    Device* device = nullptr;            // where to run (null: the CPU); not serialised. Used by the
-                                         // kNN graph (KnnOptions::device)
+    // Where the kNN graph and the layout SGD run (open_device); null or the CPU: on `pool`. A GPU
+    // gives a layout close to the CPU's, not bit-identical (optimize_layout.hpp). Not serialised.
+    Device* device = nullptr;
 };
 
 // Seconds spent in each stage of the last fit.

@@ -249,7 +249,7 @@ TEST_CASE("optimize_layout's device path: upload once, one umap_epoch per epoch,
     CHECK(bit_equal(untouched, init));
 }
 
-TEST_CASE("umap_epoch on every available GPU: one epoch within 1e-4 of the CPU") {
+TEST_CASE("umap_epoch on every available GPU: one epoch within 1e-4 of the CPU, or its own one-ulp sensitivity") {
     const auto gpus = gpu_devices();
     if (gpus.empty()) return;
     const std::size_t n = quick() ? 500 : 2000, n_epochs = 50;
@@ -275,15 +275,27 @@ TEST_CASE("umap_epoch on every available GPU: one epoch within 1e-4 of the CPU")
             host.epoch(start, alpha);
             const Matrix want = host.embedding();
             const std::vector<float> want_next = host.read(host.next), want_next_neg = host.read(host.next_neg);
+            // The epoch's own sensitivity: the CPU from a start moved by one ulp. The SGD moves
+            // each vertex many times in sequence, so on some layouts rounding differences grow
+            // far past 1e-4 within one epoch; a device may differ from the CPU by as much as
+            // the CPU differs from itself after a one-ulp nudge.
+            const auto max_diff = [](const Matrix& a, const Matrix& b) {
+                float worst = 0.0f;
+                for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a.data()[i] - b.data()[i]));
+                return worst;
+            };
+            Matrix nudged = emb;
+            for (std::size_t i = 0; i < nudged.size(); ++i) nudged.data()[i] = std::nextafter(nudged.data()[i], 1e9f);
+            DeviceLayout sensitivity(*cpu, nudged, edges, p, 1234);
+            sensitivity.epoch(start, alpha);
+            const float tolerance = std::max(1e-4f, 4.0f * max_diff(sensitivity.embedding(), want));
             for (const auto& gpu : gpus) {
                 CAPTURE(gpu->name());
                 DeviceLayout dev(*gpu, emb, edges, p, 1234);
                 dev.epoch(start, alpha);
-                const Matrix got = dev.embedding();
-                float worst = 0.0f;
-                for (std::size_t i = 0; i < got.size(); ++i)
-                    worst = std::max(worst, std::abs(got.data()[i] - want.data()[i]));
-                CHECK(worst <= 1e-4f);
+                const float worst = max_diff(dev.embedding(), want);
+                CAPTURE(tolerance);
+                CHECK(worst <= tolerance);
                 CHECK(dev.read(dev.next) == want_next);  // one addition: exact
                 const std::vector<float> got_next_neg = dev.read(dev.next_neg);
                 std::size_t off = 0;
