@@ -2,7 +2,7 @@
 
 #if defined(_WIN32)
 #include <windows.h>
-#else
+#elif !defined(N2D_NO_DLOPEN)
 #include <dlfcn.h>
 #endif
 
@@ -16,6 +16,11 @@ void* open_library() { return reinterpret_cast<void*>(LoadLibraryA(kLibrary)); }
 void* symbol(void* lib, const char* name) {
     return reinterpret_cast<void*>(GetProcAddress(static_cast<HMODULE>(lib), name));
 }
+#elif defined(N2D_NO_DLOPEN)
+// A fully static binary cannot dlopen the driver (N2D_STATIC_CLI): CUDA is reported unavailable.
+constexpr const char* kLibrary = "libcuda.so.1";
+void* open_library() { return nullptr; }
+void* symbol(void*, const char*) { return nullptr; }
 #else
 constexpr const char* kLibrary = "libcuda.so.1";
 void* open_library() { return dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL); }
@@ -41,7 +46,11 @@ Loaded load() {
     // Never closed: the driver stays mapped for the process (it keeps threads of its own).
     void* lib = open_library();
     if (!lib) {
+#if defined(N2D_NO_DLOPEN)
+        out.why_not = std::string("a fully static n2d cannot load ") + kLibrary + "; use the dynamically linked build";
+#else
         out.why_not = std::string("no CUDA driver (") + kLibrary + " not found)";
+#endif
         return out;
     }
     Driver& d = out.api;

@@ -8,7 +8,7 @@
 
 #if defined(_WIN32)
 #include <windows.h>
-#elif !defined(__APPLE__)
+#elif !defined(__APPLE__) && !defined(N2D_NO_DLOPEN)
 #include <dlfcn.h>
 #endif
 
@@ -16,6 +16,13 @@ namespace n2d::inline v0::cl {
 
 namespace {
 
+// A fully static binary cannot dlopen a driver (glibc would load a second libc): the CMake
+// option N2D_STATIC_CLI defines N2D_NO_DLOPEN, and every OpenCL device is reported unavailable.
+#if defined(N2D_NO_DLOPEN)
+constexpr bool kStaticBinary = true;
+#else
+constexpr bool kStaticBinary = false;
+#endif
 constexpr const char* kInstallHint = "install an OpenCL driver, e.g. apt-get install pocl-opencl-icd ocl-icd-libopencl1";
 
 struct Loaded {
@@ -33,6 +40,10 @@ void load(const std::string&, Loaded& out) { out.reason = "OpenCL is not support
 using Handle = HMODULE;
 Handle open_library(const char* path) { return LoadLibraryA(path); }
 void* symbol(Handle h, const char* name) { return reinterpret_cast<void*>(GetProcAddress(h, name)); }
+#elif defined(N2D_NO_DLOPEN)
+using Handle = void*;
+Handle open_library(const char*) { return nullptr; }
+void* symbol(Handle, const char*) { return nullptr; }
 #else
 using Handle = void*;
 Handle open_library(const char* path) { return dlopen(path, RTLD_NOW | RTLD_LOCAL); }
@@ -65,6 +76,7 @@ void load(const std::string& path, Loaded& out) {
     }
     if (!h) {
         out.reason = tried + " not found (" + (path.empty() ? "" : "named by N2D_OPENCL_LIBRARY; ") + kInstallHint + ")";
+        if (kStaticBinary) out.reason = "a fully static n2d cannot load " + tried + "; use the dynamically linked build";
         return;
     }
     std::string missing;
