@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include "cli_run.hpp"
@@ -52,6 +53,10 @@ TEST_CASE("n2d fit pendigits --device opencl --epochs 5 reaches the CPU run's AC
     const auto dir = n2d::test::shared_datasets();
     if (!opencl || dir.empty() || !fs::exists(dir / "pendigits")) {
         MESSAGE("skipped: needs an available OpenCL device (e.g. PoCL) and the shared datasets");
+        return;
+    }
+    if (std::getenv("N2D_TEST_QUICK")) {  // two full fits, one on PoCL: minutes under sanitizers or qemu
+        MESSAGE("skipped in quick mode: runs in the full suite (make test)");
         return;
     }
     const std::string common = "fit pendigits --epochs 5 --quiet --json --data-dir " + q(dir);

@@ -100,8 +100,9 @@ TEST_CASE("cuda kernels on the host: GEMM, every transpose, strides, epilogue, a
 
 TEST_CASE("cuda kernels on the host: exact kNN with ties, padding and large k") {
     using namespace n2d;
-    for (const auto& [nq, nr, dim, k] :
+    for (const auto& shape :
          std::vector<std::array<std::size_t, 4>>{{70, 300, 7, 15}, {5, 100, 33, 150}, {9, 5, 3, 8}, {3, 1000, 2, 300}}) {
+        const std::size_t nq = shape[0], nr = shape[1], dim = shape[2], k = shape[3];  // captured below (clang 14)
         CAPTURE(nq);
         CAPTURE(k);
         auto Q = rnd(nq * dim, 6), R = rnd(nr * dim, 7);

@@ -217,7 +217,8 @@ TEST_CASE("device parity: activation_backward, every activation") {
 TEST_CASE("device parity: col_sums") {
     Rng rng(31);
     for (auto& dev : targets())
-        for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{1, 1}, {1000, 3}, {7, 513}, {300, 300}}) {
+        for (auto shape : {std::pair<std::size_t, std::size_t>{1, 1}, {1000, 3}, {7, 513}, {300, 300}}) {
+            const std::size_t rows = shape.first, cols = shape.second;  // captured below (clang 14)
             const auto x = rand_f(rows * cols, rng);
             std::vector<float> res[2];
             Device* devs[2] = {&cpu(), dev.get()};
@@ -241,8 +242,9 @@ TEST_CASE("device parity: loss values and gradients") {
             continue;
         }
         for (Loss loss : {Loss::mse, Loss::mae, Loss::binary_crossentropy})
-            for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{1, 1}, {33, 7}, {10, 784}})
+            for (auto shape : {std::pair<std::size_t, std::size_t>{1, 1}, {33, 7}, {10, 784}})
                 for (int alias = 0; alias < 2; ++alias) {
+                    const std::size_t rows = shape.first, cols = shape.second;  // captured below (clang 14)
                     // Predictions spill outside [0, 1] to exercise the BCE clamp.
                     auto pred = rand_f(rows * cols, rng, -0.1, 1.1), target = rand_f(rows * cols, rng, 0.0, 1.0);
                     if (rows * cols > 3) pred[2] = target[2];  // a zero difference (MAE sign 0)
