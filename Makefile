@@ -11,7 +11,7 @@ CTEST_FLAGS ?=
 
 configure = cmake -S . -B $(1) -DN2D_WERROR=$(WERROR) $(CMAKE_FLAGS) $(2) >/dev/null
 
-.PHONY: all test sanitize tsan static clang fuzz fuzz-seeds fuzz-smoke bench demo deps deps-bench deps-clang clean
+.PHONY: all test sanitize tsan static cuda clang fuzz fuzz-seeds fuzz-smoke bench demo deps deps-bench deps-clang clean
 
 all:
 	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release)
@@ -46,6 +46,19 @@ static:
 	./build-static/n2d fit synthetic --epochs 1 --json > build-static/fit.json 2> build-static/fit.log || { cat build-static/fit.log; exit 1; }
 	./build-static/n2d info > build-static/info.txt  # lists the GPU backends as unavailable, never crashes on dlopen
 	@echo "build-static/n2d: fully static, runs"
+
+# The CUDA backend (needs nvcc; no GPU needed): build the CLI and the device tests with
+# -DN2D_CUDA=ON, check that n2d links no CUDA library, run the device tests (the CUDA kernels
+# run on the host against the CPU device; a GPU, when present, runs the parity suite).
+NVCC ?= $(firstword $(wildcard /usr/local/cuda/bin/nvcc) $(shell command -v nvcc))
+cuda: deps
+	@test -n "$(NVCC)" || { echo "make cuda: nvcc not found (set NVCC=/path/to/nvcc)"; exit 1; }
+	@$(call configure,build-cuda,-DCMAKE_BUILD_TYPE=Release -DN2D_CUDA=ON -DCMAKE_CUDA_COMPILER=$(NVCC) -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	cmake --build build-cuda -j $(JOBS) --target n2d_cli test_device
+	@! ldd build-cuda/n2d | grep -Ei 'libcuda|libcudart|libnvrtc' || { echo "build-cuda/n2d links a CUDA library"; exit 1; }
+	./build-cuda/n2d info | grep -E '^ +cuda'
+	N2D_TEST_QUICK=1 ./build-cuda/test_device
+	@echo "build-cuda/n2d: CUDA backend built, no link-time CUDA dependency"
 
 # The tests built with clang (warnings as errors when WERROR=ON).
 clang: deps
@@ -97,4 +110,4 @@ deps-bench:
 	@$(call need,libbenchmark-dev,/usr/include/benchmark/benchmark.h)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-clang build-static $(FUZZ_BUILD)
+	rm -rf $(BUILD) build-cuda $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-clang build-static $(FUZZ_BUILD)
