@@ -68,7 +68,7 @@ std::shared_ptr<Device> open_device(const std::string& name, ThreadPool* pool) {
     if (name == "cpu") return make_cpu_device(pool);
     if (name == "auto") {
         for (const auto& d : list_devices())
-            if (d.available && d.type != DeviceType::cpu) return open_device(d.name, pool);
+            if (d.available && d.accelerator) return open_device(d.name, pool);
         return make_cpu_device(pool);
     }
     if (std::size_t i = device_index(name, "opencl"); i != std::string::npos) return open_opencl_device(i);

@@ -18,6 +18,7 @@ struct DeviceInfo {
     bool available;           // usable by this build now
     std::string description;  // what it is, or why it is unavailable
     std::size_t memory_bytes = 0;  // global memory (0: unknown or not applicable)
+    bool accelerator = false;      // a GPU or accelerator (an OpenCL driver may also expose the CPU)
 };
 // Every device: the CPU, then each OpenCL and CUDA device (or one entry per backend saying why
 // it is unavailable: "libOpenCL.so.1 not found", "no CUDA driver", ...).

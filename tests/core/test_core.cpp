@@ -209,6 +209,14 @@ TEST_CASE("cpu device runs ops on its memory") {
     CHECK_THROWS_AS(x.view().sub(4, 3), InternalError);
     CHECK_THROWS_AS(open_device("no-such-device"), Error);
     CHECK(!list_devices().empty());
+    // "auto": the first available GPU/accelerator, else the CPU (never an OpenCL CPU driver).
+    std::string first_accelerator = "cpu";
+    for (const auto& d : list_devices())
+        if (d.available && d.accelerator) {
+            first_accelerator = d.name;
+            break;
+        }
+    CHECK(open_device("auto")->name() == first_accelerator);
 }
 
 TEST_CASE("activation gradients match finite differences") {

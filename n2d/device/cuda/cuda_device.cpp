@@ -382,7 +382,7 @@ Probe probe_devices() {
         return p;
     }
     for (int i = 0; i < p.count; ++i) {
-        DeviceInfo info{"cuda:" + std::to_string(i), DeviceType::cuda, true, "", 0};
+        DeviceInfo info{"cuda:" + std::to_string(i), DeviceType::cuda, true, "", 0, true};
         CUdevice dev = 0;
         char name[256] = {};
         int major = 0, minor = 0, sms = 0;

@@ -339,7 +339,7 @@ std::vector<DeviceInfo> list_opencl_devices() {
     for (const auto& s : r->devices) {
         const bool ok = s->error.empty();
         out.push_back({s->entry.name, DeviceType::opencl, ok, ok ? cl::describe(s->entry) : cl::describe(s->entry) + ": " + s->error,
-                       s->entry.memory});
+                       s->entry.memory, s->entry.kind != "CPU"});
     }
     return out;
 }
