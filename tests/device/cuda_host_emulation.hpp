@@ -5,11 +5,12 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
-#include <barrier>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -19,7 +20,30 @@ namespace cuda_emulation {
 struct Dim3 {
     unsigned x = 0, y = 0, z = 0;
 };
-inline std::unique_ptr<std::barrier<>> block_barrier;
+// A reusable barrier for a block's threads. Not std::barrier: its atomic wait deadlocks in
+// MinGW's libstdc++ under wine.
+class Barrier {
+public:
+    explicit Barrier(unsigned count) : count_(count) {}
+    void arrive_and_wait() {
+        std::unique_lock lock(mutex_);
+        const unsigned long long phase = phase_;
+        if (++arrived_ == count_) {
+            arrived_ = 0;
+            ++phase_;
+            all_.notify_all();
+            return;
+        }
+        all_.wait(lock, [&] { return phase_ != phase; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable all_;
+    unsigned count_, arrived_ = 0;
+    unsigned long long phase_ = 0;
+};
+inline std::unique_ptr<Barrier> block_barrier;
 }  // namespace cuda_emulation
 
 inline thread_local cuda_emulation::Dim3 blockIdx, threadIdx;
@@ -67,7 +91,7 @@ void launch(unsigned gx, unsigned gy, unsigned threads, F kernel) {
     blockDim = {threads, 1, 1};
     for (unsigned by = 0; by < gy; ++by)
         for (unsigned bx = 0; bx < gx; ++bx) {
-            block_barrier = std::make_unique<std::barrier<>>(threads);
+            block_barrier = std::make_unique<Barrier>(threads);
             std::vector<std::thread> pool;
             for (unsigned t = 0; t < threads; ++t)
                 pool.emplace_back([&, t] {
