@@ -73,3 +73,16 @@ TEST_CASE("n2d fit pendigits --device opencl --epochs 5 reaches the CPU run's AC
     MESSAGE("pendigits ACC: cpu " << acc(cpu.out) << ", opencl " << acc(ocl.out));
     CHECK(std::fabs(acc(ocl.out) - acc(cpu.out)) <= 0.01);
 }
+
+TEST_CASE("without an OpenCL runtime: listed unavailable with the reason, --device opencl exits 1 saying it") {
+    if (!have_tool()) return;
+    // N2D_OPENCL_LIBRARY names the runtime to load: a missing file stands for "not installed".
+    const std::string missing = (scratch() / "no-such-libOpenCL.so").string();
+    n2d::test::set_env("N2D_OPENCL_LIBRARY", missing.c_str());
+    const auto info = run("info"), fit = run("fit synthetic --epochs 1 --device opencl");
+    n2d::test::set_env("N2D_OPENCL_LIBRARY", nullptr);
+    CHECK(info.status == 0);
+    CHECK(info.out.find("no-such-libOpenCL.so not found") != std::string::npos);
+    CHECK(fit.status == 1);
+    CHECK(fit.err.find("no-such-libOpenCL.so not found") != std::string::npos);
+}
