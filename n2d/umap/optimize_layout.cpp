@@ -416,30 +416,44 @@ void report_epoch(const ProgressCallback& progress, std::size_t epoch, std::size
 // epoch is one umap_epoch op, the embedding comes back at the end.
 void optimize_on_device(Device& dev, MatrixView embedding, const LayoutEdges& edges, const LayoutParams& params,
                         std::uint64_t seed, const ProgressCallback& progress) {
-    const std::size_t n = embedding.rows, dim = embedding.cols, m = edges.size();
-    auto upload = [&](const auto& host, DType type, std::size_t count) {
-        Buffer buf(dev, type, count);
-        dev.upload(buf.view(), host);
-        return buf;
-    };
-    const Buffer emb = upload(embedding.data, DType::f32, n * dim);
-    const Buffer snapshot(dev, DType::f32, n * dim);
-    const Buffer head = upload(edges.head.data(), DType::u32, m), tail = upload(edges.tail.data(), DType::u32, m);
-    const Buffer eps = upload(edges.eps.data(), DType::f32, m), eps_neg = upload(edges.eps_neg.data(), DType::f32, m);
-    const Buffer next = upload(edges.next.data(), DType::f32, m),
-                 next_neg = upload(edges.next_neg.data(), DType::f32, m);
-    const Buffer task_begin = upload(edges.task_begin.data(), DType::u32, edges.task_begin.size());
-    const Buffer round_begin = upload(edges.round_begin.data(), DType::u32, edges.round_begin.size());
-    UmapEpochArgs args;
-    args.n = n;
-    args.dim = dim;
-    args.n_edges = m;
-    args.n_tasks = edges.task_begin.size() - 1;
-    args.n_rounds = edges.round_begin.size() - 1;
+    DeviceLayout layout(dev, embedding, edges, params, seed);
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t epoch = 0; epoch < params.n_epochs; ++epoch) {
+        if (epoch > 0)  // epoch 0 samples nothing, as on the CPU
+            layout.epoch(epoch, layout_alpha(params.learning_rate, epoch, params.n_epochs));
+        if (progress) {
+            dev.synchronize();  // report (and let the caller cancel) at the pace of the device
+            report_epoch(progress, epoch, params.n_epochs, start);
+        }
+    }
+    dev.download(embedding.data, layout.emb.view());
+}
+
+}  // namespace
+
+DeviceLayout::DeviceLayout(Device& d, ConstMatrixView embedding, const LayoutEdges& e, const LayoutParams& p,
+                           std::uint64_t seed)
+    : dev(d),
+      emb(upload_new(d, embedding.data, embedding.rows * embedding.cols)),
+      snapshot(d, DType::f32, embedding.rows * embedding.cols),
+      head(upload_new(d, e.head.data(), e.size())),
+      tail(upload_new(d, e.tail.data(), e.size())),
+      eps(upload_new(d, e.eps.data(), e.size())),
+      eps_neg(upload_new(d, e.eps_neg.data(), e.size())),
+      next(upload_new(d, e.next.data(), e.size())),
+      next_neg(upload_new(d, e.next_neg.data(), e.size())),
+      task_begin(upload_new(d, e.task_begin.data(), e.task_begin.size())),
+      round_begin(upload_new(d, e.round_begin.data(), e.round_begin.size())) {
+    N2D_ASSERT(embedding.contiguous(), "DeviceLayout: the embedding must be contiguous");
+    args.n = embedding.rows;
+    args.dim = embedding.cols;
+    args.n_edges = e.size();
+    args.n_tasks = e.task_begin.size() - 1;
+    args.n_rounds = e.round_begin.size() - 1;
     args.seed = seed;
-    args.a = params.a;
-    args.b = params.b;
-    args.gamma = params.repulsion_strength;
+    args.a = p.a;
+    args.b = p.b;
+    args.gamma = p.repulsion_strength;
     args.embedding = emb.view();
     args.snapshot = snapshot.view();
     args.edge_head = head.view();
@@ -450,22 +464,13 @@ void optimize_on_device(Device& dev, MatrixView embedding, const LayoutEdges& ed
     args.next_neg = next_neg.view();
     args.task_begin = task_begin.view();
     args.round_begin = round_begin.view();
-    const auto start = std::chrono::steady_clock::now();
-    for (std::size_t epoch = 0; epoch < params.n_epochs; ++epoch) {
-        if (epoch > 0) {  // epoch 0 samples nothing, as on the CPU
-            args.epoch = epoch;
-            args.alpha = layout_alpha(params.learning_rate, epoch, params.n_epochs);
-            dev.umap_epoch(args);
-        }
-        if (progress) {
-            dev.synchronize();  // report (and let the caller cancel) at the pace of the device
-            report_epoch(progress, epoch, params.n_epochs, start);
-        }
-    }
-    dev.download(embedding.data, emb.view());
 }
 
-}  // namespace
+void DeviceLayout::epoch(std::size_t e, float alpha) {
+    args.epoch = e;
+    args.alpha = alpha;
+    dev.umap_epoch(args);
+}
 
 void optimize_layout(MatrixView embedding, const SparseGraph& graph, const LayoutParams& params, std::uint64_t seed,
                      const ProgressCallback& progress, ThreadPool* pool_ptr, Device* device) {

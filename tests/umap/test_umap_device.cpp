@@ -69,49 +69,9 @@ Matrix random_layout(std::size_t n, std::size_t dim, std::uint64_t seed) {
     return m;
 }
 
-// The layout state on a device and the op's arguments over it.
-struct DeviceLayout {
-    Device& dev;
-    Buffer emb, snapshot, head, tail, eps, eps_neg, next, next_neg, task_begin, round_begin;
-    UmapEpochArgs args;
-
-    DeviceLayout(Device& d, const Matrix& embedding, const LayoutEdges& e, const LayoutParams& p, std::uint64_t seed)
-        : dev(d),
-          emb(upload_new(d, embedding.data(), embedding.size())),
-          snapshot(d, DType::f32, embedding.size()),
-          head(upload_new(d, e.head.data(), e.size())),
-          tail(upload_new(d, e.tail.data(), e.size())),
-          eps(upload_new(d, e.eps.data(), e.size())),
-          eps_neg(upload_new(d, e.eps_neg.data(), e.size())),
-          next(upload_new(d, e.next.data(), e.size())),
-          next_neg(upload_new(d, e.next_neg.data(), e.size())),
-          task_begin(upload_new(d, e.task_begin.data(), e.task_begin.size())),
-          round_begin(upload_new(d, e.round_begin.data(), e.round_begin.size())) {
-        args.n = embedding.rows();
-        args.dim = embedding.cols();
-        args.n_edges = e.size();
-        args.n_tasks = e.task_begin.size() - 1;
-        args.n_rounds = e.round_begin.size() - 1;
-        args.seed = seed;
-        args.a = p.a;
-        args.b = p.b;
-        args.gamma = p.repulsion_strength;
-        args.embedding = emb.view();
-        args.snapshot = snapshot.view();
-        args.edge_head = head.view();
-        args.edge_tail = tail.view();
-        args.eps = eps.view();
-        args.eps_neg = eps_neg.view();
-        args.next = next.view();
-        args.next_neg = next_neg.view();
-        args.task_begin = task_begin.view();
-        args.round_begin = round_begin.view();
-    }
-    void epoch(std::size_t e, float alpha) {
-        args.epoch = e;
-        args.alpha = alpha;
-        dev.umap_epoch(args);
-    }
+// The library's device layout state, read back for the checks.
+struct TestLayout : DeviceLayout {
+    using DeviceLayout::DeviceLayout;
     Matrix embedding() {
         Matrix m(args.n, args.dim);
         dev.download(m.data(), emb.view());
@@ -202,7 +162,7 @@ TEST_CASE("umap_epoch on the CPU device is optimize_layout's epoch, bit for bit,
         for (std::size_t threads : {1, 2}) {
             ThreadPool pool(threads);
             const auto cpu = make_cpu_device(&pool);
-            DeviceLayout state(*cpu, init, layout_edges(g, p), p, 99);
+            TestLayout state(*cpu, init, layout_edges(g, p), p, 99);
             for (std::size_t e = 0; e < n_epochs; ++e) state.epoch(e, layout_alpha(p.learning_rate, e, n_epochs));
             CHECK(bit_equal(state.embedding(), reference));
         }
@@ -266,7 +226,7 @@ TEST_CASE("umap_epoch on every available GPU: one epoch within 1e-4 of the CPU, 
             LayoutEdges edges = layout_edges(g, p);
             Matrix emb = random_layout(n, c.dim, 4);
             const auto cpu = make_cpu_device();
-            DeviceLayout host(*cpu, emb, edges, p, 1234);
+            TestLayout host(*cpu, emb, edges, p, 1234);
             for (std::size_t e = 1; e < start; ++e) host.epoch(e, layout_alpha(p.learning_rate, e, n_epochs));
             emb = host.embedding();
             edges.next = host.read(host.next);
@@ -286,12 +246,12 @@ TEST_CASE("umap_epoch on every available GPU: one epoch within 1e-4 of the CPU, 
             };
             Matrix nudged = emb;
             for (std::size_t i = 0; i < nudged.size(); ++i) nudged.data()[i] = std::nextafter(nudged.data()[i], 1e9f);
-            DeviceLayout sensitivity(*cpu, nudged, edges, p, 1234);
+            TestLayout sensitivity(*cpu, nudged, edges, p, 1234);
             sensitivity.epoch(start, alpha);
             const float tolerance = std::max(1e-4f, 4.0f * max_diff(sensitivity.embedding(), want));
             for (const auto& gpu : gpus) {
                 CAPTURE(gpu->name());
-                DeviceLayout dev(*gpu, emb, edges, p, 1234);
+                TestLayout dev(*gpu, emb, edges, p, 1234);
                 dev.epoch(start, alpha);
                 const float worst = max_diff(dev.embedding(), want);
                 CAPTURE(tolerance);

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "n2d/core/matrix.hpp"
+#include "n2d/device/detail/device.hpp"
 #include "n2d/core/progress.hpp"
 #include "n2d/umap/fuzzy_set.hpp"
 
@@ -74,6 +75,19 @@ LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params);
 // Learning rate of `epoch` (umap-learn decays α after each epoch: epoch e ≥ 1 runs with
 // α0·(1 − (e − 1)/n_epochs)).
 float layout_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs);
+
+// The layout state on a device: the embedding, its epoch-start snapshot, the edges and the
+// schedule uploaded once, and the umap_epoch arguments over them (the device path of
+// optimize_layout; tests drive it epoch by epoch).
+struct DeviceLayout {
+    Device& dev;
+    Buffer emb, snapshot, head, tail, eps, eps_neg, next, next_neg, task_begin, round_begin;
+    UmapEpochArgs args;
+
+    DeviceLayout(Device& dev, ConstMatrixView embedding, const LayoutEdges& edges, const LayoutParams& params,
+                 std::uint64_t seed);
+    void epoch(std::size_t e, float alpha);  // queues epoch e with learning rate alpha
+};
 
 // umap-learn's pruning: entries with weight < threshold dropped (zeros always dropped).
 SparseGraph prune_edges(const SparseGraph& graph, float threshold);
