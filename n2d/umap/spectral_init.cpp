@@ -10,7 +10,7 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/knn/detail/metric.hpp"
-#include "n2d/umap/detail/lanczos.hpp"
+#include "n2d/linalg/detail/lanczos.hpp"
 
 namespace n2d::inline v0 {
 

@@ -1,6 +1,6 @@
 // UMAP (McInnes, Healy & Melville 2018) with umap-learn 0.5 semantics — N2D's manifold learner.
 // Stages, one header each: fuzzy_set.hpp (smooth_knn_dist, membership strengths, fuzzy union),
-// find_ab.hpp (curve fit), spectral_init.hpp (+ lanczos.hpp), optimize_layout.hpp (SGD).
+// find_ab.hpp (curve fit), spectral_init.hpp (+ n2d/linalg/detail/lanczos.hpp), optimize_layout.hpp (SGD).
 //
 // Reproducibility contract. With a given seed, input, SIMD target (N2D_SIMD) and build, fit,
 // fit_transform and transform return bit-identical results at ANY thread count and on every

@@ -1,7 +1,7 @@
 // UMAP stage: the initial layout (umap-learn 0.5 semantics, REFERENCE.md §4.8).
 //
 // spectral_layout: eigenvectors of the symmetric normalised Laplacian L = I − D^-1/2 W D^-1/2
-// for the smallest non-trivial eigenvalues, from our own thick-restart Lanczos (lanczos.hpp) on
+// for the smallest non-trivial eigenvalues, from our own thick-restart Lanczos (n2d/linalg/detail/lanczos.hpp) on
 // D^-1/2 W D^-1/2 with the trivial eigenvector sqrt(deg) deflated. Graphs with several
 // connected components get umap-learn's multi-component layout: components placed on a
 // meta-embedding (±unit axes when there are at most 2·dim components, else a spectral

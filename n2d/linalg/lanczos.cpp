@@ -1,4 +1,4 @@
-#include "n2d/umap/detail/lanczos.hpp"
+#include "n2d/linalg/detail/lanczos.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,7 @@
-// Symmetric eigensolvers for UMAP's spectral initialisation: a thick-restart Lanczos with full
-// reorthogonalisation for the largest eigenpairs of a large sparse operator, and a cyclic
-// Jacobi solver for small dense matrices (the Lanczos projections, meta-embeddings, tests).
+// Symmetric eigensolvers shared by the spectral methods (UMAP's initialisation, spectral
+// clustering, Isomap, LLE): a thick-restart Lanczos with full reorthogonalisation for the
+// largest eigenpairs of a large operator, and a cyclic Jacobi solver for small dense matrices
+// (the Lanczos projections, meta-embeddings, tests).
 //
 // Both are deterministic and independent of the thread count: dot products are reduced over
 // fixed row chunks in a fixed order.
