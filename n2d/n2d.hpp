@@ -14,6 +14,7 @@
 #include "n2d/device/devices.hpp"
 #include "n2d/data/dataset.hpp"
 #include "n2d/data/readers.hpp"
+#include "n2d/data/writers.hpp"
 #include "n2d/knn/knn.hpp"
 #include "n2d/nn/autoencoder.hpp"
 #include "n2d/umap/umap.hpp"
