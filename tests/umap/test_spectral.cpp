@@ -6,7 +6,7 @@
 
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/umap/detail/lanczos.hpp"
+#include "n2d/linalg/detail/lanczos.hpp"
 #include "n2d/umap/detail/spectral_init.hpp"
 
 using namespace n2d;
