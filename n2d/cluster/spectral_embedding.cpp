@@ -49,12 +49,15 @@ Embedding embed(GraphSpectrum& g, std::size_t k, std::uint64_t seed, ThreadPool&
     // The known eigenvectors for eigenvalue 1 of M: sqrt(degree) on each component, normalised.
     std::vector<double> cols(n * k, 0.0);
     for (std::size_t t = 0; t < n_known; ++t) {
+        // Scaled by the largest entry first: rbf degrees can be tiny enough for d² to underflow.
         double* q = cols.data() + t * n;
-        double norm = 0.0;
+        double largest = 0.0, norm = 0.0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (static_cast<std::size_t>(g.component[i]) == order[t]) largest = std::max(largest, sd[i]);
         for (std::size_t i = 0; i < n; ++i)
             if (static_cast<std::size_t>(g.component[i]) == order[t]) {
-                q[i] = sd[i];
-                norm += sd[i] * sd[i];
+                q[i] = sd[i] / largest;
+                norm += q[i] * q[i];
             }
         norm = std::sqrt(norm);
         for (std::size_t i = 0; i < n; ++i) q[i] /= norm;
@@ -90,9 +93,14 @@ Embedding embed(GraphSpectrum& g, std::size_t k, std::uint64_t seed, ThreadPool&
     for (std::size_t t = 0; t < k; ++t)
         for (std::size_t i = 0; i < n; ++i) cols[t * n + i] /= sd[i] > 0.0 ? sd[i] : 1.0;
     fix_eigenvector_signs(cols.data(), n, k);
+    // Near-zero degrees (an rbf gamma so large that affinities approach underflow) make u too
+    // large for float32; one global factor then brings it back (k-means does not see it).
+    double top = 0.0;
+    for (double v : cols) top = std::max(top, std::fabs(v));
+    const double scale = top > 1e30 ? 1.0 / top : 1.0;
     out.vectors = Matrix(n, k);
     for (std::size_t t = 0; t < k; ++t)
-        for (std::size_t i = 0; i < n; ++i) out.vectors(i, t) = static_cast<float>(cols[t * n + i]);
+        for (std::size_t i = 0; i < n; ++i) out.vectors(i, t) = static_cast<float>(cols[t * n + i] * scale);
     return out;
 }
 
@@ -218,7 +226,7 @@ Embedding spectral_embedding_dense(std::vector<double> w, std::size_t n, std::si
                 }
     }
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j) w[i * n + j] *= inv[i] * inv[j];
+        for (std::size_t j = 0; j < n; ++j) w[i * n + j] = w[i * n + j] * inv[i] * inv[j];  // inv_i·inv_j may overflow
     const std::vector<double>& m = w;
     g.op = [&m, n, &pool](const double* x, double* y) {
         pool.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {

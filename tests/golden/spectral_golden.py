@@ -66,7 +66,9 @@ def main():
     x, _ = make_circles(n_samples=300, factor=0.5, noise=0.05, random_state=2)
     write("circles", x, 2, "nearest_neighbors")
     x, _ = make_blobs(n_samples=150, centers=3, cluster_std=1.5, n_features=3, random_state=5)
-    write("rbf", x, 3, "rbf", gamma=0.2)
+    write("rbf", x, 3, "rbf", gamma=0.2)  # n <= 256: the dense Jacobi solver
+    x, _ = make_blobs(n_samples=300, centers=3, cluster_std=1.5, n_features=3, random_state=6)
+    write("rbf300", x, 3, "rbf", gamma=0.2)  # Lanczos on the dense operator
     if len(sys.argv) > 1:
         # MNIST-test codes: sklearn's k-means landscape on this embedding is flat (its own seeds
         # disagree with each other, ARI about 0.9), so the golden keeps five seeds' labels and the
