@@ -302,6 +302,27 @@ TEST_CASE("SpectralClustering is bit-identical at 1 and 2 threads; save/load kee
     CHECK_THROWS_AS(SpectralClustering::load(r2), Error);
 }
 
+TEST_CASE("SpectralClustering is bit-identical at 1, 2 and 3 threads on a graph of several row chunks") {
+    // 6000 points: more than one 4096-row chunk in Lanczos and 2048-row chunk in the product.
+    const Matrix x = test::blobs(6000, 4, 5, 2.0, 21);
+    std::vector<int> labels[3];
+    Matrix emb[3];
+    for (std::size_t t = 1; t <= 3; ++t) {
+        ThreadPool pool(t);
+        SpectralClusteringOptions o;
+        o.n_clusters = 5;
+        o.n_init = 3;
+        o.pool = &pool;
+        SpectralClustering s(o);
+        labels[t - 1] = s.fit_predict(x);
+        emb[t - 1] = s.embedding();
+    }
+    for (std::size_t t = 1; t < 3; ++t) {
+        CHECK(labels[t] == labels[0]);
+        CHECK(std::equal(emb[t].data(), emb[t].data() + emb[t].size(), emb[0].data()));
+    }
+}
+
 TEST_CASE("SpectralClustering rejects bad input with clear errors") {
     const Matrix x = test::blobs(30, 2, 2, 1.0, 3);
     auto fails = [&](SpectralClusteringOptions o, ConstMatrixView data, const char* needle) {
