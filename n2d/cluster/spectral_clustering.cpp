@@ -65,10 +65,10 @@ SpectralClustering& SpectralClustering::fit(ConstMatrixView x) {
     ThreadPool& pool = pool_or_default(options_.pool);
     const std::size_t total = 2 + options_.n_init;
 
-    // The index serves the nearest_neighbors graph and predict(); exact, as sklearn's graph is.
+    // The index serves the nearest_neighbors graph and predict().
     KnnOptions ko;
     ko.n_neighbors = std::min(options_.n_neighbors, n);
-    ko.method = KnnMethod::exact;
+    ko.method = options_.knn_method;
     ko.include_self = true;
     ko.seed = derive_seed(options_.seed, 0x4B4E4E00ull);
     ko.pool = &pool;
@@ -182,6 +182,7 @@ void SpectralClustering::save(ByteWriter& out) const {
     out.put<std::uint32_t>(options_.affinity == SpectralAffinity::rbf ? 1u : 0u);
     out.put<std::uint64_t>(options_.n_neighbors);
     out.put<double>(options_.gamma);
+    out.put<std::uint32_t>(static_cast<std::uint32_t>(options_.knn_method));
     out.put<std::uint64_t>(options_.n_init);
     out.put<std::uint64_t>(options_.seed);
     out.put<std::uint64_t>(n_components_);
@@ -202,6 +203,10 @@ SpectralClustering SpectralClustering::load(ByteReader& in) {
     o.affinity = affinity == 1 ? SpectralAffinity::rbf : SpectralAffinity::nearest_neighbors;
     o.n_neighbors = std::size_t(in.get<std::uint64_t>());
     o.gamma = in.get<double>();
+    const auto method = in.get<std::uint32_t>();
+    in.expect(method <= static_cast<std::uint32_t>(KnnMethod::nn_descent),
+              "SpectralClustering record has an unknown kNN method " + std::to_string(method));
+    o.knn_method = static_cast<KnnMethod>(method);
     o.n_init = std::size_t(in.get<std::uint64_t>());
     o.seed = in.get<std::uint64_t>();
     SpectralClustering s(o);

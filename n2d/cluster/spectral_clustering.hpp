@@ -53,6 +53,10 @@ struct SpectralClusteringOptions {
     std::size_t n_neighbors = 10;   // nearest_neighbors: kNN connectivity, the point itself included;
                                     // both affinities: the voters of predict()
     double gamma = 1.0;             // rbf: exp(-gamma ‖x − y‖²), dense n × n: small n only
+    // The kNN graph (nearest_neighbors) and predict's index: exact as sklearn's; automatic or
+    // nn_descent trade an approximate graph for speed on large n (the exact search dominates
+    // the fit from a few tens of thousands of points on).
+    KnnMethod knn_method = KnnMethod::exact;
     std::size_t n_init = 10;        // k-means runs on the spectral embedding
     std::uint64_t seed = 0;         // eigensolver start vector and k-means
     // Stage "spectral": step 1 the affinity graph, step 2 the embedding (loss = the graph's

@@ -276,6 +276,8 @@ TEST_CASE("SpectralClustering is bit-identical at 1 and 2 threads; save/load kee
     CHECK(c.labels() == a.labels());
     CHECK(c.input_dim() == 2);
     CHECK(c.n_clusters() == 4);
+    CHECK(c.options().n_neighbors == a.options().n_neighbors);
+    CHECK(c.options().knn_method == KnnMethod::exact);
     CHECK_THROWS_AS((void)c.embedding(), Error);
     // The fitted points themselves mostly vote for their own label.
     const std::vector<int> self = a.predict(g.x);
