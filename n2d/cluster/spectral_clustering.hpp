@@ -73,7 +73,7 @@ public:
 
     explicit SpectralClustering(SpectralClusteringOptions options = {});
 
-    // x: n × d finite values, n >= 2, n_clusters < n, 2 <= n_neighbors <= n.
+    // x: n × d finite values, n >= 2, n_clusters < n; nearest_neighbors: 2 <= n_neighbors <= n.
     SpectralClustering& fit(ConstMatrixView x);
     std::vector<int> fit_predict(ConstMatrixView x);
     const std::vector<int>& labels() const;   // the fit's labels, 0 … n_clusters − 1
