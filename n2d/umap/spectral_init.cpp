@@ -11,6 +11,7 @@
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/knn/detail/metric.hpp"
 #include "n2d/linalg/detail/lanczos.hpp"
+#include "n2d/linalg/detail/normalized_adjacency.hpp"
 
 namespace n2d::inline v0 {
 
@@ -73,18 +74,6 @@ void rescale_to_box(MatrixView layout) {
 
 namespace {
 
-// Makes each column's largest-magnitude entry positive (sklearn's deterministic sign flip).
-void fix_signs(std::vector<double>& cols, std::size_t n, std::size_t count) {
-    for (std::size_t c = 0; c < count; ++c) {
-        double* v = cols.data() + c * n;
-        std::size_t arg = 0;
-        for (std::size_t i = 1; i < n; ++i)
-            if (std::fabs(v[i]) > std::fabs(v[arg])) arg = i;
-        if (v[arg] < 0)
-            for (std::size_t i = 0; i < n; ++i) v[i] = -v[i];
-    }
-}
-
 // The `dim` eigenvectors of M = D^-1/2 W D^-1/2 after the trivial one (largest eigenvalues
 // first), column-major n × dim. `dense` (n × n, row-major M) is used when given, else `op`.
 std::vector<double> nontrivial_eigenvectors(std::size_t n, const std::vector<double>& sqrt_deg, const double* dense,
@@ -125,37 +114,14 @@ Matrix connected_layout(const SparseGraph& g, std::size_t dim, const SpectralOpt
         converged = false;
         return random_layout(n, dim, seed);
     }
-    std::vector<double> sqrt_deg(n), inv_sqrt(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        double d = 0.0;
-        for (std::size_t e = g.row_begin(i); e < g.row_end(i); ++e) d += g.weights[e];
-        sqrt_deg[i] = std::sqrt(d);
-        inv_sqrt[i] = d > 0.0 ? 1.0 / sqrt_deg[i] : 0.0;
-    }
-    std::vector<double> nw(g.nnz());  // normalised weights w_ij / sqrt(d_i d_j)
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t e = g.row_begin(i); e < g.row_end(i); ++e)
-            nw[e] = g.weights[e] * inv_sqrt[i] * inv_sqrt[static_cast<std::size_t>(g.indices[e])];
+    const NormalizedAdjacency adjacency(CsrView{n, g.indptr.data(), g.indices.data(), g.weights.data()});
     std::vector<double> dense;
-    if (n <= options.dense_limit) {
-        dense.assign(n * n, 0.0);
-        for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t e = g.row_begin(i); e < g.row_end(i); ++e)
-                dense[i * n + static_cast<std::size_t>(g.indices[e])] += nw[e];
-    }
-    SymmetricOperator op = [&](const double* x, double* y) {
-        pool.parallel_for(0, n, 2048, [&](std::size_t lo, std::size_t hi, std::size_t) {
-            for (std::size_t i = lo; i < hi; ++i) {
-                double s = 0.0;
-                for (std::size_t e = g.row_begin(i); e < g.row_end(i); ++e)
-                    s += nw[e] * x[static_cast<std::size_t>(g.indices[e])];
-                y[i] = s;
-            }
-        });
-    };
+    if (n <= options.dense_limit) dense = adjacency.dense();
+    const SymmetricOperator op = adjacency.op(pool);
+    const std::vector<double>& sqrt_deg = adjacency.sqrt_degree();
     std::vector<double> vecs = nontrivial_eigenvectors(n, sqrt_deg, dense.empty() ? nullptr : dense.data(), op, dim,
                                                        options, seed, pool, converged);
-    fix_signs(vecs, n, dim);
+    fix_eigenvector_signs(vecs.data(), n, dim);
     Matrix out(n, dim);
     for (std::size_t c = 0; c < dim; ++c)
         for (std::size_t i = 0; i < n; ++i) out(i, c) = static_cast<float>(vecs[c * n + i]);
@@ -216,7 +182,7 @@ std::vector<double> component_meta_layout(const std::vector<int>& labels, std::s
                                                        converged);
     for (std::size_t c = 0; c < dim; ++c)  // random-walk eigenvectors, as sklearn returns them
         for (std::size_t p = 0; p < nc; ++p) vecs[c * nc + p] /= sqrt_deg[p];
-    fix_signs(vecs, nc, dim);
+    fix_eigenvector_signs(vecs.data(), nc, dim);
     double largest = -std::numeric_limits<double>::infinity();
     for (double v : vecs) largest = std::max(largest, v);
     if (!(largest > 0.0)) largest = 1.0;
