@@ -51,7 +51,13 @@ void run_sklearn(const std::string& codes) {
     const char* skip = std::getenv("N2D_BENCH_NO_SKLEARN");
     if (skip && *skip && std::string(skip) != "0") return;
     const auto out = std::filesystem::temp_directory_path() / ("n2d_bench_tsne_" + std::to_string(::getpid()) + ".npy");
-    const auto script = std::filesystem::path(__FILE__).parent_path() / "sklearn_tsne.py";
+    // __FILE__ may be relative to the build folder (ccache's CCACHE_BASEDIR): look beside the
+    // source, then relative to the executable (build*/bench/bench_tsne), then ./bench.
+    std::filesystem::path script = std::filesystem::path(__FILE__).parent_path() / "sklearn_tsne.py";
+    std::error_code ec;
+    const auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+    for (const auto& candidate : {exe_dir / ".." / ".." / "bench" / "sklearn_tsne.py", std::filesystem::path("bench/sklearn_tsne.py")})
+        if (!std::filesystem::exists(script) && std::filesystem::exists(candidate)) script = candidate;
     const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
     const std::string cmd = python + " '" + script.string() + "' '" + codes + "' '" + out.string() + "' 2 2>/dev/null";
     std::fprintf(stderr, "running scikit-learn: %s\n", cmd.c_str());

@@ -66,7 +66,7 @@ Matrix Tsne::fit_transform(ConstMatrixView x) {
                                                                    : TsneMethod::exact;
     SparseP sparse;
     DenseP dense;
-    if (method == TsneMethod::barnes_hut) sparse = joint_probabilities_knn(x, options_.perplexity, pool);
+    if (method == TsneMethod::barnes_hut) sparse = joint_probabilities_knn(x, options_.perplexity, pool, options_.progress);
     else dense = joint_probabilities_exact(x, options_.perplexity, pool);
     Matrix y = options_.init == TsneInit::pca ? pca_layout(x, options_.n_components, pool)
                                               : random_layout(x.rows, options_.n_components, options_.seed);

@@ -48,16 +48,19 @@ struct TsneOptions {
     TsneMethod method = TsneMethod::automatic;
     TsneInit init = TsneInit::pca;
     std::uint64_t seed = 0;                  // drives the random initialisation only
-    ProgressCallback progress;               // stage "tsne", one step per iteration (loss = KL when computed)
+    ProgressCallback progress;               // stages "knn" (Barnes–Hut) and "tsne" (one step per iteration,
+                                             // loss = KL when computed, else NaN); false cancels
     ThreadPool* pool = nullptr;              // nullptr: default_pool()
 };
 
 class Tsne {
 public:
+    // Throws n2d::Error for invalid options (validate_tsne_options).
     explicit Tsne(TsneOptions options = {});
 
     // Embeds the rows of x (n × d, finite, n >= 2): n × n_components, float32. Throws n2d::Error
-    // for bad options or input, n2d::Cancelled when the progress callback returns false.
+    // for bad options or input, n2d::Cancelled when the progress callback returns false. The
+    // exact method holds n × n matrices: it refuses more than 20000 points.
     Matrix fit_transform(ConstMatrixView x);
 
     bool fitted() const noexcept { return !embedding_.empty(); }

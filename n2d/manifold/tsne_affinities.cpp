@@ -118,7 +118,8 @@ SparseP joint_probabilities_knn(const KnnGraph& graph, double perplexity, Thread
     return p;
 }
 
-SparseP joint_probabilities_knn(ConstMatrixView x, double perplexity, ThreadPool& pool) {
+SparseP joint_probabilities_knn(ConstMatrixView x, double perplexity, ThreadPool& pool,
+                                const ProgressCallback& progress) {
     const std::size_t n = x.rows;
     N2D_REQUIRE(n >= 2, "t-SNE needs at least 2 samples, got " + std::to_string(n));
     KnnOptions ko;
@@ -126,12 +127,16 @@ SparseP joint_probabilities_knn(ConstMatrixView x, double perplexity, ThreadPool
     ko.method = KnnMethod::exact;
     ko.include_self = false;
     ko.pool = &pool;
+    ko.progress = progress;
     return joint_probabilities_knn(build_knn(x, ko), perplexity, pool);
 }
 
 DenseP joint_probabilities_exact(ConstMatrixView x, double perplexity, ThreadPool& pool) {
     const std::size_t n = x.rows, d = x.cols;
     N2D_REQUIRE(n >= 2, "t-SNE needs at least 2 samples, got " + std::to_string(n));
+    N2D_REQUIRE(n <= kExactMaxPoints,
+                "exact t-SNE holds n × n matrices and does not scale to " + std::to_string(n) + " points (at most " +
+                    std::to_string(kExactMaxPoints) + "); use TsneMethod::barnes_hut with n_components <= 3");
     std::vector<float> sq(n * n);
     pool.parallel_for(0, n, 32, [&](std::size_t lo, std::size_t hi, std::size_t) {
         for (std::size_t i = lo; i < hi; ++i)

@@ -122,6 +122,7 @@ TEST_CASE("tsne: option and input errors") {
     o = quick_options(TsneMethod::exact);
     o.n_components = 5;  // PCA needs as many features
     fails(o, x, "init pca");
+    fails(quick_options(TsneMethod::exact), Matrix(tsne_detail::kExactMaxPoints + 1, 1), "does not scale");
 }
 
 TEST_CASE("tsne: conditional probabilities reach the perplexity; P is symmetric and sums to 1") {
@@ -359,7 +360,9 @@ TEST_CASE("tsne: progress reports every iteration and cancels") {
     TsneOptions o = quick_options();
     std::size_t calls = 0, checks = 0;
     o.progress = [&](const Progress& p) {
-        CHECK(std::string(p.stage) == "tsne");
+        const std::string stage = p.stage;
+        CHECK((stage == "tsne" || stage == "knn"));
+        if (stage == "knn") return true;
         CHECK(p.total == 300);
         ++calls;
         if (!std::isnan(p.loss)) ++checks;
@@ -368,7 +371,7 @@ TEST_CASE("tsne: progress reports every iteration and cancels") {
     Tsne(o).fit_transform(x);
     CHECK(calls == 300);
     CHECK(checks == 6);  // iterations 49, 99, ..., 299
-    o.progress = [](const Progress& p) { return p.step < 10; };
+    o.progress = [](const Progress& p) { return std::string(p.stage) != "tsne" || p.step < 10; };
     CHECK_THROWS_AS(Tsne(o).fit_transform(x), Cancelled);
 }
 

@@ -44,9 +44,12 @@ std::vector<double> conditional_probabilities(const float* sqdist, std::size_t n
 // conditional probabilities per row, then (C + Cᵀ) / Σ.
 SparseP joint_probabilities_knn(const KnnGraph& graph, double perplexity, ThreadPool& pool);
 // P from data: the exact k = min(n − 1, ⌊3·perplexity + 1⌋) nearest neighbours, then as above.
-SparseP joint_probabilities_knn(ConstMatrixView x, double perplexity, ThreadPool& pool);
+// `progress` (may be empty) gets the kNN stage's reports.
+SparseP joint_probabilities_knn(ConstMatrixView x, double perplexity, ThreadPool& pool,
+                                const ProgressCallback& progress = {});
 // P over all pairs (exact method): squared euclidean distances (float32), conditional
-// probabilities, (C + Cᵀ) / max(Σ, eps) floored at eps.
+// probabilities, (C + Cᵀ) / max(Σ, eps) floored at eps. At most kExactMaxPoints points.
+constexpr std::size_t kExactMaxPoints = 20000;
 DenseP joint_probabilities_exact(ConstMatrixView x, double perplexity, ThreadPool& pool);
 
 // Reusable buffers of the Barnes–Hut objective (the tree's node arrays, permutation, partial
