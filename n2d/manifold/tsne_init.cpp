@@ -70,7 +70,7 @@ std::vector<double> principal_directions(const std::vector<double>& xc, std::siz
     LanczosOptions lo;
     lo.n_eigen = k;
     lo.tol = 1e-8 * std::max(trace, 1e-300);
-    const LanczosResult r = lanczos_largest(d, op, lo, nullptr);
+    const LanczosResult r = lanczos_largest(d, op, lo, &pool);
     std::copy(r.vectors.begin(), r.vectors.begin() + std::ptrdiff_t(d * k), dirs.begin());
     return dirs;
 }
