@@ -97,22 +97,28 @@ Matrix Isomap::fit_transform(ConstMatrixView x) {
     m->graph = undirected_graph(m->index.graph());
     m->n_graph_components = join_components(m->graph, x, pool);
 
+    // Dijkstra sources: the landmarks, or (exact mode) all points but an independent set, whose
+    // rows follow from their neighbours' rows.
     std::vector<std::int32_t> sources;
+    std::vector<std::uint8_t> derived;
     if (use_landmarks) {
         sources = choose_landmarks(n, options_.n_landmarks, options_.seed);
     } else {
-        sources.resize(n);
-        for (std::size_t i = 0; i < n; ++i) sources[i] = std::int32_t(i);
+        derived = independent_set(m->graph);
+        for (std::size_t i = 0; i < n; ++i)
+            if (!derived[i]) sources.push_back(std::int32_t(i));
     }
-    const std::size_t r = sources.size();
-    const std::size_t n_blocks = (r + kSourceBlock - 1) / kSourceBlock;
+    const std::size_t r = use_landmarks ? sources.size() : n;
+    const std::size_t n_blocks = (sources.size() + kSourceBlock - 1) / kSourceBlock;
     const Reporter report(options_.progress, n_blocks + 2);
     std::vector<float> d(r * n);  // geodesics from each source (exact mode: n × n, then Kc in place)
     for (std::size_t b = 0; b < n_blocks; ++b) {
-        const std::size_t lo = b * kSourceBlock, cnt = std::min(kSourceBlock, r - lo);
-        geodesics_from(m->graph, sources.data() + lo, cnt, d.data() + lo * n, pool);
+        const std::size_t lo = b * kSourceBlock, cnt = std::min(kSourceBlock, sources.size() - lo);
+        geodesics_from(m->graph, sources.data() + lo, cnt, use_landmarks ? d.data() + lo * n : d.data(), !use_landmarks,
+                       pool);
         report.step(b + 1);
     }
+    if (!use_landmarks) derive_rows(m->graph, derived, d.data(), pool);
 
     KernelEigen ke;
     if (!use_landmarks) {

@@ -145,53 +145,79 @@ std::size_t join_components(GeodesicGraph& graph, ConstMatrixView x, ThreadPool&
     return n_comp;
 }
 
+namespace {
+constexpr std::int32_t kUnseen = -1, kSettled = -2;
+}  // namespace
+
 DijkstraWorkspace::DijkstraWorkspace(const GeodesicGraph& graph)
-    : graph_(graph), dist_(graph.n), done_(graph.n) {
-    // Every push follows a strict improvement along an edge or a start: never more than this.
-    heap_.reserve(graph.edges.size() + graph.n + 1);
+    : graph_(graph), dist_(graph.n), pos_(graph.n), heap_(graph.n) {}
+
+void DijkstraWorkspace::sift_up(std::size_t i, Entry e) noexcept {
+    while (i > 0) {
+        const std::size_t parent = (i - 1) / 4;
+        if (heap_[parent].key <= e.key) break;
+        heap_[i] = heap_[parent];
+        pos_[std::size_t(heap_[i].v)] = std::int32_t(i);
+        i = parent;
+    }
+    heap_[i] = e;
+    pos_[std::size_t(e.v)] = std::int32_t(i);
+}
+
+void DijkstraWorkspace::sift_down(Entry e) noexcept {
+    std::size_t i = 0;
+    for (;;) {
+        const std::size_t first = 4 * i + 1;
+        if (first >= size_) break;
+        const std::size_t last = std::min(first + 4, size_);
+        std::size_t best = first;
+        for (std::size_t c = first + 1; c < last; ++c)
+            if (heap_[c].key < heap_[best].key) best = c;
+        if (heap_[best].key >= e.key) break;
+        heap_[i] = heap_[best];
+        pos_[std::size_t(heap_[i].v)] = std::int32_t(i);
+        i = best;
+    }
+    heap_[i] = e;
+    pos_[std::size_t(e.v)] = std::int32_t(i);
 }
 
 void DijkstraWorkspace::run(const std::int32_t* sources, const double* start, std::size_t n_sources,
                             const std::uint8_t* target_mask, std::size_t n_targets) {
     std::fill(dist_.begin(), dist_.end(), std::numeric_limits<double>::infinity());
-    std::fill(done_.begin(), done_.end(), std::uint8_t(0));
-    heap_.clear();
-    using Item = std::pair<double, std::int32_t>;
-    const auto later = [](const Item& a, const Item& b) { return a.first > b.first || (a.first == b.first && a.second > b.second); };
+    std::fill(pos_.begin(), pos_.end(), kUnseen);
+    size_ = 0;
     for (std::size_t t = 0; t < n_sources; ++t) {
         const std::size_t s = std::size_t(sources[t]);
         const double d0 = start ? start[t] : 0.0;
         if (d0 < dist_[s]) {
             dist_[s] = d0;
-            heap_.emplace_back(d0, sources[t]);
-            std::push_heap(heap_.begin(), heap_.end(), later);
+            sift_up(pos_[s] == kUnseen ? size_++ : std::size_t(pos_[s]), {d0, sources[t]});
         }
     }
     std::size_t targets_left = target_mask ? n_targets : 0;
     const GeodesicEdge* edges = graph_.edges.data();
-    while (!heap_.empty()) {
-        std::pop_heap(heap_.begin(), heap_.end(), later);
-        const Item top = heap_.back();
-        heap_.pop_back();
-        const std::size_t v = std::size_t(top.second);
-        if (done_[v]) continue;
-        done_[v] = 1;
+    while (size_ > 0) {
+        const Entry top = heap_[0];
+        --size_;
+        if (size_ > 0) sift_down(heap_[size_]);
+        const std::size_t v = std::size_t(top.v);
+        pos_[v] = kSettled;
         if (target_mask && target_mask[v] && --targets_left == 0) break;
-        const double dv = top.first;
+        const double dv = top.key;
         for (std::uint64_t e = graph_.offsets[v], end = graph_.offsets[v + 1]; e < end; ++e) {
             const std::size_t w = std::size_t(edges[e].to);
             const double nd = dv + double(edges[e].weight);
-            if (nd < dist_[w]) {
+            if (nd < dist_[w]) {  // a settled vertex never improves (non-negative lengths)
                 dist_[w] = nd;
-                heap_.emplace_back(nd, edges[e].to);
-                std::push_heap(heap_.begin(), heap_.end(), later);
+                sift_up(pos_[w] == kUnseen ? size_++ : std::size_t(pos_[w]), {nd, edges[e].to});
             }
         }
     }
 }
 
 void geodesics_from(const GeodesicGraph& graph, const std::int32_t* sources, std::size_t count, float* out,
-                    ThreadPool& pool) {
+                    bool by_vertex, ThreadPool& pool) {
     const std::size_t n = graph.n;
     std::vector<std::unique_ptr<DijkstraWorkspace>> ws(pool.num_threads());
     pool.parallel_for(0, count, 8, [&](std::size_t lo, std::size_t hi, std::size_t worker) {
@@ -200,8 +226,39 @@ void geodesics_from(const GeodesicGraph& graph, const std::int32_t* sources, std
         for (std::size_t i = lo; i < hi; ++i) {
             w.run(sources + i, nullptr, 1);
             const double* d = w.dist();
-            float* row = out + i * n;
+            float* row = out + (by_vertex ? std::size_t(sources[i]) : i) * n;
             for (std::size_t j = 0; j < n; ++j) row[j] = float(d[j]);
+        }
+    });
+}
+
+std::vector<std::uint8_t> independent_set(const GeodesicGraph& graph) {
+    std::vector<std::uint8_t> marked(graph.n, 0), blocked(graph.n, 0);
+    for (std::size_t v = 0; v < graph.n; ++v) {
+        // A vertex without edges has no neighbour rows to derive from.
+        if (blocked[v] || graph.offsets[v] == graph.offsets[v + 1]) continue;
+        marked[v] = 1;
+        for (std::uint64_t e = graph.offsets[v]; e < graph.offsets[v + 1]; ++e) blocked[std::size_t(graph.edges[e].to)] = 1;
+    }
+    return marked;
+}
+
+void derive_rows(const GeodesicGraph& graph, const std::vector<std::uint8_t>& marked, float* d, ThreadPool& pool) {
+    const std::size_t n = graph.n;
+    pool.parallel_for(0, n, 16, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        for (std::size_t v = lo; v < hi; ++v) {
+            if (!marked[v]) continue;
+            float* row = d + v * n;
+            std::fill(row, row + n, std::numeric_limits<float>::infinity());
+            for (std::uint64_t e = graph.offsets[v]; e < graph.offsets[v + 1]; ++e) {
+                const float w = graph.edges[e].weight;
+                const float* src = d + std::size_t(graph.edges[e].to) * n;
+                for (std::size_t j = 0; j < n; ++j) {
+                    const float c = w + src[j];
+                    row[j] = c < row[j] ? c : row[j];
+                }
+            }
+            row[v] = 0.0f;
         }
     });
 }

@@ -43,7 +43,8 @@ std::vector<int> graph_components(const GeodesicGraph& graph, std::size_t& n_com
 // Returns the number of components before joining (1: nothing was done).
 std::size_t join_components(GeodesicGraph& graph, ConstMatrixView x, ThreadPool& pool);
 
-// Dijkstra with a lazy binary heap; one per worker, reused across sources (no allocation per run).
+// Dijkstra with an indexed 4-ary heap (decrease-key; keys stored inline, so a sift touches one
+// array); one per worker, reused across sources (no allocation per run).
 class DijkstraWorkspace {
 public:
     explicit DijkstraWorkspace(const GeodesicGraph& graph);
@@ -56,15 +57,31 @@ public:
     const double* dist() const noexcept { return dist_.data(); }
 
 private:
+    struct Entry {
+        double key;
+        std::int32_t v;
+    };
+    void sift_up(std::size_t i, Entry e) noexcept;
+    void sift_down(Entry e) noexcept;
+
     const GeodesicGraph& graph_;
     std::vector<double> dist_;
-    std::vector<std::uint8_t> done_;
-    std::vector<std::pair<double, std::int32_t>> heap_;
+    std::vector<std::int32_t> pos_;  // heap position; kUnseen / kSettled otherwise
+    std::vector<Entry> heap_;
+    std::size_t size_ = 0;
 };
 
-// Geodesic lengths from each of the `count` vertices `sources` (as float32) into the row-major
-// count × graph.n matrix `out`, parallel over sources in fixed chunks.
+// Geodesic lengths from each of the `count` vertices `sources` (as float32) into row i (or,
+// with `by_vertex`, row sources[i]) of the row-major matrix `out` of graph.n columns, parallel
+// over sources in fixed chunks.
 void geodesics_from(const GeodesicGraph& graph, const std::int32_t* sources, std::size_t count, float* out,
-                    ThreadPool& pool);
+                    bool by_vertex, ThreadPool& pool);
+
+// All-pairs shortest paths need Dijkstra only from a vertex cover: a vertex's first step goes to
+// one of its neighbours, so D[v, ·] = min over neighbours u of (w(v, u) + D[u, ·]). Marks a
+// greedy independent set (in index order), whose rows are derived that way.
+std::vector<std::uint8_t> independent_set(const GeodesicGraph& graph);
+// Fills the rows of the marked vertices of the n × n `d` from their neighbours' (complete) rows.
+void derive_rows(const GeodesicGraph& graph, const std::vector<std::uint8_t>& marked, float* d, ThreadPool& pool);
 
 }  // namespace n2d
