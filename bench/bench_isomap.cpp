@@ -67,7 +67,9 @@ double process_cpu() {
 void run_sklearn() {
     const char* skip = std::getenv("N2D_BENCH_NO_SKLEARN");
     if (skip && *skip && std::string(skip) != "0") return;
-    const auto script = std::filesystem::path(__FILE__).parent_path() / "sklearn_isomap.py";
+    // __FILE__ is relative to the build folder; also try the source tree's bench/ from here.
+    auto script = std::filesystem::path(__FILE__).parent_path() / "sklearn_isomap.py";
+    if (!std::filesystem::exists(script)) script = std::filesystem::path("bench") / "sklearn_isomap.py";
     const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
     const auto emb = std::filesystem::temp_directory_path() / ("n2d_bench_isomap_" + std::to_string(::getpid()));
     for (std::size_t s = 0; s < 2; ++s) {

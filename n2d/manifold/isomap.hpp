@@ -3,9 +3,12 @@
 // graph, geodesics are its shortest paths, and the embedding is classical MDS of the geodesic
 // distances (kernel PCA of the double-centred K = −½D²).
 //
-// Exact mode (n <= landmark_threshold, or landmark_threshold = 0). Dijkstra from every point
-// fills an n × n float32 matrix (4 n² bytes: 400 MB at n = 10000, as sklearn's float32 path),
-// symmetrised and double-centred in place into Kc; nothing else of size n² is allocated.
+// Exact mode (n <= landmark_threshold, or landmark_threshold = 0). Geodesics fill an n × n
+// float32 matrix (4 n² bytes: 400 MB at n = 10000, as sklearn's float32 path; 1.6 GB at the
+// default threshold of 20000), which is symmetrised and double-centred in place into Kc;
+// nothing else of size n² is allocated. Dijkstra (indexed 4-ary heap, path sums in double) runs
+// from a vertex cover of the graph; the rows of the complementary independent set follow exactly
+// from their neighbours' rows, D[v, ·] = min over neighbours u of (w(v, u) + D[u, ·]).
 // The top n_components eigenpairs of Kc come from our Lanczos (dense Jacobi for n <= 128)
 // with a dense symmetric matvec; eigenvalues are checked as sklearn's _check_psd_eigenvalues
 // with its float32 thresholds (the input is float32): significant negatives throw n2d::Error,
@@ -17,14 +20,17 @@
 // n_graph_components()): every pair of components is joined by an edge between its closest
 // pair of points, so geodesics are always finite.
 //
-// Landmark mode (de Silva & Tenenbaum 2003, n > landmark_threshold). n_landmarks points drawn
-// uniformly without replacement (from `seed`) are the only Dijkstra sources (n_landmarks × n
-// float32). Classical MDS runs on the landmark-to-landmark geodesics; every point, landmarks
-// included, is then placed by the landmark MDS triangulation x = −½ L#(δ − δ̄), which is the
-// kernel-PCA transform below restricted to the landmarks. Approximated: the eigenvectors are
-// those of the landmark kernel (not of all points), so the embedding is the exact one only
-// when the landmarks span the manifold's geometry; it is centred on the landmarks, not on all
-// points; reconstruction_error() is that of the landmark kernel (divided by n_landmarks).
+// Landmark mode (de Silva & Tenenbaum 2003, n > landmark_threshold and n_landmarks < n).
+// n_landmarks points drawn uniformly without replacement (from `seed`) are the only Dijkstra
+// sources (n_landmarks × n float32: 560 MB for 2000 landmarks of 70000 points). Classical MDS
+// runs on the landmark-to-landmark geodesics; every point, landmarks included, is then placed
+// by the landmark MDS triangulation x = −½ L#(δ − δ̄) (δ: its squared geodesics to the
+// landmarks, δ̄: their mean over the landmarks), which is the kernel-PCA transform below
+// restricted to the landmarks. What is approximated: the eigenvectors are those of the landmark
+// kernel, not of all points' (exact when the geodesics are euclidean in n_components
+// dimensions and the landmarks span them, close otherwise); the embedding is centred on the
+// landmarks, not on all points; reconstruction_error() is that of the landmark kernel
+// (sqrt(‖Kc_L‖² − Σλ²)/n_landmarks).
 //
 // transform(x), sklearn's way (§11.3): a query's geodesic to training point j is
 // min over its k nearest training points m (no self exclusion) of d(x, m) + D[m, j]. We get
@@ -57,7 +63,7 @@ struct IsomapOptions {
     std::size_t n_components = 2;
     // Landmark Isomap above this many points; 0 = never (exact, O(n²) memory).
     std::size_t landmark_threshold = 20000;
-    std::size_t n_landmarks = 2000;  // > n_components; at least n_landmarks >= n means exact
+    std::size_t n_landmarks = 2000;  // must exceed n_components; n_landmarks >= n runs exact Isomap
     std::uint64_t seed = 0;          // eigensolver start vector, landmark choice
     ProgressCallback progress;       // stage "isomap": one step per block of Dijkstra sources, then eigen, embed
     ThreadPool* pool = nullptr;      // nullptr = default_pool()
