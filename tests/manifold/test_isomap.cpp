@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <numbers>
 #include <sstream>
 #include <string>
 
@@ -204,6 +205,20 @@ TEST_CASE("isomap: bad input and misuse throw n2d::Error") {
     o.landmark_threshold = 10;
     o.n_landmarks = 2;  // landmark mode needs n_landmarks > n_components
     CHECK_THROWS_AS(Isomap(o).fit_transform(x), Error);
+
+    // A circle's geodesic metric is not euclidean: asking for every eigenpair reaches significant
+    // negative eigenvalues, which sklearn 1.2.1 rejects too (0.25 of the largest).
+    Matrix circle(40, 2);
+    for (std::size_t i = 0; i < 40; ++i) {
+        circle(i, 0) = float(std::cos(2 * std::numbers::pi * double(i) / 40));
+        circle(i, 1) = float(std::sin(2 * std::numbers::pi * double(i) / 40));
+    }
+    o = {};
+    o.n_neighbors = 2;
+    o.n_components = 40;
+    CHECK_THROWS_WITH_AS(Isomap(o).fit_transform(circle), doctest::Contains("significant negative eigenvalues"), Error);
+    o.n_components = 2;
+    CHECK(all_finite(Isomap(o).fit_transform(circle)));
 
     Isomap unfitted;
     CHECK_FALSE(unfitted.fitted());
