@@ -33,8 +33,9 @@ struct LleOptions {
     double tol = 1e-6;             // eigensolver tolerance, relative to the shift-inverted Ritz values
     std::size_t max_iter = 0;      // eigensolver budget in operator applications; 0 = automatic
     std::uint64_t seed = 0;        // eigensolver start vector
-    // Largest n solved with the dense shift-invert factor (n² doubles: 30000 points take 7.2 GB).
-    std::size_t max_dense_points = 30000;
+    // Largest n solved with the dense shift-invert factor; it peaks at 1.5 n² doubles (n² while
+    // factoring, then a packed copy of the lower triangle): 20000 points take 4.8 GB.
+    std::size_t max_dense_points = 20000;
     ProgressCallback progress;     // stage "lle": neighbours, weights, factorisation, eigensolver
     ThreadPool* pool = nullptr;    // nullptr = default_pool()
 };

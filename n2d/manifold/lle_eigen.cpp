@@ -140,10 +140,12 @@ NullSpace bottom_eigenvectors(const LleOperator& m, const EigenSettings& s, Thre
     }
     N2D_REQUIRE(ok, "LocallyLinearEmbedding: M + " + std::to_string(eps) +
                         "·I is not positive definite in double precision; the weights are ill-conditioned, raise reg");
+    const PackedCholesky factor(n, a.data());
+    std::vector<double>().swap(a);
     // ε(M + εI)⁻¹ has eigenvalues ε/(λ + ε) in (0, 1]; the wanted ones are its largest.
     const SymmetricOperator op = [&](const double* x, double* y) {
         std::copy(x, x + n, y);
-        cholesky_solve(n, a.data(), y, pool);
+        factor.solve(y, pool);
         for (std::size_t r = 0; r < n; ++r) y[r] *= eps;
         if (s.report) s.report(++step, std::numeric_limits<double>::quiet_NaN());
     };

@@ -242,6 +242,30 @@ TEST_CASE("lle: duplicates and more neighbours than dimensions still give finite
     CHECK_THROWS_WITH_AS(LocallyLinearEmbedding(o).fit_transform(x), doctest::Contains("not positive definite"), Error);
 }
 
+TEST_CASE("lle: the smallest inputs give finite unit eigenvectors") {
+    const Matrix x = matrix_from({0.f, 0.f, 1.f, 0.2f, 2.f, 0.1f, 3.f, 0.5f, 4.f, 0.4f}, 2);
+    for (std::size_t nc : {1u, 2u}) {
+        LleOptions o;
+        o.n_neighbors = 2;
+        o.n_components = nc;
+        LocallyLinearEmbedding lle(o);
+        const Matrix e = lle.fit_transform(x);
+        REQUIRE(e.rows() == 5);
+        REQUIRE(e.cols() == nc);
+        for (std::size_t c = 0; c < nc; ++c) {
+            double s = 0.0;
+            for (std::size_t i = 0; i < 5; ++i) s += double(e(i, c)) * e(i, c);
+            CHECK(std::fabs(s - 1.0) < 1e-5);
+        }
+        CHECK(lle.reconstruction_error() >= -1e-12);
+    }
+    LleOptions o;
+    o.n_neighbors = 1;
+    o.n_components = 1;
+    const Matrix two = LocallyLinearEmbedding(o).fit_transform(matrix_from({0.f, 1.f}, 1));
+    CHECK(std::fabs(std::fabs(two(0, 0)) - std::sqrt(0.5f)) < 1e-5);
+}
+
 TEST_CASE("lle: bad input and misuse throw n2d::Error") {
     const Matrix x = swiss_roll(50, 1);
     auto fit = [&](LleOptions o, const Matrix& data) { LocallyLinearEmbedding(o).fit_transform(data); };
@@ -338,8 +362,8 @@ TEST_CASE("cholesky: factor and solve match a direct check, at any thread count"
         for (auto& v : rhs) v = rng.normal();
         x1 = rhs;
         x2 = rhs;
-        cholesky_solve(n, l1.data(), x1.data(), one);
-        cholesky_solve(n, l2.data(), x2.data(), two);
+        PackedCholesky(n, l1.data()).solve(x1.data(), one);
+        PackedCholesky(n, l2.data()).solve(x2.data(), two);
         double worst = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
             REQUIRE(x1[i] == x2[i]);

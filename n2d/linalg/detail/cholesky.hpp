@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 namespace n2d::inline v0 {
 
@@ -20,7 +21,22 @@ using CholeskyProgress = std::function<void(std::size_t done, std::size_t total)
 // not numerically positive definite); `a` is then unspecified.
 bool cholesky_factor(std::size_t n, double* a, ThreadPool& pool, const CholeskyProgress& progress = {});
 
-// Solves L Lᵀ x = b in place for the factor written by cholesky_factor.
-void cholesky_solve(std::size_t n, const double* l, double* b, ThreadPool& pool);
+// The factor repacked by block columns (each block's rows contiguous), so a solve streams
+// memory in order; solve() is not thread-safe (it reuses a scratch buffer).
+class PackedCholesky {
+public:
+    PackedCholesky() = default;
+    // `l`: the n × n output of cholesky_factor (lower triangle read).
+    PackedCholesky(std::size_t n, const double* l);
+    // Solves L Lᵀ x = b in place.
+    void solve(double* b, ThreadPool& pool) const;
+    std::size_t size() const noexcept { return n_; }
+
+private:
+    std::size_t n_ = 0;
+    std::vector<double> data_;
+    std::vector<std::size_t> offset_;
+    mutable std::vector<double> partial_;
+};
 
 }  // namespace n2d
