@@ -62,9 +62,9 @@ Matrix LocallyLinearEmbedding::fit_transform(ConstMatrixView x) {
     N2D_REQUIRE(k >= 1, "LocallyLinearEmbedding: n_neighbors = 0; pass n_neighbors >= 1 (default 5)");
     N2D_REQUIRE(k < n, "LocallyLinearEmbedding: expected n_neighbors < n_samples, but n_samples = " + std::to_string(n) +
                            " and n_neighbors = " + std::to_string(k) + "; pass fewer neighbours or more points");
-    N2D_REQUIRE(o.n_components < n - 1 || (o.n_components == n - 1 && n > 1),
-                "LocallyLinearEmbedding: n_components = " + std::to_string(o.n_components) + " needs at least " +
-                    std::to_string(o.n_components + 1) + " points; " + std::to_string(n) + " given");
+    N2D_REQUIRE(o.n_components < n, "LocallyLinearEmbedding: n_components = " + std::to_string(o.n_components) +
+                                         " needs at least " + std::to_string(o.n_components + 1) + " points; " +
+                                         std::to_string(n) + " given");
     N2D_REQUIRE(std::isfinite(o.reg) && o.reg >= 0.0,
                 "LocallyLinearEmbedding: reg = " + std::to_string(o.reg) + " is invalid; pass a finite value >= 0");
     N2D_REQUIRE(std::isfinite(o.tol) && o.tol > 0.0,

@@ -150,7 +150,7 @@ NullSpace bottom_eigenvectors(const LleOperator& m, const EigenSettings& s, Thre
         if (s.report) s.report(++step, std::numeric_limits<double>::quiet_NaN());
     };
     // Converged when every residual ≤ tol · its Ritz value; the first pass cannot know the
-    // smallest wanted value, so a second pass tightens the absolute tolerance to it.
+    // smallest wanted value, so later passes tighten the absolute tolerance to it.
     lo.tol = s.tol;
     LanczosResult r = lanczos_largest(n, op, lo, &pool);
     auto relative_ok = [&](const LanczosResult& res, double& worst) {
@@ -160,7 +160,7 @@ NullSpace bottom_eigenvectors(const LleOperator& m, const EigenSettings& s, Thre
         return res.converged && worst <= s.tol;
     };
     double worst = 0.0;
-    if (!relative_ok(r, worst) && r.converged) {
+    for (int pass = 0; pass < 3 && r.converged && !relative_ok(r, worst); ++pass) {
         lo.tol = s.tol * r.values.back();
         r = lanczos_largest(n, op, lo, &pool);
     }

@@ -288,6 +288,11 @@ TEST_CASE("lle: bad input and misuse throw n2d::Error") {
     o.tol = 0.0;
     CHECK_THROWS_AS(fit(o, x), Error);
     CHECK_THROWS_WITH_AS(fit({}, Matrix()), doctest::Contains("empty"), Error);
+    o = {};
+    o.n_neighbors = 1;
+    o.n_components = 3;
+    CHECK_THROWS_WITH_AS(fit(o, matrix_from({0.f, 0.f, 1.f, 1.f, 0.f, 2.f, 0.f, 1.f, 3.f}, 3)),
+                         doctest::Contains("needs at least 4 points"), Error);
     Matrix nan = x;
     nan(7, 1) = std::nanf("");
     CHECK_THROWS_WITH_AS(fit({}, nan), doctest::Contains("non-finite"), Error);
