@@ -53,7 +53,14 @@ double json_number(const std::string& json, const std::string& key) {
 void run_sklearn() {
     const char* skip = std::getenv("N2D_BENCH_NO_SKLEARN");
     if (skip && *skip && std::string(skip) != "0") return;
-    const auto script = std::filesystem::path(__FILE__).parent_path() / "sklearn_lle.py";
+    // __FILE__ may be relative to the build folder (ccache's base dir); try beside the source,
+    // then the source tree relative to the binary (build*/bench/), then the working folder.
+    std::filesystem::path script = std::filesystem::path(__FILE__).parent_path() / "sklearn_lle.py";
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    for (const auto& alt : {exe.parent_path() / ".." / ".." / "bench" / "sklearn_lle.py",
+                            std::filesystem::path("bench") / "sklearn_lle.py"})
+        if (!std::filesystem::exists(script)) script = alt;
     const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
     const std::string cmd = python + " '" + script.string() + "' '" + g_path + "' " + std::to_string(g_x.rows()) + " " +
                             std::to_string(kNeighbors) + " 2 10 2>/dev/null";

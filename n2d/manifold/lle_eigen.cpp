@@ -121,7 +121,7 @@ NullSpace bottom_eigenvectors(const LleOperator& m, const EigenSettings& s, Thre
         return rayleigh_ritz(m, std::move(r.vectors), c);
     }
     // Shift ε: large enough that the rounded factorisation stays positive definite, tiny next
-    // to ‖M‖; doubled by 100 until the Cholesky succeeds.
+    // to ‖M‖; raised 100-fold until the Cholesky succeeds.
     std::vector<double> a(n * n);
     double diag_max = 0.0;
     m.dense(a.data());
