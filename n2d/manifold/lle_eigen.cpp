@@ -84,10 +84,13 @@ NullSpace rayleigh_ritz(const LleOperator& m, std::vector<double> y, std::size_t
     return out;
 }
 
-std::string not_converged(std::size_t matvecs, double worst, double tol) {
+std::string not_converged(std::size_t matvecs, double worst, double tol, bool dense) {
     return "n2d: LocallyLinearEmbedding: the eigensolver did not converge in " + std::to_string(matvecs) +
            " operator applications (relative residual " + std::to_string(worst) + " > tol " + std::to_string(tol) +
-           "); raise max_iter or tol, or lower n_neighbors";
+           "); raise max_iter or tol" +
+           (dense ? std::string()
+                  : ", or raise max_dense_points to at least n for the dense shift-invert solver (1.5 n² doubles of "
+                    "memory): Lanczos without shift-invert rarely resolves LLE's clustered bottom eigenvalues");
 }
 
 }  // namespace
@@ -116,7 +119,7 @@ NullSpace bottom_eigenvectors(const LleOperator& m, const EigenSettings& s, Thre
         if (!r.converged) {
             double worst = 0.0;
             for (double v : r.residuals) worst = std::max(worst, v / sigma);
-            N2D_FAIL(not_converged(r.matvecs, worst, s.tol));
+            N2D_FAIL(not_converged(r.matvecs, worst, s.tol, false));
         }
         return rayleigh_ritz(m, std::move(r.vectors), c);
     }
@@ -164,7 +167,7 @@ NullSpace bottom_eigenvectors(const LleOperator& m, const EigenSettings& s, Thre
         lo.tol = s.tol * r.values.back();
         r = lanczos_largest(n, op, lo, &pool);
     }
-    if (!relative_ok(r, worst)) N2D_FAIL(not_converged(r.matvecs, worst, s.tol));
+    if (!relative_ok(r, worst)) N2D_FAIL(not_converged(r.matvecs, worst, s.tol, true));
     return rayleigh_ritz(m, std::move(r.vectors), c);
 }
 
