@@ -108,7 +108,6 @@ NullSpace bottom_eigenvectors(const LleOperator& m, const EigenSettings& s, Thre
     if (n > s.max_dense_points) {
         // Too large to factor: Lanczos on σI − M, whose top is M's bottom.
         const double sigma = m.gershgorin();
-        std::vector<double> tmp(n);
         lo.tol = s.tol * sigma;
         const SymmetricOperator op = [&](const double* x, double* y) {
             m.apply(x, y);
