@@ -36,7 +36,9 @@ struct LleOptions {
     // Largest n solved with the dense shift-invert factor; it peaks at 1.5 n² doubles (n² while
     // factoring, then a packed copy of the lower triangle): 20000 points take 4.8 GB.
     std::size_t max_dense_points = 20000;
-    ProgressCallback progress;     // stage "lle": neighbours, weights, factorisation, eigensolver
+    // Stage "lle", total 0 (unknown): a step after the neighbours, the weights, each block column
+    // of the factorisation and each eigensolver operator application; false cancels.
+    ProgressCallback progress;
     ThreadPool* pool = nullptr;    // nullptr = default_pool()
 };
 
@@ -45,8 +47,8 @@ public:
     explicit LocallyLinearEmbedding(LleOptions options = {});
 
     // Fits on the rows of x (n × d, finite) and returns the n × n_components embedding.
-    // Throws n2d::Error for empty or non-finite input, n_neighbors = 0 or ≥ n, n_components = 0
-    // or > d, a non-positive-definite local Gram matrix (reg = 0 with duplicate points), or an
+    // Throws n2d::Error for empty or non-finite input, n_neighbors = 0 or ≥ n, n_components = 0,
+    // > d or ≥ n, a non-positive-definite local Gram matrix (reg = 0 with duplicate points), or an
     // eigensolver that does not converge.
     Matrix fit_transform(ConstMatrixView x);
     // New points by barycentric weights of their n_neighbors nearest training points; each row
@@ -62,7 +64,7 @@ public:
     bool fitted() const noexcept { return embedding_.rows() > 0; }
     const LleOptions& options() const;
 
-    // Options, the training points' KnnIndex and the embedding: what transform needs.
+    // Options, the training rows, their KnnIndex and the embedding: what transform needs.
     void save(ByteWriter& out) const;
     static LocallyLinearEmbedding load(ByteReader& in);
 
