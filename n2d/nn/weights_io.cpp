@@ -232,6 +232,11 @@ void nn::write_weights_file(const std::string& path, const Autoencoder& ae, cons
 Autoencoder Autoencoder::load_weights(const std::string& path) {
     const std::vector<unsigned char> bytes = read_file(path);
     const std::string where = "n2d: " + path + ": ";
+    static const unsigned char hdf5_signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    if (bytes.size() >= 8 && std::memcmp(bytes.data(), hdf5_signature, 8) == 0)
+        N2D_FAIL(where + "this is an HDF5 file (Keras weights, as the N2D paper's code saves them), which n2d does not "
+                         "read; train the autoencoder with n2d once and save its weights (n2d fit DATA --save-weights "
+                         "FILE, or Autoencoder::save_weights), then pass that file");
     if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kFileMagic, sizeof kFileMagic) != 0)
         N2D_FAIL(where + "not an n2d autoencoder weights file (magic \"N2DAEWTS\" missing); pass a file written "
                             "by Autoencoder::save_weights");
