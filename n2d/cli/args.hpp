@@ -25,6 +25,18 @@ struct OptionSpec {
     std::string help;         // one line; mention the default
 };
 
+// Another spelling of an option (the N2D paper's `--n_clusters` for `--clusters`). `values`
+// maps this spelling's values to the target's ("GMM" → "gmm"); values not listed pass as given.
+// `flag_value` aliases a flag (empty placeholder) with one that takes a boolean value
+// (`--plot_all=true`): "true"/"1" set the flag, "false"/"0" leave it unset.
+// An alias may name its own target to accept extra value spellings for an option.
+struct OptionAlias {
+    std::string name;
+    std::string target;
+    std::vector<std::pair<std::string, std::string>> values = {};
+    bool flag_value = false;
+};
+
 struct CommandSpec {
     std::string name;                      // "fit"
     std::string synopsis;                  // "DATA [options]"
@@ -32,6 +44,8 @@ struct CommandSpec {
     std::vector<std::string> positionals;  // names of the required positional arguments
     std::size_t optional_positionals = 0;  // how many of the trailing positionals may be omitted
     std::vector<OptionSpec> options;
+    std::vector<OptionAlias> aliases = {};
+    std::string aliases_note = {};  // one line under the aliases in --help
 };
 
 class Args {
@@ -55,11 +69,15 @@ public:
     // Comma-separated positive integers, e.g. "500,500,2000".
     std::vector<std::size_t> get_size_list(const std::string& name, const std::vector<std::size_t>& fallback) const;
 
+    // How the user spelt an option given under an alias (else `name` itself), for messages.
+    const std::string& spelling(const std::string& name) const;
+
 private:
     std::string command_;
     bool help_ = false;
     std::vector<std::string> positionals_;
-    std::map<std::string, std::string> values_;  // flags map to ""
+    std::map<std::string, std::string> values_;  // flags map to ""; keyed by the target spelling
+    std::map<std::string, std::string> spelled_;  // target → the spelling the user wrote
 };
 
 // The --help text of a command.
