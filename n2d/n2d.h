@@ -121,9 +121,11 @@ N2D_API n2d_status n2d_options_set_latent_dim(n2d_options* options, size_t laten
 N2D_API n2d_status n2d_options_set_umap_neighbors(n2d_options* options, size_t n_neighbors); /* >= 2 */
 N2D_API n2d_status n2d_options_set_umap_min_dist(n2d_options* options, double min_dist); /* 0..spread */
 N2D_API n2d_status n2d_options_set_umap_dim(n2d_options* options, size_t n_components); /* >= 1 */
-/* "gmm", "kmeans" or "hdbscan" (finds its own number of clusters; noise is labelled -1). */
+/* "gmm", "kmeans", "sc" (spectral clustering; new points get their nearest fitted neighbours'
+ * majority label) or "hdbscan" (finds its own number of clusters; noise is labelled -1). */
 N2D_API n2d_status n2d_options_set_cluster_method(n2d_options* options, const char* method);
-/* "umap", or "none" to cluster the latent codes directly. */
+/* "umap", "tsne" (no transform: predicting new data fails), "isomap", "lle", or "none" to
+ * cluster the latent codes directly. */
 N2D_API n2d_status n2d_options_set_manifold(n2d_options* options, const char* manifold);
 /* Any option by the names a model file records (`n2d info MODEL`): n_clusters, seed, threads,
  * embedder (autoencoder|none), manifold, clusterer, ae.architecture ("500,500,2000"),
@@ -131,7 +133,10 @@ N2D_API n2d_status n2d_options_set_manifold(n2d_options* options, const char* ma
  * ae.learning_rate, umap.n_components, umap.n_neighbors, umap.min_dist, umap.spread,
  * umap.metric, umap.n_epochs, gmm.covariance_type, gmm.n_init, gmm.max_iter, gmm.tol,
  * gmm.reg_covar, kmeans.n_init, kmeans.max_iter, hdbscan.min_cluster_size,
- * hdbscan.min_samples; and "device" (cpu, opencl[:N], cuda[:N], auto: where fit runs; not
+ * hdbscan.min_samples, tsne.n_components, tsne.perplexity, tsne.early_exaggeration,
+ * tsne.learning_rate, tsne.n_iter, tsne.angle, isomap.n_components, isomap.n_neighbors,
+ * lle.n_components, lle.n_neighbors, lle.reg, sc.affinity (nearest_neighbors|rbf),
+ * sc.n_neighbors, sc.gamma, sc.n_init; and "device" (cpu, opencl[:N], cuda[:N], auto: where fit runs; not
  * recorded in the model; an unavailable device fails at fit with the reason). Unknown keys and
  * unparsable values fail. */
 N2D_API n2d_status n2d_options_set(n2d_options* options, const char* key, const char* value);

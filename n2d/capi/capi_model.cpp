@@ -86,7 +86,8 @@ extern "C" {
 n2d_status n2d_model_create(const n2d_options* options, n2d_model** out) {
     return guard("n2d_model_create", N2D_ERROR_INVALID_ARGUMENT, [&] {
         require_ptr(out, "out");
-        *out = new_model(options ? *options : n2d_options{});
+        static const n2d_options defaults;  // not a local: GCC 12 misreads a local copy's std::function members
+        *out = new_model(options ? *options : defaults);
     });
 }
 

@@ -29,17 +29,21 @@ n2d_status set(const char* function, n2d_options* o, Body&& body) noexcept {
     });
 }
 
+// The pipeline's names (n2d::parse_clusterer_kind / parse_manifold_kind), as invalid-argument statuses.
 n2d::ClustererKind parse_clusterer(const std::string& v) {
-    if (v == "gmm") return n2d::ClustererKind::gmm;
-    if (v == "kmeans") return n2d::ClustererKind::kmeans;
-    if (v == "hdbscan") return n2d::ClustererKind::hdbscan;
-    throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "cluster method '" + v + "' is unknown; use gmm, kmeans or hdbscan");
+    try {
+        return n2d::parse_clusterer_kind(v == "spectral" ? "sc" : v);
+    } catch (const n2d::Error&) {
+        throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "cluster method '" + v + "' is unknown; use gmm, kmeans, sc or hdbscan");
+    }
 }
 
 n2d::ManifoldKind parse_manifold(const std::string& v) {
-    if (v == "umap") return n2d::ManifoldKind::umap;
-    if (v == "none") return n2d::ManifoldKind::none;
-    throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "manifold '" + v + "' is unknown; use umap or none");
+    try {
+        return n2d::parse_manifold_kind(v);
+    } catch (const n2d::Error&) {
+        throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "manifold '" + v + "' is unknown; use umap, tsne, isomap, lle or none");
+    }
 }
 
 n2d::EmbedderKind parse_embedder(const std::string& v) {
@@ -64,7 +68,10 @@ constexpr const char* kTextKeys[] = {
     "ae.architecture", "ae.hidden_activation", "ae.epochs", "ae.batch_size", "ae.patience", "ae.optimizer",
     "ae.learning_rate", "umap.n_neighbors", "umap.min_dist", "umap.spread", "umap.metric", "umap.n_epochs",
     "gmm.covariance_type", "gmm.n_init", "gmm.max_iter", "gmm.tol", "gmm.reg_covar", "kmeans.n_init",
-    "kmeans.max_iter", "hdbscan.min_cluster_size", "hdbscan.min_samples"};
+    "kmeans.max_iter", "hdbscan.min_cluster_size", "hdbscan.min_samples", "tsne.n_components", "tsne.perplexity",
+    "tsne.early_exaggeration", "tsne.learning_rate", "tsne.n_iter", "tsne.angle", "isomap.n_components",
+    "isomap.n_neighbors", "lle.n_components", "lle.n_neighbors", "lle.reg", "sc.affinity", "sc.n_neighbors", "sc.gamma",
+    "sc.n_init"};
 
 // The size-valued options with their ranges, shared by the typed setters and n2d_options_set.
 struct SizeOption {

@@ -1,34 +1,10 @@
 #include "n2d/pipeline/builtin_stages.hpp"
 
 #include "n2d/core/error.hpp"
+#include "n2d/pipeline/detail/stage_state.hpp"
 
 namespace n2d::inline v0 {
 
-namespace {
-
-// Each built-in stage's state starts with a version so its layout can evolve.
-constexpr std::uint32_t kStageStateVersion = 1;
-
-void put_header(ByteWriter& out, std::size_t input_dim) {
-    out.put<std::uint32_t>(kStageStateVersion);
-    out.put<std::uint64_t>(input_dim);
-}
-
-std::size_t get_header(ByteReader& in, const char* stage) {
-    const auto v = in.get<std::uint32_t>();
-    in.expect(v == kStageStateVersion, std::string(stage) + " state version " + std::to_string(v) + " is not supported");
-    const auto dim = in.get<std::uint64_t>();
-    in.expect(dim > 0 && dim < (std::uint64_t(1) << 32), std::string(stage) + " input width " + std::to_string(dim));
-    return static_cast<std::size_t>(dim);
-}
-
-template <class T>
-const T& require_fitted(const std::unique_ptr<T>& p, const char* stage) {
-    if (!p) N2D_FAIL(std::string("n2d: the ") + stage + " stage is not fitted; call fit first (or load a model)");
-    return *p;
-}
-
-}  // namespace
 
 // ---- autoencoder ----------------------------------------------------------------------------
 
@@ -71,7 +47,7 @@ void AutoencoderEmbedder::fit(ConstMatrixView x, const StageContext& ctx) {
 }
 
 Matrix AutoencoderEmbedder::transform(ConstMatrixView x) const {
-    const auto& ae = require_fitted(ae_, "autoencoder");
+    const auto& ae = detail::require_fitted(ae_, "autoencoder");
     require_stage_input(x, ae.input_dim(), "autoencoder");
     return ae.encode(x);
 }
@@ -79,16 +55,16 @@ Matrix AutoencoderEmbedder::transform(ConstMatrixView x) const {
 std::size_t AutoencoderEmbedder::input_dim() const { return ae_ ? ae_->input_dim() : 0; }
 std::size_t AutoencoderEmbedder::output_dim() const { return ae_ ? ae_->latent_dim() : 0; }
 
-const Autoencoder& AutoencoderEmbedder::autoencoder() const { return require_fitted(ae_, "autoencoder"); }
+const Autoencoder& AutoencoderEmbedder::autoencoder() const { return detail::require_fitted(ae_, "autoencoder"); }
 
 void AutoencoderEmbedder::save(ByteWriter& out) const {
-    const auto& ae = require_fitted(ae_, "autoencoder");
-    put_header(out, ae.input_dim());
+    const auto& ae = detail::require_fitted(ae_, "autoencoder");
+    detail::put_stage_header(out, ae.input_dim());
     ae.save(out);
 }
 
 std::unique_ptr<AutoencoderEmbedder> AutoencoderEmbedder::load(ByteReader& in) {
-    const auto dim = get_header(in, "autoencoder");
+    const auto dim = detail::get_stage_header(in, "autoencoder");
     auto e = std::make_unique<AutoencoderEmbedder>(Autoencoder::load(in));
     in.expect(e->ae_->input_dim() == dim, "autoencoder input width " + std::to_string(e->ae_->input_dim()) +
                                               " differs from the recorded " + std::to_string(dim));
@@ -112,22 +88,22 @@ Matrix UmapManifold::fit_transform(ConstMatrixView x, const StageContext& ctx) {
 }
 
 Matrix UmapManifold::transform(ConstMatrixView x) const {
-    const auto& u = require_fitted(umap_, "UMAP");
+    const auto& u = detail::require_fitted(umap_, "UMAP");
     require_stage_input(x, input_dim_, "UMAP");
     return u.transform(x);
 }
 
-const Umap& UmapManifold::umap() const { return require_fitted(umap_, "UMAP"); }
+const Umap& UmapManifold::umap() const { return detail::require_fitted(umap_, "UMAP"); }
 
 void UmapManifold::save(ByteWriter& out) const {
-    const auto& u = require_fitted(umap_, "UMAP");
-    put_header(out, input_dim_);
+    const auto& u = detail::require_fitted(umap_, "UMAP");
+    detail::put_stage_header(out, input_dim_);
     out.put<std::uint64_t>(options_.n_components);
     u.save(out);
 }
 
 std::unique_ptr<UmapManifold> UmapManifold::load(ByteReader& in) {
-    const auto dim = get_header(in, "UMAP");
+    const auto dim = detail::get_stage_header(in, "UMAP");
     const auto comps = in.get<std::uint64_t>();
     in.expect(comps > 0 && comps < (std::uint64_t(1) << 32), "UMAP n_components " + std::to_string(comps));
     UmapOptions o;
@@ -154,28 +130,28 @@ void GmmClusterer::fit(ConstMatrixView x, const StageContext& ctx) {
 }
 
 std::vector<int> GmmClusterer::predict(ConstMatrixView x) const {
-    const auto& g = require_fitted(gmm_, "Gaussian mixture");
+    const auto& g = detail::require_fitted(gmm_, "Gaussian mixture");
     require_stage_input(x, input_dim_, "Gaussian mixture");
     return g.predict(x);
 }
 
 Matrix GmmClusterer::predict_proba(ConstMatrixView x) const {
-    const auto& g = require_fitted(gmm_, "Gaussian mixture");
+    const auto& g = detail::require_fitted(gmm_, "Gaussian mixture");
     require_stage_input(x, input_dim_, "Gaussian mixture");
     return g.predict_proba(x);
 }
 
-const GaussianMixture& GmmClusterer::gmm() const { return require_fitted(gmm_, "Gaussian mixture"); }
+const GaussianMixture& GmmClusterer::gmm() const { return detail::require_fitted(gmm_, "Gaussian mixture"); }
 
 void GmmClusterer::save(ByteWriter& out) const {
-    const auto& g = require_fitted(gmm_, "Gaussian mixture");
-    put_header(out, input_dim_);
+    const auto& g = detail::require_fitted(gmm_, "Gaussian mixture");
+    detail::put_stage_header(out, input_dim_);
     out.put<std::uint64_t>(options_.n_components);
     g.save(out);
 }
 
 std::unique_ptr<GmmClusterer> GmmClusterer::load(ByteReader& in) {
-    const auto dim = get_header(in, "Gaussian mixture");
+    const auto dim = detail::get_stage_header(in, "Gaussian mixture");
     const auto k = in.get<std::uint64_t>();
     in.expect(k > 0 && k < (std::uint64_t(1) << 32), "Gaussian mixture n_components " + std::to_string(k));
     GaussianMixtureOptions o;
@@ -201,7 +177,7 @@ void KMeansClusterer::fit(ConstMatrixView x, const StageContext& ctx) {
 }
 
 std::vector<int> KMeansClusterer::predict(ConstMatrixView x) const {
-    const auto& k = require_fitted(km_, "k-means");
+    const auto& k = detail::require_fitted(km_, "k-means");
     require_stage_input(x, input_dim_, "k-means");
     return k.predict(x);
 }
@@ -213,17 +189,17 @@ Matrix KMeansClusterer::predict_proba(ConstMatrixView x) const {
     return p;
 }
 
-const KMeans& KMeansClusterer::kmeans() const { return require_fitted(km_, "k-means"); }
+const KMeans& KMeansClusterer::kmeans() const { return detail::require_fitted(km_, "k-means"); }
 
 void KMeansClusterer::save(ByteWriter& out) const {
-    const auto& k = require_fitted(km_, "k-means");
-    put_header(out, input_dim_);
+    const auto& k = detail::require_fitted(km_, "k-means");
+    detail::put_stage_header(out, input_dim_);
     out.put<std::uint64_t>(options_.n_clusters);
     k.save(out);
 }
 
 std::unique_ptr<KMeansClusterer> KMeansClusterer::load(ByteReader& in) {
-    const auto dim = get_header(in, "k-means");
+    const auto dim = detail::get_stage_header(in, "k-means");
     const auto k = in.get<std::uint64_t>();
     in.expect(k > 0 && k < (std::uint64_t(1) << 32), "k-means n_clusters " + std::to_string(k));
     KMeansOptions o;
@@ -251,27 +227,27 @@ std::vector<int> HdbscanClusterer::fit_predict(ConstMatrixView x, const StageCon
 }
 
 std::vector<int> HdbscanClusterer::predict(ConstMatrixView x) const {
-    const auto& h = require_fitted(h_, "HDBSCAN");
+    const auto& h = detail::require_fitted(h_, "HDBSCAN");
     require_stage_input(x, input_dim_, "HDBSCAN");
     return h.predict(x);
 }
 
 Matrix HdbscanClusterer::predict_proba(ConstMatrixView x) const {
-    const auto& h = require_fitted(h_, "HDBSCAN");
+    const auto& h = detail::require_fitted(h_, "HDBSCAN");
     require_stage_input(x, input_dim_, "HDBSCAN");
     return h.predict_proba(x);
 }
 
-const Hdbscan& HdbscanClusterer::hdbscan() const { return require_fitted(h_, "HDBSCAN"); }
+const Hdbscan& HdbscanClusterer::hdbscan() const { return detail::require_fitted(h_, "HDBSCAN"); }
 
 void HdbscanClusterer::save(ByteWriter& out) const {
-    const auto& h = require_fitted(h_, "HDBSCAN");
-    put_header(out, input_dim_);
+    const auto& h = detail::require_fitted(h_, "HDBSCAN");
+    detail::put_stage_header(out, input_dim_);
     h.save(out);
 }
 
 std::unique_ptr<HdbscanClusterer> HdbscanClusterer::load(ByteReader& in) {
-    const auto dim = get_header(in, "HDBSCAN");
+    const auto dim = detail::get_stage_header(in, "HDBSCAN");
     auto h = Hdbscan::load(in);
     auto c = std::make_unique<HdbscanClusterer>(h.options());
     c->h_ = std::make_unique<Hdbscan>(std::move(h));

@@ -1,5 +1,6 @@
-// The built-in stages: the autoencoder embedder, the UMAP manifold learner, and the Gaussian
-// mixture and k-means clusterers — thin adapters from the components to the stage interfaces.
+// The built-in stages: the autoencoder embedder, the manifold learners (UMAP; t-SNE, Isomap and
+// LLE for the paper's ablation), and the clusterers (Gaussian mixture, k-means, HDBSCAN,
+// spectral clustering) — thin adapters from the components to the stage interfaces.
 #pragma once
 #include <memory>
 #include <string>
@@ -7,6 +8,10 @@
 #include "n2d/cluster/gaussian_mixture.hpp"
 #include "n2d/cluster/hdbscan.hpp"
 #include "n2d/cluster/kmeans.hpp"
+#include "n2d/cluster/spectral_clustering.hpp"
+#include "n2d/manifold/isomap.hpp"
+#include "n2d/manifold/lle.hpp"
+#include "n2d/manifold/tsne.hpp"
 #include "n2d/nn/autoencoder.hpp"
 #include "n2d/pipeline/stage.hpp"
 #include "n2d/umap/umap.hpp"
@@ -67,6 +72,62 @@ private:
     std::size_t input_dim_ = 0;
 };
 
+// t-SNE embeds only the points it is fitted on: transform throws, naming the learners that can
+// embed new points. The model keeps the options and the training embedding.
+class TsneManifold final : public ManifoldLearner {
+public:
+    explicit TsneManifold(TsneOptions options);
+    std::string kind() const override { return "tsne"; }
+    Matrix fit_transform(ConstMatrixView x, const StageContext& ctx) override;
+    Matrix transform(ConstMatrixView x) const override;  // throws: t-SNE has no transform
+    std::size_t input_dim() const override { return input_dim_; }
+    std::size_t output_dim() const override { return options_.n_components; }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<TsneManifold> load(ByteReader& in);
+    const Tsne& tsne() const;  // throws before fit
+
+private:
+    TsneOptions options_;
+    std::unique_ptr<Tsne> tsne_;
+    std::size_t input_dim_ = 0;
+};
+
+class IsomapManifold final : public ManifoldLearner {
+public:
+    explicit IsomapManifold(IsomapOptions options);
+    std::string kind() const override { return "isomap"; }
+    Matrix fit_transform(ConstMatrixView x, const StageContext& ctx) override;
+    Matrix transform(ConstMatrixView x) const override;
+    std::size_t input_dim() const override { return input_dim_; }
+    std::size_t output_dim() const override { return options_.n_components; }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<IsomapManifold> load(ByteReader& in);
+    const Isomap& isomap() const;  // throws before fit
+
+private:
+    IsomapOptions options_;
+    std::unique_ptr<Isomap> isomap_;
+    std::size_t input_dim_ = 0;
+};
+
+class LleManifold final : public ManifoldLearner {
+public:
+    explicit LleManifold(LleOptions options);
+    std::string kind() const override { return "lle"; }
+    Matrix fit_transform(ConstMatrixView x, const StageContext& ctx) override;
+    Matrix transform(ConstMatrixView x) const override;
+    std::size_t input_dim() const override { return input_dim_; }
+    std::size_t output_dim() const override { return options_.n_components; }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<LleManifold> load(ByteReader& in);
+    const LocallyLinearEmbedding& lle() const;  // throws before fit
+
+private:
+    LleOptions options_;
+    std::unique_ptr<LocallyLinearEmbedding> lle_;
+    std::size_t input_dim_ = 0;
+};
+
 class GmmClusterer final : public Clusterer {
 public:
     explicit GmmClusterer(GaussianMixtureOptions options);
@@ -124,6 +185,29 @@ public:
 private:
     HdbscanOptions options_;
     std::unique_ptr<Hdbscan> h_;
+    std::size_t input_dim_ = 0;
+};
+
+// Spectral clustering: fit_predict gives the spectral labels; predict labels new points by a
+// vote of their nearest fitted points (SpectralClustering::predict), as scikit-learn has no
+// predict. The model stores the fitted points.
+class SpectralClusterer final : public Clusterer {
+public:
+    explicit SpectralClusterer(SpectralClusteringOptions options);
+    std::string kind() const override { return "spectral"; }
+    void fit(ConstMatrixView x, const StageContext& ctx) override;
+    std::vector<int> fit_predict(ConstMatrixView x, const StageContext& ctx) override;  // the fit's labels
+    std::vector<int> predict(ConstMatrixView x) const override;
+    Matrix predict_proba(ConstMatrixView x) const override;  // neighbour vote fractions
+    std::size_t n_clusters() const override { return options_.n_clusters; }
+    std::size_t input_dim() const override { return input_dim_; }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<SpectralClusterer> load(ByteReader& in);
+    const SpectralClustering& spectral() const;  // throws before fit
+
+private:
+    SpectralClusteringOptions options_;
+    std::unique_ptr<SpectralClustering> sc_;
     std::size_t input_dim_ = 0;
 };
 

@@ -13,7 +13,10 @@ namespace n2d::inline v0 {
 
 namespace {
 
-constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 1;
+// Options version 2 adds the stage kind codes of t-SNE, Isomap, LLE (manifold 2-4) and spectral
+// clustering (clusterer 3); models without them are still written as version 1, so older
+// builds keep loading them.
+constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 2;
 constexpr const char* kMeta = "n2d.meta";
 constexpr const char* kOptions = "n2d.options";
 constexpr const char* kEmbedder = "stage.embedder";
@@ -54,12 +57,16 @@ std::unique_ptr<Embedder> builtin_embedder(const std::string& kind, ByteReader& 
 std::unique_ptr<ManifoldLearner> builtin_manifold(const std::string& kind, ByteReader& in) {
     if (kind == "umap") return UmapManifold::load(in);
     if (kind == "identity") return IdentityManifold::load(in);
+    if (kind == "tsne") return TsneManifold::load(in);
+    if (kind == "isomap") return IsomapManifold::load(in);
+    if (kind == "lle") return LleManifold::load(in);
     return nullptr;
 }
 std::unique_ptr<Clusterer> builtin_clusterer(const std::string& kind, ByteReader& in) {
     if (kind == "gmm") return GmmClusterer::load(in);
     if (kind == "kmeans") return KMeansClusterer::load(in);
     if (kind == "hdbscan") return HdbscanClusterer::load(in);
+    if (kind == "spectral") return SpectralClusterer::load(in);
     return nullptr;
 }
 
@@ -84,7 +91,8 @@ std::vector<unsigned char> N2D::save_to_bytes() const {
     mf.add(kMeta, std::move(meta));
 
     ByteWriter opts;
-    opts.put<std::uint32_t>(kOptionsVersion);
+    const bool version1_kinds = static_cast<int>(options_.manifold) <= 1 && static_cast<int>(options_.clusterer) <= 2;
+    opts.put<std::uint32_t>(version1_kinds ? 1 : kOptionsVersion);
     opts.put<std::uint64_t>(options_.n_clusters);
     opts.put<std::uint64_t>(options_.seed);
     opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.embedder));
@@ -136,11 +144,13 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
     {
         ByteReader in = mf.reader(kOptions);
         const auto v = in.get<std::uint32_t>();
-        in.expect(v == kOptionsVersion, "options version " + std::to_string(v) + " is not supported");
+        in.expect(v == 1 || v == kOptionsVersion, "options version " + std::to_string(v) +
+                                                      " is not supported (this build reads 1 and 2); a newer n2d wrote it");
         o.n_clusters = static_cast<std::size_t>(in.get<std::uint64_t>());
         o.seed = in.get<std::uint64_t>();
         const auto e = in.get<std::uint8_t>(), m = in.get<std::uint8_t>(), c = in.get<std::uint8_t>();
-        in.expect(e <= 1 && m <= 1 && c <= 2, "stage kind codes " + std::to_string(e) + "/" + std::to_string(m) + "/" +
+        const bool known = v == 1 ? e <= 1 && m <= 1 && c <= 2 : e <= 1 && m <= 4 && c <= 3;
+        in.expect(known, "stage kind codes " + std::to_string(e) + "/" + std::to_string(m) + "/" +
                                                    std::to_string(c));
         o.embedder = static_cast<EmbedderKind>(e);
         o.manifold = static_cast<ManifoldKind>(m);

@@ -22,9 +22,30 @@ constexpr std::uint64_t kEmbedderStream = 1, kManifoldStream = 2, kClustererStre
 }  // namespace
 
 const char* to_string(EmbedderKind k) noexcept { return k == EmbedderKind::autoencoder ? "ae" : "none"; }
-const char* to_string(ManifoldKind k) noexcept { return k == ManifoldKind::umap ? "umap" : "none"; }
-const char* to_string(ClustererKind k) noexcept {
-    return k == ClustererKind::gmm ? "gmm" : k == ClustererKind::kmeans ? "kmeans" : "hdbscan";
+namespace {
+
+constexpr const char* kManifoldNames[] = {"umap", "none", "tsne", "isomap", "lle"};
+constexpr const char* kClustererNames[] = {"gmm", "kmeans", "hdbscan", "sc"};
+
+template <class Kind, std::size_t N>
+Kind parse_kind(const std::string& name, const char* const (&names)[N], const char* what) {
+    std::string list;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name == names[i]) return static_cast<Kind>(i);
+        list += (i ? ", " : "") + std::string(names[i]);
+    }
+    N2D_FAIL("n2d: " + std::string(what) + " '" + name + "' is unknown; use one of: " + list);
+}
+
+}  // namespace
+
+const char* to_string(ManifoldKind k) noexcept { return kManifoldNames[static_cast<std::size_t>(k)]; }
+const char* to_string(ClustererKind k) noexcept { return kClustererNames[static_cast<std::size_t>(k)]; }
+ManifoldKind parse_manifold_kind(const std::string& name) {
+    return parse_kind<ManifoldKind>(name, kManifoldNames, "manifold learner");
+}
+ClustererKind parse_clusterer_kind(const std::string& name) {
+    return parse_kind<ClustererKind>(name, kClustererNames, "clusterer");
 }
 
 AutoencoderOptions N2DOptions::default_autoencoder() {
@@ -58,10 +79,35 @@ KMeansOptions N2DOptions::default_kmeans() {
     return o;
 }
 
+IsomapOptions N2DOptions::default_isomap() {
+    IsomapOptions o;
+    o.n_components = 0;  // n_clusters
+    return o;
+}
+
+LleOptions N2DOptions::default_lle() {
+    LleOptions o;
+    o.n_components = 0;  // n_clusters
+    o.n_neighbors = 0;   // umap.n_neighbors
+    return o;
+}
+
+SpectralClusteringOptions N2DOptions::default_spectral() {
+    SpectralClusteringOptions o;
+    o.n_clusters = 0;  // n_clusters
+    o.affinity = SpectralAffinity::nearest_neighbors;
+    o.n_neighbors = 10;
+    return o;
+}
+
 N2DOptions resolved(N2DOptions o) {
     const std::size_t k = o.n_clusters;
     if (o.autoencoder.latent_dim == 0) o.autoencoder.latent_dim = k;
     if (o.umap.n_components == 0) o.umap.n_components = k;
+    if (o.isomap.n_components == 0) o.isomap.n_components = k;
+    if (o.lle.n_components == 0) o.lle.n_components = k;
+    if (o.lle.n_neighbors == 0) o.lle.n_neighbors = o.umap.n_neighbors;
+    if (o.spectral.n_clusters == 0) o.spectral.n_clusters = k;
     if (o.gmm.n_components == 0) o.gmm.n_components = k;
     if (o.kmeans.n_clusters == 0) o.kmeans.n_clusters = k;
     return o;
@@ -78,6 +124,9 @@ void validate(const N2DOptions& o) {
     N2D_REQUIRE(o.kmeans.n_clusters == 0 || o.kmeans.n_clusters == o.n_clusters,
                 "N2DOptions::kmeans.n_clusters is " + std::to_string(o.kmeans.n_clusters) + " but n_clusters is " +
                     std::to_string(o.n_clusters) + "; set n_clusters (kmeans.n_clusters 0 follows it)");
+    N2D_REQUIRE(o.spectral.n_clusters == 0 || o.spectral.n_clusters == o.n_clusters,
+                "N2DOptions::spectral.n_clusters is " + std::to_string(o.spectral.n_clusters) + " but n_clusters is " +
+                    std::to_string(o.n_clusters) + "; set n_clusters (spectral.n_clusters 0 follows it)");
     N2D_REQUIRE(o.embedder == EmbedderKind::autoencoder || (o.pretrained_weights.empty() && o.save_weights.empty()),
                 "N2DOptions: pretrained_weights / save_weights need the autoencoder embedder");
     N2D_REQUIRE(o.resume_checkpoint.empty() || (o.embedder == EmbedderKind::autoencoder && o.pretrained_weights.empty()),
@@ -93,6 +142,29 @@ Assessment assess(const std::vector<int>& truth, const std::vector<int>& pred) {
     a.nmi = nmi(truth, pred);
     a.ari = ari(truth, pred);
     return a;
+}
+
+std::unique_ptr<ManifoldLearner> make_manifold_stage(const N2DOptions& options) {
+    const N2DOptions o = resolved(options);
+    switch (o.manifold) {
+        case ManifoldKind::umap: return std::make_unique<UmapManifold>(o.umap);
+        case ManifoldKind::none: return std::make_unique<IdentityManifold>();
+        case ManifoldKind::tsne: return std::make_unique<TsneManifold>(o.tsne);
+        case ManifoldKind::isomap: return std::make_unique<IsomapManifold>(o.isomap);
+        case ManifoldKind::lle: return std::make_unique<LleManifold>(o.lle);
+    }
+    detail::throw_internal(__FILE__, __LINE__, "manifold kind", "unknown ManifoldKind");
+}
+
+std::unique_ptr<Clusterer> make_clusterer_stage(const N2DOptions& options) {
+    const N2DOptions o = resolved(options);
+    switch (o.clusterer) {
+        case ClustererKind::gmm: return std::make_unique<GmmClusterer>(o.gmm);
+        case ClustererKind::kmeans: return std::make_unique<KMeansClusterer>(o.kmeans);
+        case ClustererKind::hdbscan: return std::make_unique<HdbscanClusterer>(o.hdbscan);
+        case ClustererKind::spectral: return std::make_unique<SpectralClusterer>(o.spectral);
+    }
+    detail::throw_internal(__FILE__, __LINE__, "clusterer kind", "unknown ClustererKind");
 }
 
 N2D::N2D(N2DOptions options) : N2D(std::move(options), nullptr, nullptr, nullptr) {}
@@ -117,20 +189,8 @@ N2D::N2D(N2DOptions options, std::unique_ptr<Embedder> embedder, std::unique_ptr
             embedder_ = std::move(ae);
         }
     }
-    if (!manifold_learner_) {
-        if (o.manifold == ManifoldKind::none)
-            manifold_learner_ = std::make_unique<IdentityManifold>();
-        else
-            manifold_learner_ = std::make_unique<UmapManifold>(o.umap);
-    }
-    if (!clusterer_) {
-        if (o.clusterer == ClustererKind::gmm)
-            clusterer_ = std::make_unique<GmmClusterer>(o.gmm);
-        else if (o.clusterer == ClustererKind::kmeans)
-            clusterer_ = std::make_unique<KMeansClusterer>(o.kmeans);
-        else
-            clusterer_ = std::make_unique<HdbscanClusterer>(o.hdbscan);
-    }
+    if (!manifold_learner_) manifold_learner_ = make_manifold_stage(o);
+    if (!clusterer_) clusterer_ = make_clusterer_stage(o);
 }
 
 N2D::N2D(N2D&&) noexcept = default;

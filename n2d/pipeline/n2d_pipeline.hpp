@@ -23,8 +23,12 @@
 #include "n2d/cluster/gaussian_mixture.hpp"
 #include "n2d/cluster/hdbscan.hpp"
 #include "n2d/cluster/kmeans.hpp"
+#include "n2d/cluster/spectral_clustering.hpp"
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/progress.hpp"
+#include "n2d/manifold/isomap.hpp"
+#include "n2d/manifold/lle.hpp"
+#include "n2d/manifold/tsne.hpp"
 #include "n2d/nn/autoencoder.hpp"
 #include "n2d/pipeline/stage.hpp"
 #include "n2d/umap/umap.hpp"
@@ -32,26 +36,37 @@
 namespace n2d::inline v0 {
 
 enum class EmbedderKind { autoencoder, none };
-enum class ManifoldKind { umap, none };
-enum class ClustererKind { gmm, kmeans, hdbscan };  // codes 0, 1, 2 in the model file
+// The paper's manifold learners and clusterers (its --manifold_learner and --cluster); the
+// enumerators' values are their codes in the model file.
+enum class ManifoldKind { umap, none, tsne, isomap, lle };
+enum class ClustererKind { gmm, kmeans, hdbscan, spectral };
 
 const char* to_string(EmbedderKind k) noexcept;
 const char* to_string(ManifoldKind k) noexcept;
 const char* to_string(ClustererKind k) noexcept;
+// The names to_string gives, back to kinds; throws n2d::Error listing the names.
+ManifoldKind parse_manifold_kind(const std::string& name);
+ClustererKind parse_clusterer_kind(const std::string& name);
 
 // Defaults are the paper's (and the seeds' n2d.py): AE [d, 500, 500, 2000, n_clusters] (ReLU,
 // linear latent, MSE, Adam 1e-3, batch 256), UMAP(n_neighbors 20, n_components n_clusters,
 // min_dist 0, euclidean), GMM(full covariance, n_clusters components).
 //
 // One rule for the sizes: a stage size of 0 in the nested options — autoencoder.latent_dim,
-// umap.n_components, gmm.n_components, kmeans.n_clusters — follows n_clusters (the paper);
-// any other value is used as given. The clusterers' size must be 0 or n_clusters (validate
-// says so otherwise). resolved() gives the options with every 0 replaced.
+// umap/isomap/lle.n_components, gmm.n_components, kmeans/spectral.n_clusters — follows
+// n_clusters (the paper passes its umap_dim to every learner); any other value is used as
+// given. t-SNE is the exception: its default is 2 dimensions (Barnes–Hut works up to 3; more
+// dimensions need the exact O(n²) method). The clusterers' size must be 0 or n_clusters
+// (validate says so otherwise). lle.n_neighbors 0 follows umap.n_neighbors (the paper's
+// LLE uses its UMAP neighbours). resolved() gives the options with every 0 replaced.
 struct N2DOptions {
     std::size_t n_clusters = 10;
     EmbedderKind embedder = EmbedderKind::autoencoder;  // none = cluster the raw data's manifold
     ManifoldKind manifold = ManifoldKind::umap;         // none = cluster the latent codes directly
     ClustererKind clusterer = ClustererKind::gmm;
+    // t-SNE has no transform: a pipeline with it clusters its training data (fit, fit_predict)
+    // but predict on new data throws. Spectral clustering labels new points by their nearest
+    // fitted neighbours (SpectralClustering::predict).
 
     // Each stage's options; the pipeline's seed and progress replace theirs.
     AutoencoderOptions autoencoder = default_autoencoder();
@@ -61,6 +76,10 @@ struct N2DOptions {
     // on a 10-d manifold).
     GaussianMixtureOptions gmm = default_gmm();
     KMeansOptions kmeans = default_kmeans();
+    TsneOptions tsne;                                  // sklearn's defaults, 2 dimensions
+    IsomapOptions isomap = default_isomap();           // 5 neighbours (sklearn's and the paper's)
+    LleOptions lle = default_lle();
+    SpectralClusteringOptions spectral = default_spectral();  // kNN affinity, 10 neighbours
     // HDBSCAN finds its own number of clusters (noise -1); n_clusters then only sizes the
     // autoencoder latent and UMAP output, and N2D::n_clusters() reports what HDBSCAN found.
     HdbscanOptions hdbscan;
@@ -87,12 +106,18 @@ struct N2DOptions {
     static UmapOptions default_umap();
     static GaussianMixtureOptions default_gmm();
     static KMeansOptions default_kmeans();
+    static IsomapOptions default_isomap();
+    static LleOptions default_lle();
+    static SpectralClusteringOptions default_spectral();
 };
 
 // Throws n2d::Error naming the first invalid field.
 void validate(const N2DOptions& options);
 // The options with every stage size of 0 replaced by n_clusters (the rule above).
 N2DOptions resolved(N2DOptions options);
+// The unfitted manifold / clusterer stage the options describe (the sizes resolved).
+std::unique_ptr<ManifoldLearner> make_manifold_stage(const N2DOptions& options);
+std::unique_ptr<Clusterer> make_clusterer_stage(const N2DOptions& options);
 
 struct Assessment {
     double accuracy = 0, nmi = 0, ari = 0;

@@ -70,6 +70,12 @@ std::vector<std::size_t> to_sizes(const std::string& key, const std::string& v) 
     return out;
 }
 
+SpectralAffinity parse_affinity(const std::string& key, const std::string& v) {
+    if (v == "nearest_neighbors") return SpectralAffinity::nearest_neighbors;
+    if (v == "rbf") return SpectralAffinity::rbf;
+    N2D_FAIL("n2d: saved option '" + key + "' has the value '" + v + "'; it must be nearest_neighbors or rbf");
+}
+
 }  // namespace
 
 OptionsText describe_options(const N2DOptions& o) {
@@ -102,6 +108,23 @@ OptionsText describe_options(const N2DOptions& o) {
         t.emplace_back("umap.metric", to_string(u.metric));
         if (u.n_epochs) t.emplace_back("umap.n_epochs", std::to_string(*u.n_epochs));
     }
+    if (o.manifold == ManifoldKind::tsne) {
+        const auto& m = o.tsne;
+        t.emplace_back("tsne.n_components", std::to_string(m.n_components));
+        t.emplace_back("tsne.perplexity", num(m.perplexity));
+        t.emplace_back("tsne.early_exaggeration", num(m.early_exaggeration));
+        t.emplace_back("tsne.learning_rate", num(m.learning_rate));
+        t.emplace_back("tsne.n_iter", std::to_string(m.n_iter));
+        t.emplace_back("tsne.angle", num(m.angle));
+    } else if (o.manifold == ManifoldKind::isomap) {
+        t.emplace_back("isomap.n_components", std::to_string(o.isomap.n_components ? o.isomap.n_components : k));
+        t.emplace_back("isomap.n_neighbors", std::to_string(o.isomap.n_neighbors));
+    } else if (o.manifold == ManifoldKind::lle) {
+        const auto& m = o.lle;
+        t.emplace_back("lle.n_components", std::to_string(m.n_components ? m.n_components : k));
+        t.emplace_back("lle.n_neighbors", std::to_string(m.n_neighbors ? m.n_neighbors : o.umap.n_neighbors));
+        t.emplace_back("lle.reg", num(m.reg));
+    }
     if (o.clusterer == ClustererKind::gmm) {
         t.emplace_back("gmm.covariance_type", to_string(o.gmm.covariance_type));
         t.emplace_back("gmm.n_init", std::to_string(o.gmm.n_init));
@@ -111,6 +134,12 @@ OptionsText describe_options(const N2DOptions& o) {
     } else if (o.clusterer == ClustererKind::kmeans) {
         t.emplace_back("kmeans.n_init", std::to_string(o.kmeans.n_init));
         t.emplace_back("kmeans.max_iter", std::to_string(o.kmeans.max_iter));
+    } else if (o.clusterer == ClustererKind::spectral) {
+        const auto& c = o.spectral;
+        t.emplace_back("sc.affinity", c.affinity == SpectralAffinity::rbf ? "rbf" : "nearest_neighbors");
+        t.emplace_back("sc.n_neighbors", std::to_string(c.n_neighbors));
+        t.emplace_back("sc.gamma", num(c.gamma));
+        t.emplace_back("sc.n_init", std::to_string(c.n_init));
     } else {
         t.emplace_back("hdbscan.min_cluster_size", std::to_string(o.hdbscan.min_cluster_size));
         t.emplace_back("hdbscan.min_samples", std::to_string(o.hdbscan.min_samples));
@@ -143,6 +172,21 @@ void apply_options_text(N2DOptions& o, const OptionsText& text) {
         else if (key == "kmeans.max_iter") o.kmeans.max_iter = to_size(key, v);
         else if (key == "hdbscan.min_cluster_size") o.hdbscan.min_cluster_size = to_size(key, v);
         else if (key == "hdbscan.min_samples") o.hdbscan.min_samples = to_size(key, v);
+        else if (key == "tsne.n_components") o.tsne.n_components = to_size(key, v);
+        else if (key == "tsne.perplexity") o.tsne.perplexity = to_double(key, v);
+        else if (key == "tsne.early_exaggeration") o.tsne.early_exaggeration = to_double(key, v);
+        else if (key == "tsne.learning_rate") o.tsne.learning_rate = to_double(key, v);
+        else if (key == "tsne.n_iter") o.tsne.n_iter = to_size(key, v);
+        else if (key == "tsne.angle") o.tsne.angle = to_double(key, v);
+        else if (key == "isomap.n_components") o.isomap.n_components = to_size(key, v);
+        else if (key == "isomap.n_neighbors") o.isomap.n_neighbors = to_size(key, v);
+        else if (key == "lle.n_components") o.lle.n_components = to_size(key, v);
+        else if (key == "lle.n_neighbors") o.lle.n_neighbors = to_size(key, v);
+        else if (key == "lle.reg") o.lle.reg = to_double(key, v);
+        else if (key == "sc.affinity") o.spectral.affinity = parse_affinity(key, v);
+        else if (key == "sc.n_neighbors") o.spectral.n_neighbors = to_size(key, v);
+        else if (key == "sc.gamma") o.spectral.gamma = to_double(key, v);
+        else if (key == "sc.n_init") o.spectral.n_init = to_size(key, v);
     }
 }
 

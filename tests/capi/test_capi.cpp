@@ -144,13 +144,18 @@ TEST_CASE("n2d_options_set accepts every key n2d/n2d.h documents") {
         {"ae.learning_rate", "0.01"}, {"umap.n_components", "2"}, {"umap.n_neighbors", "10"}, {"umap.min_dist", "0.1"},
         {"umap.spread", "1.5"}, {"umap.metric", "cosine"}, {"umap.n_epochs", "100"}, {"gmm.covariance_type", "diag"},
         {"gmm.n_init", "2"}, {"gmm.max_iter", "50"}, {"gmm.tol", "1e-4"}, {"gmm.reg_covar", "1e-5"},
-        {"kmeans.n_init", "3"}, {"kmeans.max_iter", "40"}};
+        {"kmeans.n_init", "3"}, {"kmeans.max_iter", "40"}, {"manifold", "isomap"}, {"clusterer", "sc"},
+        {"tsne.perplexity", "20"}, {"tsne.n_iter", "500"}, {"isomap.n_neighbors", "7"}, {"lle.n_neighbors", "9"},
+        {"lle.reg", "0.01"}, {"sc.affinity", "rbf"}, {"sc.n_neighbors", "12"}, {"sc.gamma", "0.5"}};
     for (const auto& p : pairs) {
         INFO(p[0], " = ", p[1], ": ", n2d_last_error());
         CHECK(n2d_options_set(o, p[0], p[1]) == N2D_OK);
     }
     CHECK(n2d_options_set(o, "umap.metric", "manhattan-ish") == N2D_ERROR_INVALID_ARGUMENT);
     CHECK(n2d_options_set(o, "seed", "-1") == N2D_ERROR_INVALID_ARGUMENT);
+    CHECK(n2d_options_set(o, "sc.affinity", "cosine") == N2D_ERROR_INVALID_ARGUMENT);
+    CHECK(n2d_options_set(o, "manifold", "pca") == N2D_ERROR_INVALID_ARGUMENT);
+    CHECK(std::string(n2d_last_error()).find("umap, tsne, isomap, lle or none") != std::string::npos);
     // strtoull alone took these as 2^64 - 1, silently (found by fuzzing the options text).
     for (const char* key : {"seed", "n_clusters", "ae.epochs", "gmm.n_init"})
         for (const char* bad : {" -1", "+3", "99999999999999999999", "1 "}) {
