@@ -3,12 +3,14 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #if !defined(_WIN32)
 #include <unistd.h>
 #endif
 
 #include "n2d/cli/args.hpp"
 #include "n2d/cli/commands.hpp"
+#include "n2d/cli/fit_outputs.hpp"
 #include "n2d/cli/fit_plot.hpp"
 #include "n2d/cli/json.hpp"
 #include "n2d/cli/output.hpp"
@@ -26,14 +28,16 @@ constexpr std::size_t kPaperEpochs = 1000, kSyntheticEpochs = 10;
 
 const CommandSpec kFit{
     "fit",
-    "DATA [options]",
+    "DATA [GPU] [options]",
     "Clusters DATA the N2D way: trains an autoencoder, learns the manifold of its codes with\n"
     "UMAP and clusters that with a Gaussian mixture. DATA is a named dataset (mnist, mnist-test,\n"
     "fashion, usps, pendigits, har, synthetic) or a file (.csv, .tsv, .txt, .npy, IDX). With labels\n"
     "known (named datasets, or --labels) ACC, NMI and ARI are printed. Progress goes to stderr.\n"
-    "Default epochs: 1000 (the paper's), 10 for `synthetic`.",
-    {"DATA"},
-    0,
+    "Default epochs: 1000 (the paper's), 10 for `synthetic`. The N2D paper's command lines run as\n"
+    "they are (`n2d fit mnist 0 --umap_dim=10 ...`, see the aliases below); its GPU argument is\n"
+    "accepted and ignored: --device chooses where to run.",
+    {"DATA", "GPU"},
+    1,
     {{"--labels", "FILE", "true labels for a data file (one integer per line, or .npy)"},
      {"--clusters", "K", "number of clusters (default: the number of classes when labels are known)"},
      {"--epochs", "N", "autoencoder training epochs (default 1000; 10 for synthetic)"},
@@ -41,12 +45,18 @@ const CommandSpec kFit{
      {"--architecture", "W1,W2,..", "autoencoder hidden layer widths (default 500,500,2000)"},
      {"--latent-dim", "K", "autoencoder code width (default: --clusters)"},
      {"--embedder", "ae|none", "ae trains the autoencoder; none clusters the raw data (default ae)"},
-     {"--manifold", "umap|none", "umap learns the manifold of the codes; none skips it (default umap)"},
-     {"--umap-dim", "K", "UMAP output dimensions (default: --clusters)"},
+     {"--manifold", "LEARNER", "umap, tsne, isomap, lle, or none to cluster the codes directly (default umap)"},
+     {"--manifold-dim", "K", "the manifold's dimensions, for every learner (default: --clusters; t-SNE: 2)"},
      {"--umap-neighbors", "N", "UMAP n_neighbors (default 20)"},
      {"--umap-min-dist", "D", "UMAP min_dist (default 0)"},
      {"--umap-metric", "M", "UMAP metric: euclidean, cosine, correlation, manhattan, chebyshev (default euclidean)"},
-     {"--cluster", "gmm|kmeans|hdbscan", "clusterer (default gmm); hdbscan finds its own number of clusters, noise = -1"},
+     {"--tsne-perplexity", "P", "t-SNE perplexity (default 30)"},
+     {"--tsne-iterations", "N", "t-SNE optimisation iterations (default 1000, >= 250)"},
+     {"--isomap-neighbors", "N", "Isomap n_neighbors (default 5, as the paper)"},
+     {"--lle-neighbors", "N", "LLE n_neighbors (default: --umap-neighbors, as the paper)"},
+     {"--cluster", "METHOD", "gmm, kmeans, sc (spectral clustering) or hdbscan (default gmm); hdbscan finds its own "
+                             "number of clusters, noise = -1"},
+     {"--sc-neighbors", "N", "spectral clustering: kNN affinity neighbours (default 10)"},
      {"--min-cluster-size", "N", "hdbscan: smallest cluster (default 5, >= 2)"},
      {"--min-samples", "M", "hdbscan: core distance to the M-th nearest point, itself counted (default: --min-cluster-size)"},
      {"--gmm-n-init", "N", "GMM initialisations, the best lower bound wins (default 10)"},
@@ -55,7 +65,8 @@ const CommandSpec kFit{
      {"--seed", "S", "seed of every stage (default 0)"},
      {"--threads", "T", "worker threads (default: $N2D_NUM_THREADS, else all cores)"},
      {"--device", "NAME", "where the stages run: cpu, opencl[:N], cuda[:N] or auto (the first GPU, else cpu); default cpu; `n2d info` lists them"},
-     {"--weights", "FILE", "use these pretrained autoencoder weights instead of training"},
+     {"--weights", "FILE", "use these pretrained autoencoder weights instead of training (n2d's format; looked for in "
+                           "weights/ too, as the paper's --ae_weights)"},
      {"--save-weights", "FILE", "write the trained autoencoder weights here"},
      {"--checkpoint", "FILE", "save the autoencoder's training state here every --checkpoint-every epochs, at the end "
                               "and on Ctrl-C/SIGTERM (then exit 130/143); continue with --resume FILE"},
@@ -64,11 +75,32 @@ const CommandSpec kFit{
                           "keeps checkpointing to FILE unless --checkpoint names another"},
      {"--model-out", "FILE", "save the fitted model (.n2d) for `n2d predict`"},
      {"--predictions", "FILE", "write the cluster of each sample, one integer per line"},
+     {"--embedding-out", "FILE", "write the manifold embedding (.npy, or .csv/.tsv text), one row per sample in input order"},
+     {"--latent-out", "FILE", "write the autoencoder codes (.npy, or .csv/.tsv text), one row per sample in input order"},
      {"--plot", "FILE.png", "scatter of the manifold coloured by cluster (and by class when known)"},
-     {"--eval-all", "", "also run the paper's baselines: k-means and GMM on raw data, UMAP+GMM, AE+GMM"},
+     {"--save-dir", "DIR", "the paper's output folder: args.txt, DATASET-clusters.txt, DATASET.n2d and, with "
+                           "--visualize, DATASET-n2d.png"},
+     {"--visualize", "", "plot the manifold to DIR/DATASET-n2d.png (DIR: --save-dir, else results/n2d as the paper)"},
+     {"--eval-all", "", "also run the paper's ablation: k-means, GMM and spectral clustering on the raw data, on UMAP "
+                        "of it, on the AE codes and on UMAP, Isomap, t-SNE and LLE of the codes"},
      {"--data-dir", "DIR", "where named datasets live (default: $N2D_DATA_DIR, else ~/.n2d/datasets)"},
      {"--quiet", "", "no progress on stderr"},
-     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds) on stdout"}}};
+     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds) on stdout"}},
+    {{"--n_clusters", "--clusters"},
+     {"--umap_dim", "--manifold-dim"},
+     {"--umap-dim", "--manifold-dim"},
+     {"--umap_neighbors", "--umap-neighbors"},
+     {"--umap_min_dist", "--umap-min-dist"},
+     {"--umap_metric", "--umap-metric"},
+     {"--pretrain_epochs", "--epochs"},
+     {"--batch_size", "--batch-size"},
+     {"--ae_weights", "--weights"},
+     {"--manifold_learner", "--manifold", {{"UMAP", "umap"}, {"LLE", "lle"}, {"tSNE", "tsne"}, {"isomap", "isomap"}}},
+     {"--cluster", "--cluster", {{"GMM", "gmm"}, {"KM", "kmeans"}, {"SC", "sc"}}},
+     {"--save_dir", "--save-dir"},
+     {"--eval_all", "--eval-all"},
+     {"--plot_all", "--visualize", {}, true}},
+    "the N2D paper's spellings; --flag=value works for every option"};
 
 // Set by SIGINT/SIGTERM while a checkpointed fit runs; the progress callback then cancels at
 // the end of the current epoch, after the library has written the checkpoint. The handler
@@ -85,33 +117,50 @@ void on_stop_signal(int sig) {
 #endif
 }
 
+// The weights file: as given, else under weights/ where the paper's --ae_weights looks.
+std::string weights_path(const Args& a) {
+    std::string path = a.get_string("--weights", "");
+    if (path.empty() || std::filesystem::exists(path)) return path;
+    const auto in_weights = std::filesystem::path("weights") / path;
+    return std::filesystem::exists(in_weights) ? in_weights.string() : path;
+}
+
 N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     N2DOptions o;
     o.n_clusters = k;
     o.embedder = a.get_choice("--embedder", "ae", {"ae", "none"}) == "ae" ? EmbedderKind::autoencoder : EmbedderKind::none;
-    o.manifold = a.get_choice("--manifold", "umap", {"umap", "none"}) == "umap" ? ManifoldKind::umap : ManifoldKind::none;
-    const std::string cluster = a.get_choice("--cluster", "gmm", {"gmm", "kmeans", "hdbscan"});
-    o.clusterer = cluster == "gmm" ? ClustererKind::gmm : cluster == "kmeans" ? ClustererKind::kmeans : ClustererKind::hdbscan;
+    o.manifold = parse_manifold_kind(a.get_choice("--manifold", "umap", {"umap", "tsne", "isomap", "lle", "none"}));
+    o.clusterer = parse_clusterer_kind(a.get_choice("--cluster", "gmm", {"gmm", "kmeans", "sc", "hdbscan"}));
     if (o.clusterer != ClustererKind::hdbscan && (a.has("--min-cluster-size") || a.has("--min-samples")))
         throw UsageError("n2d fit: --min-cluster-size and --min-samples need --cluster hdbscan");
+    if (o.clusterer != ClustererKind::spectral && a.has("--sc-neighbors"))
+        throw UsageError("n2d fit: --sc-neighbors needs --cluster sc");
     o.hdbscan.min_cluster_size = a.get_uint("--min-cluster-size", 5, 2, std::size_t(1) << 32);
     o.hdbscan.min_samples = a.get_uint("--min-samples", 0, 1, std::size_t(1) << 32);
+    o.spectral.n_neighbors = a.get_uint("--sc-neighbors", o.spectral.n_neighbors, 1, 1 << 16);
     auto& ae = o.autoencoder;
     ae.epochs = a.get_uint("--epochs", data.name == "synthetic" ? kSyntheticEpochs : kPaperEpochs, 1, 1000000);
     ae.batch_size = a.get_uint("--batch-size", 256, 1, 1 << 24);
     ae.architecture = a.get_size_list("--architecture", ae.architecture);
     ae.patience = a.get_uint("--patience", 0, 0, 1000000);
     if (a.has("--latent-dim")) o.autoencoder.latent_dim = a.get_uint("--latent-dim", k, 1, 1 << 16);
-    if (a.has("--umap-dim")) o.umap.n_components = a.get_uint("--umap-dim", k, 1, 1 << 16);
+    if (a.has("--manifold-dim")) {
+        const std::size_t dim = a.get_uint("--manifold-dim", k, 1, 1 << 16);
+        o.umap.n_components = o.isomap.n_components = o.lle.n_components = o.tsne.n_components = dim;
+    }
     o.umap.n_neighbors = a.get_uint("--umap-neighbors", 20, 2, 1 << 16);
     o.umap.min_dist = static_cast<float>(a.get_double("--umap-min-dist", 0.0, 0.0, 1.0));
     o.umap.metric = parse_metric(a.get_choice("--umap-metric", "euclidean",
                                               {"euclidean", "cosine", "correlation", "manhattan", "chebyshev"}));
+    o.tsne.perplexity = a.get_double("--tsne-perplexity", o.tsne.perplexity, 1e-3, 1e6);
+    o.tsne.n_iter = a.get_uint("--tsne-iterations", o.tsne.n_iter, 250, 1000000);
+    o.isomap.n_neighbors = a.get_uint("--isomap-neighbors", o.isomap.n_neighbors, 1, 1 << 16);
+    if (a.has("--lle-neighbors")) o.lle.n_neighbors = a.get_uint("--lle-neighbors", 0, 1, 1 << 16);
     o.gmm.n_init = a.get_uint("--gmm-n-init", o.gmm.n_init, 1, 10000);
     o.gmm.covariance_type = parse_covariance_type(a.get_choice("--gmm-covariance", "full", {"full", "tied", "diag", "spherical"}));
     o.seed = a.get_uint("--seed", 0);
     o.device = a.get_string("--device", "cpu");
-    o.pretrained_weights = a.get_string("--weights", "");
+    o.pretrained_weights = weights_path(a);
     o.save_weights = a.get_string("--save-weights", "");
     o.resume_checkpoint = a.get_string("--resume", "");
     ae.checkpoint_path = a.get_string("--checkpoint", o.resume_checkpoint);
@@ -124,8 +173,17 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
         throw UsageError("n2d fit: --weights uses pretrained weights without training; drop --checkpoint/--resume");
     if (a.has("--checkpoint-every") && ae.checkpoint_path.empty())
         throw UsageError("n2d fit: --checkpoint-every needs --checkpoint FILE (or --resume FILE)");
-    if (o.manifold == ManifoldKind::none && a.has("--umap-dim"))
-        throw UsageError("n2d fit: --umap-dim needs --manifold umap");
+    if (o.manifold == ManifoldKind::none && a.has("--manifold-dim"))
+        throw UsageError("n2d fit: " + a.spelling("--manifold-dim") + " needs a manifold learner (--manifold umap, tsne, "
+                         "isomap or lle)");
+    const std::pair<const char*, ManifoldKind> learner_flags[] = {{"--tsne-perplexity", ManifoldKind::tsne},
+                                                                 {"--tsne-iterations", ManifoldKind::tsne},
+                                                                 {"--isomap-neighbors", ManifoldKind::isomap},
+                                                                 {"--lle-neighbors", ManifoldKind::lle}};
+    for (const auto& [flag, kind] : learner_flags)
+        if (a.has(flag) && o.manifold != kind && !a.has("--eval-all"))
+            throw UsageError(std::string("n2d fit: ") + flag + " needs --manifold " + to_string(kind) +
+                             " (or --eval-all, whose ablation runs every learner)");
     return o;
 }
 
@@ -155,6 +213,9 @@ int run_fit(int argc, const char* const* argv) {
                     " samples, fewer than the " + std::to_string(k) + " clusters asked for; lower --clusters");
 
     N2DOptions options = options_from(args, data, k);
+    if (args.positionals().size() > 1)
+        progress.note("the paper's GPU argument '" + args.positionals()[1] +
+                      "' is accepted and ignored; n2d runs where --device says (" + options.device + ")");
     const std::string& checkpoint = options.autoencoder.checkpoint_path;
     if (!checkpoint.empty()) {
         std::signal(SIGINT, on_stop_signal);
@@ -194,11 +255,18 @@ int run_fit(int argc, const char* const* argv) {
         progress.note("saved model to " + *path);
     }
     if (auto path = args.value("--predictions")) write_text(*path, labels_text(labels));
+    if (auto path = args.value("--embedding-out")) write_matrix(*path, model.manifold_embedding().view());
+    if (auto path = args.value("--latent-out")) write_matrix(*path, model.latent().view());
+    if (args.has("--save-dir") || args.has("--visualize")) {
+        const std::string dir = args.get_string("--save-dir", "results/n2d");
+        for (const auto& f : write_save_dir(dir, argc, argv, model, data, args.has("--visualize")))
+            progress.note("wrote " + f);
+    }
 
-    std::vector<BaselineResult> baselines;
+    std::vector<AblationCell> ablation;
     if (args.has("--eval-all")) {
-        progress.note("running the paper's baselines (--eval-all)");
-        baselines = run_paper_baselines(data.x, model);
+        progress.note("running the paper's ablation (--eval-all)");
+        ablation = run_ablation(data.x, model);
     }
     if (auto path = args.value("--plot")) {
         progress.note("plotting to " + *path);
@@ -221,12 +289,13 @@ int run_fit(int argc, const char* const* argv) {
         j.add("seconds", JsonObject()
                              .add("load", load_seconds)
                              .add("autoencoder", sec.embedder)
-                             .add("umap", sec.manifold)
+                             .add("umap", sec.manifold)  // the manifold stage, whichever learner (kept for old readers)
+                             .add("manifold", sec.manifold)
                              .add("cluster", sec.clusterer)
                              .add("total", sec.total));
-        if (!baselines.empty()) {
+        if (!ablation.empty()) {
             std::vector<JsonObject> b;
-            for (const auto& r : baselines) {
+            for (const auto& r : baselines_from_ablation(ablation, data.x.cols())) {
                 JsonObject o;
                 o.add("name", r.name);
                 if (labelled) {
@@ -237,6 +306,7 @@ int run_fit(int argc, const char* const* argv) {
                 b.push_back(o);
             }
             j.add("baselines", b);
+            j.add("ablation", ablation_json(ablation, data));
         }
         std::printf("%s\n", j.str().c_str());
         return 0;
@@ -244,14 +314,9 @@ int run_fit(int argc, const char* const* argv) {
     // HDBSCAN chooses its own number of clusters; the others have k.
     std::printf("N2D on %s (%zu x %zu, %zu clusters)\n", data.name.c_str(), data.x.rows(), data.x.cols(), model.n_clusters());
     if (labelled) std::printf("  %-22s %s\n", "N2D", score_line(score).c_str());
-    for (const auto& r : baselines) {
-        if (labelled)
-            std::printf("  %-22s %s  (%.1f s)\n", r.name.c_str(), score_line(assess(data.labels, r.labels)).c_str(), r.seconds);
-        else
-            std::printf("  %-22s (%.1f s)\n", r.name.c_str(), r.seconds);
-    }
-    std::printf("time: autoencoder %.1f s, umap %.1f s, cluster %.1f s, total %.1f s (+ %.1f s loading)\n", sec.embedder,
-                sec.manifold, sec.clusterer, sec.total, load_seconds);
+    if (!ablation.empty()) print_ablation(ablation, data);
+    std::printf("time: autoencoder %.1f s, %s %.1f s, cluster %.1f s, total %.1f s (+ %.1f s loading)\n", sec.embedder,
+                to_string(options.manifold), sec.manifold, sec.clusterer, sec.total, load_seconds);
     return 0;
 }
 

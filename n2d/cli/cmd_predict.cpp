@@ -22,6 +22,8 @@ const CommandSpec kPredict{
     0,
     {{"--predictions", "FILE", "write one label per line (with --proba: one CSV row of probabilities per sample)"},
      {"--proba", "", "write cluster probabilities instead of labels"},
+     {"--embedding-out", "FILE", "write the manifold embedding of DATA (.npy, or .csv/.tsv text), in input order"},
+     {"--latent-out", "FILE", "write the autoencoder codes of DATA (.npy, or .csv/.tsv text), in input order"},
      {"--labels", "FILE", "true labels of DATA (one integer per line, or .npy) to score the prediction"},
      {"--data-dir", "DIR", "where named datasets live (default: $N2D_DATA_DIR, else ~/.n2d/datasets)"},
      {"--threads", "T", "worker threads (default: $N2D_NUM_THREADS, else all cores)"},
@@ -51,6 +53,8 @@ int run_predict(int argc, const char* const* argv) {
     const bool proba = args.has("--proba");
     const std::string text = proba ? proba_csv(out.probabilities) : labels_text(out.labels);
     if (auto path = args.value("--predictions")) write_text(*path, text);
+    if (auto path = args.value("--embedding-out")) write_matrix(*path, out.manifold.view());
+    if (auto path = args.value("--latent-out")) write_matrix(*path, out.latent.view());
     else if (!json) write_text("-", text);
 
     const bool scored = !data.labels.empty();
