@@ -13,6 +13,7 @@
 #endif
 
 #include "n2d/core/detail/file.hpp"
+#include "n2d/data/dataset.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -79,6 +80,23 @@ inline Run run(const std::string& args) {
     r.out = slurp(scratch() / "stdout.txt");
     r.err = slurp(scratch() / "stderr.txt");
     return r;
+}
+
+// A labelled CSV of `n` points on `clusters` curved synthetic clusters in `dim` columns, and
+// its labels file (one integer per line).
+inline void write_synthetic_csv(const fs::path& csv, const fs::path& labels, std::size_t dim, std::size_t n = 400,
+                                std::size_t clusters = 3) {
+    n2d::SyntheticOptions s;
+    s.n_samples = n;
+    s.n_clusters = clusters;
+    s.dim = dim;
+    const auto d = n2d::make_synthetic(s);
+    std::ofstream f(csv), l(labels);
+    for (std::size_t i = 0; i < d.x.rows(); ++i) {
+        for (std::size_t j = 0; j < d.x.cols(); ++j) f << (j ? "," : "") << d.x(i, j);
+        f << "\n";
+        l << d.labels[i] << "\n";
+    }
 }
 
 inline bool have_tool() {

@@ -12,21 +12,6 @@
 
 namespace {
 
-// A labelled CSV of curved synthetic clusters, and its labels file.
-void write_data(const fs::path& csv, const fs::path& labels, std::size_t dim) {
-    n2d::SyntheticOptions s;
-    s.n_samples = 400;
-    s.n_clusters = 3;
-    s.dim = dim;
-    const auto d = n2d::make_synthetic(s);
-    std::ofstream f(csv), l(labels);
-    for (std::size_t i = 0; i < d.x.rows(); ++i) {
-        for (std::size_t j = 0; j < d.x.cols(); ++j) f << (j ? "," : "") << d.x(i, j);
-        f << "\n";
-        l << d.labels[i] << "\n";
-    }
-}
-
 std::size_t count_lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
 
 }  // namespace
@@ -81,7 +66,7 @@ TEST_CASE("fit, save, predict, assess and info on a CSV file") {
     if (!have_tool()) return;
     const auto csv = scratch() / "data.csv", labels = scratch() / "labels.txt", model = scratch() / "m.n2d",
                pred = scratch() / "pred.txt", proba = scratch() / "proba.csv";
-    write_data(csv, labels, 8);
+    write_synthetic_csv(csv, labels, 8);
     const std::string fit_args = "fit " + q(csv) + " --labels " + q(labels) +
                                  " --epochs 3 --architecture 16,16,32 --umap-neighbors 10 --quiet --json --model-out " +
                                  q(model) + " --predictions " + q(pred);
@@ -118,8 +103,8 @@ TEST_CASE("predict refuses data of another width and damaged models") {
     if (!have_tool()) return;
     const auto csv = scratch() / "d8.csv", labels = scratch() / "l8.txt", wide = scratch() / "d9.csv",
                wl = scratch() / "l9.txt", model = scratch() / "w.n2d";
-    write_data(csv, labels, 8);
-    write_data(wide, wl, 9);
+    write_synthetic_csv(csv, labels, 8);
+    write_synthetic_csv(wide, wl, 9);
     auto r = run("fit " + q(csv) + " --clusters 3 --epochs 2 --architecture 16,16,32 --umap-neighbors 10 "
                  "--quiet --model-out " + q(model));
     REQUIRE(r.status == 0);

@@ -13,21 +13,6 @@ namespace {
 
 const std::size_t kRows = 300;
 
-// A labelled CSV of curved synthetic clusters (3 classes, 6 columns), and its labels file.
-void write_paper_data(const fs::path& csv, const fs::path& labels) {
-    n2d::SyntheticOptions s;
-    s.n_samples = kRows;
-    s.n_clusters = 3;
-    s.dim = 6;
-    const auto d = n2d::make_synthetic(s);
-    std::ofstream f(csv), l(labels);
-    for (std::size_t i = 0; i < d.x.rows(); ++i) {
-        for (std::size_t j = 0; j < d.x.cols(); ++j) f << (j ? "," : "") << d.x(i, j);
-        f << "\n";
-        l << d.labels[i] << "\n";
-    }
-}
-
 std::size_t occurrences(const std::string& s, const std::string& what) {
     std::size_t n = 0;
     for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
@@ -36,7 +21,7 @@ std::size_t occurrences(const std::string& s, const std::string& what) {
 
 struct PaperData {
     fs::path csv = scratch() / "paper.csv", labels = scratch() / "paper-labels.txt";
-    PaperData() { write_paper_data(csv, labels); }
+    PaperData() { write_synthetic_csv(csv, labels, 6, kRows); }
     // The data, its labels and a small, fast autoencoder.
     std::string args() const { return q(csv) + " --labels " + q(labels) + " --architecture 16,16 --quiet"; }
 };
