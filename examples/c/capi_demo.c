@@ -89,7 +89,8 @@ static void check_option_errors(void) {
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_umap_min_dist(o, -0.5));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_cluster_method(o, "dbscan"));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_cluster_method(o, NULL));
-    EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_manifold(o, "tsne"));
+    EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_manifold(o, "pca"));
+    EXPECT_STATUS(N2D_OK, n2d_options_set_manifold(o, "tsne"));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "no.such.key", "1"));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "ae.epochs", "many"));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "n_clusters", "0"));
