@@ -218,10 +218,7 @@ int main(int argc, char** argv) {
     make_data();
     run_sklearn();
     benchmark::Initialize(&argc, argv);
-    benchmark::AddCustomContext("simd", to_string(active_target()));
-    benchmark::AddCustomContext("threads", std::to_string(default_pool().num_threads()));
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_benchmarks(default_pool().num_threads());
     print_summary();
     return 0;
 }

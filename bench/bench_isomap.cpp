@@ -120,10 +120,7 @@ int main(int argc, char** argv) {
     }
     g_x = std::move(read_npy(g_path).x);
     run_sklearn();
-    benchmark::AddCustomContext("simd", to_string(active_target()));
-    benchmark::AddCustomContext("threads", "2");
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_benchmarks(2);
     print_summary();
     return 0;
 }

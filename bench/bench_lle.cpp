@@ -116,10 +116,7 @@ int main(int argc, char** argv) {
         if (i == 0 || std::string(argv[i]).rfind("--", 0) == 0) args.push_back(argv[i]);
     int nargs = int(args.size());
     benchmark::Initialize(&nargs, args.data());
-    benchmark::AddCustomContext("simd", to_string(active_target()));
-    benchmark::AddCustomContext("threads", std::to_string(default_pool().num_threads()));
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_benchmarks(default_pool().num_threads());
     print_summary();
     return 0;
 }

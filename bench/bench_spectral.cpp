@@ -121,10 +121,7 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (!load_inputs(argc, argv)) return 1;
     run_sklearn();
-    benchmark::AddCustomContext("simd", to_string(active_target()));
-    benchmark::AddCustomContext("threads", std::to_string(kThreads));
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_benchmarks(kThreads);
     print_summary();
     return 0;
 }

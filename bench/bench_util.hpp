@@ -2,6 +2,7 @@
 // and reading its JSON line, the input codes path, and the MNIST inputs (with a same-shaped
 // synthetic stand-in when the dataset is absent) and their fixed random projection.
 #pragma once
+#include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "n2d/blas/gemm.hpp"
+#include "n2d/blas/simd.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/rng.hpp"
@@ -110,6 +112,15 @@ inline std::string take_codes_path(int& argc, char** argv, const char* env_var, 
     if (const char* env = std::getenv(env_var); env && *env) path = env;
     if (path.empty() && !fallback.empty() && std::filesystem::exists(fallback)) path = fallback;
     return path;
+}
+
+// Runs the registered benchmarks (after benchmark::Initialize) with the SIMD target and
+// `threads` in the report's context, then shuts the library down.
+inline void run_benchmarks(std::size_t threads) {
+    benchmark::AddCustomContext("simd", to_string(active_target()));
+    benchmark::AddCustomContext("threads", std::to_string(threads));
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
 }
 
 // MNIST-70k, else (with a note on stderr) synthetic data of the same shape: 70000 × 784, 10
