@@ -18,7 +18,6 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -109,11 +108,10 @@ void BM_AutoencoderEpoch(benchmark::State& state, Shape shape) {
     n2d::Autoencoder ae(shape.dim, o);
     double best = 1e300, best_cpu = 1e300;
     for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = n2d::bench::process_cpu_seconds();
+        const n2d::bench::Stopwatch sw;
         ae.fit(x);
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        best_cpu = std::min(best_cpu, n2d::bench::process_cpu_seconds() - c0);
+        best = std::min(best, sw.wall());
+        best_cpu = std::min(best_cpu, sw.cpu());
     }
 
     // Ours first (the peer may take long on a busy machine).

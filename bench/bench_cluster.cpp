@@ -7,15 +7,14 @@
 // Set N2D_BENCH_NO_SKLEARN=1 to skip the Python side (the quoted numbers are printed then).
 #include <benchmark/benchmark.h>
 
-#include <chrono>
-#include <ctime>
+#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
+#include <vector>
 
+#include "bench_util.hpp"
 #include "n2d/blas/simd.hpp"
 #include "n2d/cluster/gaussian_mixture.hpp"
 #include "n2d/cluster/kmeans.hpp"
@@ -23,6 +22,7 @@
 #include "n2d/core/thread_pool.hpp"
 
 using namespace n2d;
+using namespace n2d::bench;
 
 namespace {
 
@@ -82,34 +82,17 @@ void make_data() {
     }
 }
 
-double json_number(const std::string& json, const std::string& key) {
-    const auto pos = json.find("\"" + key + "\":");
-    return pos == std::string::npos ? 0.0 : std::strtod(json.c_str() + pos + key.size() + 3, nullptr);
-}
-
 void run_sklearn() {
-    const char* skip = std::getenv("N2D_BENCH_NO_SKLEARN");
-    if (skip && *skip && std::string(skip) != "0") return;
-    const auto dir = std::filesystem::temp_directory_path();
-    const std::string tag = std::to_string(::getpid());
-    const auto xf = dir / ("n2d_bench_cluster_x_" + tag), lf = dir / ("n2d_bench_cluster_y_" + tag),
-               pf = dir / ("n2d_bench_cluster_init_" + tag);
+    if (peer_disabled()) return;
+    const auto xf = temp_path("n2d_bench_cluster_x_"), lf = temp_path("n2d_bench_cluster_y_"),
+               pf = temp_path("n2d_bench_cluster_init_");
     {
         std::ofstream(xf, std::ios::binary).write(reinterpret_cast<const char*>(g_data.x.data()), std::streamsize(kN * kD * 4));
         std::ofstream(lf, std::ios::binary).write(reinterpret_cast<const char*>(g_data.labels.data()), std::streamsize(kN * 4));
     }
-    const auto script = std::filesystem::path(__FILE__).parent_path() / "sklearn_cluster.py";
-    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    const std::string cmd = python + " '" + script.string() + "' '" + xf.string() + "' '" + lf.string() + "' " +
-                            std::to_string(kN) + " " + std::to_string(kD) + " " + std::to_string(kK) + " '" +
-                            pf.string() + "' " + std::to_string(kEmIters) + " 2>/dev/null";
-    std::fprintf(stderr, "running scikit-learn: %s\n", cmd.c_str());
-    std::string out;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        while (std::fgets(buf, sizeof buf, p)) out += buf;
-        ::pclose(p);
-    }
+    const std::string out = run_peer(python_peer("sklearn_cluster.py") + " '" + xf.string() + "' '" + lf.string() + "' " +
+                                     std::to_string(kN) + " " + std::to_string(kD) + " " + std::to_string(kK) + " '" +
+                                     pf.string() + "' " + std::to_string(kEmIters) + " 2>/dev/null");
     std::ifstream in(pf, std::ios::binary);
     const std::size_t count = kK + kK * kD + kK * kD * kD;
     std::vector<double> init(count);
@@ -135,17 +118,6 @@ void run_sklearn() {
     std::filesystem::remove(pf);
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// CPU time of the whole process (all threads), as Python's time.process_time().
-double process_cpu() {
-    timespec t{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
-
 void BM_GmmEmIterations(benchmark::State& state) {
     GaussianMixtureOptions o;
     o.n_components = kK;
@@ -157,13 +129,12 @@ void BM_GmmEmIterations(benchmark::State& state) {
         o.precisions_init = g_data.p0;
     }
     for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = process_cpu();
+        const Stopwatch sw;
         GaussianMixture g(o);
         g.fit(g_data.x);
         benchmark::DoNotOptimize(g.predict(g_data.x));  // sklearn's fit ends with one more E-step too
-        g_ours.em_per_iter = std::min(g_ours.em_per_iter, seconds_since(t0) / double(kEmIters));
-        g_ours.em_cpu_per_iter = std::min(g_ours.em_cpu_per_iter, (process_cpu() - c0) / double(kEmIters));
+        g_ours.em_per_iter = std::min(g_ours.em_per_iter, sw.wall() / double(kEmIters));
+        g_ours.em_cpu_per_iter = std::min(g_ours.em_cpu_per_iter, sw.cpu() / double(kEmIters));
         g_ours.em_lower_bound = g.lower_bound();
     }
     state.counters["s_per_EM_iter"] =
@@ -174,11 +145,11 @@ void BM_GmmDefaultFit(benchmark::State& state) {
     GaussianMixtureOptions o;
     o.n_components = kK;
     for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
+        const Stopwatch sw;
         GaussianMixture g(o);
         g.fit(g_data.x);
         benchmark::DoNotOptimize(g.predict(g_data.x));
-        g_ours.default_fit = std::min(g_ours.default_fit, seconds_since(t0));
+        g_ours.default_fit = std::min(g_ours.default_fit, sw.wall());
         g_ours.default_n_iter = g.n_iter();
         g_ours.default_lower_bound = g.lower_bound();
         state.counters["n_iter"] = double(g.n_iter());
@@ -192,12 +163,11 @@ void BM_KMeansNInit20(benchmark::State& state) {
     o.n_init = 20;
     o.algorithm = algo == 0 ? KMeansAlgorithm::lloyd : KMeansAlgorithm::elkan;
     for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = process_cpu();
+        const Stopwatch sw;
         KMeans km(o);
         km.fit(g_data.x);
-        g_ours.kmeans_per_run[algo] = std::min(g_ours.kmeans_per_run[algo], seconds_since(t0) / 20.0);
-        g_ours.kmeans_cpu_per_run[algo] = std::min(g_ours.kmeans_cpu_per_run[algo], (process_cpu() - c0) / 20.0);
+        g_ours.kmeans_per_run[algo] = std::min(g_ours.kmeans_per_run[algo], sw.wall() / 20.0);
+        g_ours.kmeans_cpu_per_run[algo] = std::min(g_ours.kmeans_cpu_per_run[algo], sw.cpu() / 20.0);
         g_ours.kmeans_inertia[algo] = km.inertia();
     }
     state.counters["s_per_run"] =
@@ -248,10 +218,7 @@ int main(int argc, char** argv) {
     make_data();
     run_sklearn();
     benchmark::Initialize(&argc, argv);
-    benchmark::AddCustomContext("simd", to_string(active_target()));
-    benchmark::AddCustomContext("threads", std::to_string(default_pool().num_threads()));
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_benchmarks(default_pool().num_threads());
     print_summary();
     return 0;
 }

@@ -4,31 +4,27 @@
 // 2 threads. Prints seconds (wall and process CPU), reconstruction errors, the Procrustes
 // residual of our embedding against sklearn's, and the speed-up.
 //
-// The codes: $N2D_BENCH_CODES, else the first argument that is not a --benchmark flag, else
-// /work/codes/mnist_test_ae10.npy (make them with
+// The codes: $N2D_BENCH_CODES, else --codes=PATH or the first argument that is not a
+// --benchmark flag, else /work/codes/mnist_test_ae10.npy (make them with
 // `n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy`).
 // Set N2D_BENCH_NO_SKLEARN=1 to skip the Python side.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
-#include <vector>
 
+#include "bench_util.hpp"
 #include "n2d/blas/simd.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/data/readers.hpp"
-#include "n2d/linalg/detail/lanczos.hpp"
 #include "n2d/manifold/isomap.hpp"
+#include "n2d/metrics/metrics.hpp"
 
 using namespace n2d;
+using namespace n2d::bench;
 
 namespace {
 
@@ -46,43 +42,14 @@ struct Side {
 };
 Side g_ours[2], g_peer[2];
 
-double json_number(const std::string& json, const std::string& key) {
-    const auto pos = json.find("\"" + key + "\":");
-    return pos == std::string::npos ? 0.0 : std::strtod(json.c_str() + pos + key.size() + 3, nullptr);
-}
-
-std::string json_string(const std::string& json, const std::string& key) {
-    const auto pos = json.find("\"" + key + "\": \"");
-    if (pos == std::string::npos) return "";
-    const auto b = pos + key.size() + 5;
-    return json.substr(b, json.find('"', b) - b);
-}
-
-double process_cpu() {
-    timespec t{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
-
 void run_sklearn() {
-    const char* skip = std::getenv("N2D_BENCH_NO_SKLEARN");
-    if (skip && *skip && std::string(skip) != "0") return;
-    // __FILE__ is relative to the build folder; also try the source tree's bench/ from here.
-    auto script = std::filesystem::path(__FILE__).parent_path() / "sklearn_isomap.py";
-    if (!std::filesystem::exists(script)) script = std::filesystem::path("bench") / "sklearn_isomap.py";
-    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    const auto emb = std::filesystem::temp_directory_path() / ("n2d_bench_isomap_" + std::to_string(::getpid()));
+    if (peer_disabled()) return;
+    const auto emb = temp_path("n2d_bench_isomap_");
     for (std::size_t s = 0; s < 2; ++s) {
-        const std::string cmd = "OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2 " + python + " '" +
-                                script.string() + "' '" + g_path + "' " + std::to_string(kNeighbors) + " " +
-                                std::to_string(kComponents[s]) + " '" + emb.string() + "' 2>/dev/null";
-        std::fprintf(stderr, "running scikit-learn: %s\n", cmd.c_str());
-        std::string out;
-        if (FILE* p = ::popen(cmd.c_str(), "r")) {
-            char buf[4096];
-            while (std::fgets(buf, sizeof buf, p)) out += buf;
-            ::pclose(p);
-        }
+        const std::string out = run_peer("OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2 " +
+                                         python_peer("sklearn_isomap.py") + " '" + g_path + "' " +
+                                         std::to_string(kNeighbors) + " " + std::to_string(kComponents[s]) + " '" +
+                                         emb.string() + "' 2>/dev/null");
         Side& peer = g_peer[s];
         peer.embedding = Matrix(g_x.rows(), kComponents[s]);
         std::ifstream in(emb, std::ios::binary);
@@ -101,35 +68,6 @@ void run_sklearn() {
     }
 }
 
-// ‖A R − B‖_F / ‖B‖_F for the orthogonal R minimising it (R = M (MᵀM)^(-1/2), M = AᵀB).
-double procrustes_residual(const Matrix& a, const Matrix& b) {
-    const std::size_t k = a.cols();
-    std::vector<double> m(k * k, 0.0), mtm(k * k, 0.0), vals, vecs, inv(k * k, 0.0), r(k * k, 0.0);
-    for (std::size_t i = 0; i < a.rows(); ++i)
-        for (std::size_t p = 0; p < k; ++p)
-            for (std::size_t q = 0; q < k; ++q) m[p * k + q] += double(a(i, p)) * double(b(i, q));
-    for (std::size_t p = 0; p < k; ++p)
-        for (std::size_t q = 0; q < k; ++q)
-            for (std::size_t t = 0; t < k; ++t) mtm[p * k + q] += m[t * k + p] * m[t * k + q];
-    jacobi_eigen(k, mtm, vals, vecs);
-    for (std::size_t p = 0; p < k; ++p)
-        for (std::size_t q = 0; q < k; ++q)
-            for (std::size_t t = 0; t < k; ++t)
-                if (vals[t] > 0) inv[p * k + q] += vecs[p * k + t] * vecs[q * k + t] / std::sqrt(vals[t]);
-    for (std::size_t p = 0; p < k; ++p)
-        for (std::size_t q = 0; q < k; ++q)
-            for (std::size_t t = 0; t < k; ++t) r[p * k + q] += m[p * k + t] * inv[t * k + q];
-    double num = 0, den = 0;
-    for (std::size_t i = 0; i < a.rows(); ++i)
-        for (std::size_t q = 0; q < k; ++q) {
-            double v = 0;
-            for (std::size_t p = 0; p < k; ++p) v += double(a(i, p)) * r[p * k + q];
-            num += (v - b(i, q)) * (v - b(i, q));
-            den += double(b(i, q)) * b(i, q);
-        }
-    return std::sqrt(num / den);
-}
-
 void BM_IsomapFit(benchmark::State& state) {
     const std::size_t s = std::size_t(state.range(0));
     ThreadPool pool(2);
@@ -138,12 +76,11 @@ void BM_IsomapFit(benchmark::State& state) {
     o.n_components = kComponents[s];
     o.pool = &pool;
     for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = process_cpu();
+        const Stopwatch sw;
         Isomap iso(o);
         g_ours[s].embedding = iso.fit_transform(g_x);
-        g_ours[s].wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        g_ours[s].cpu = process_cpu() - c0;
+        g_ours[s].wall = sw.wall();
+        g_ours[s].cpu = sw.cpu();
         g_ours[s].error = iso.reconstruction_error();
         g_ours[s].ok = true;
     }
@@ -175,15 +112,15 @@ void print_summary() {
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
-    if (const char* env = std::getenv("N2D_BENCH_CODES"); env && *env) g_path = env;
-    else if (argc > 1) g_path = argv[1];
-    else g_path = "/work/codes/mnist_test_ae10.npy";
+    g_path = take_codes_path(argc, argv, "N2D_BENCH_CODES", "/work/codes/mnist_test_ae10.npy");
+    if (g_path.empty()) {
+        std::fprintf(stderr, "bench_isomap: pass the codes .npy (N2D_BENCH_CODES=PATH or as the first argument); make it "
+                             "with `n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy`\n");
+        return 2;
+    }
     g_x = std::move(read_npy(g_path).x);
     run_sklearn();
-    benchmark::AddCustomContext("simd", to_string(active_target()));
-    benchmark::AddCustomContext("threads", "2");
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_benchmarks(2);
     print_summary();
     return 0;
 }

@@ -11,7 +11,6 @@
 // compare better there). Threads: N2D_NUM_THREADS, else 2.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -129,11 +128,10 @@ void run_build(benchmark::State& state, bool raw, KnnMethod method) {
     Row row;
     row.what = std::string(method == KnnMethod::exact ? "exact " : "NN-descent ") + label(raw);
     for (auto _ : state) {
-        const double c0 = bench::process_cpu_seconds();
-        const auto t0 = std::chrono::steady_clock::now();
+        const bench::Stopwatch sw;
         KnnGraph g = build_knn(x, options(method));
-        row.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        row.cpu = bench::process_cpu_seconds() - c0;
+        row.wall = sw.wall();
+        row.cpu = sw.cpu();
         state.SetIterationTime(row.wall);
         if (method == KnnMethod::exact) g_exact[raw] = std::move(g);
         else if (g_exact.count(raw)) row.recall = recall(g_exact[raw], g.indices.data(), g.k);
@@ -168,11 +166,10 @@ void BM_query_10d(benchmark::State& state) {
     Row row;
     row.what = "query 10000 on 60000 (10-d, eps 0.1)";
     for (auto _ : state) {
-        const double c0 = bench::process_cpu_seconds();
-        const auto t0 = std::chrono::steady_clock::now();
+        const bench::Stopwatch sw;
         const KnnGraph g = index.query(queries, kK);
-        row.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        row.cpu = bench::process_cpu_seconds() - c0;
+        row.wall = sw.wall();
+        row.cpu = sw.cpu();
         state.SetIterationTime(row.wall);
         row.recall = recall(truth, g.indices.data(), g.k);
     }

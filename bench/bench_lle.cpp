@@ -6,25 +6,26 @@
 // reconstruction_error (the sum of the kept eigenvalues of M; lower is better, equal = same
 // eigenvectors).
 //
-// Input: the codes .npy from N2D_BENCH_CODES or the first argument that is not a --benchmark
-// flag (users make it with `n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy`);
+// Input: the codes .npy from N2D_BENCH_CODES, --codes=PATH or the first argument that is not a
+// --benchmark flag, else /work/codes/mnist_test_ae10.npy when present (users make it with `n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy`);
 // N2D_BENCH_LLE_N=m uses the first m rows (when the dense scikit-learn fit is too slow);
 // N2D_BENCH_NO_SKLEARN=1 skips the Python side. Both sides run 2 threads.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
-#include <filesystem>
 #include <string>
+#include <vector>
 
+#include "bench_util.hpp"
 #include "n2d/blas/simd.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/data/readers.hpp"
 #include "n2d/manifold/lle.hpp"
 
 using namespace n2d;
+using namespace n2d::bench;
 
 namespace {
 
@@ -39,38 +40,11 @@ struct Side {
 };
 Side g_ours[2], g_peer[2];
 
-double process_cpu() {
-    timespec t{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
-
-double json_number(const std::string& json, const std::string& key) {
-    const auto pos = json.find("\"" + key + "\":");
-    return pos == std::string::npos ? 0.0 : std::strtod(json.c_str() + pos + key.size() + 3, nullptr);
-}
-
 void run_sklearn() {
-    const char* skip = std::getenv("N2D_BENCH_NO_SKLEARN");
-    if (skip && *skip && std::string(skip) != "0") return;
-    // __FILE__ may be relative to the build folder (ccache's base dir); try beside the source,
-    // then the source tree relative to the binary (build*/bench/), then the working folder.
-    std::filesystem::path script = std::filesystem::path(__FILE__).parent_path() / "sklearn_lle.py";
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    for (const auto& alt : {exe.parent_path() / ".." / ".." / "bench" / "sklearn_lle.py",
-                            std::filesystem::path("bench") / "sklearn_lle.py"})
-        if (!std::filesystem::exists(script)) script = alt;
-    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    const std::string cmd = python + " '" + script.string() + "' '" + g_path + "' " + std::to_string(g_x.rows()) + " " +
-                            std::to_string(kNeighbors) + " 2 10 2>/dev/null";
-    std::fprintf(stderr, "running scikit-learn (minutes): %s\n", cmd.c_str());
-    std::string out;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        while (std::fgets(buf, sizeof buf, p)) out += buf;
-        ::pclose(p);
-    }
+    if (peer_disabled()) return;
+    const std::string out = run_peer(python_peer("sklearn_lle.py") + " '" + g_path + "' " + std::to_string(g_x.rows()) +
+                                         " " + std::to_string(kNeighbors) + " 2 10 2>/dev/null",
+                                     "scikit-learn (minutes)");
     for (int c = 0; c < 2; ++c) {
         const std::string tag = "c" + std::to_string(kComponents[c]) + "_";
         if (out.find(tag + "seconds") == std::string::npos) continue;
@@ -88,12 +62,10 @@ void BM_Lle(benchmark::State& state) {
     o.n_components = kComponents[c];
     double error = 0;
     for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = process_cpu();
+        const Stopwatch sw;
         LocallyLinearEmbedding lle(o);
         benchmark::DoNotOptimize(lle.fit_transform(g_x));
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const double cpu = process_cpu() - c0;
+        const double wall = sw.wall(), cpu = sw.cpu();
         error = lle.reconstruction_error();
         if (!g_ours[c].ok || wall < g_ours[c].seconds) g_ours[c].seconds = wall;
         if (!g_ours[c].ok || cpu < g_ours[c].cpu) g_ours[c].cpu = cpu;
@@ -126,11 +98,7 @@ void print_summary() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const char* env = std::getenv("N2D_BENCH_CODES");
-    if (env && *env) g_path = env;
-    for (int i = 1; i < argc && g_path.empty(); ++i)
-        if (std::string(argv[i]).rfind("--", 0) != 0) g_path = argv[i];
-    if (g_path.empty() && std::filesystem::exists("/work/codes/mnist_test_ae10.npy")) g_path = "/work/codes/mnist_test_ae10.npy";
+    g_path = take_codes_path(argc, argv, "N2D_BENCH_CODES", "/work/codes/mnist_test_ae10.npy");
     if (g_path.empty()) {
         std::fprintf(stderr, "bench_lle: pass the codes .npy (N2D_BENCH_CODES=PATH or as the first argument); make it "
                              "with `n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy`\n");
@@ -148,10 +116,7 @@ int main(int argc, char** argv) {
         if (i == 0 || std::string(argv[i]).rfind("--", 0) == 0) args.push_back(argv[i]);
     int nargs = int(args.size());
     benchmark::Initialize(&nargs, args.data());
-    benchmark::AddCustomContext("simd", to_string(active_target()));
-    benchmark::AddCustomContext("threads", std::to_string(default_pool().num_threads()));
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_benchmarks(default_pool().num_threads());
     print_summary();
     return 0;
 }

@@ -4,20 +4,21 @@
 // same run by bench/sklearn_spectral.py: seconds per fit, the ARI between the two label sets and
 // each side's cluster accuracy (ACC) against the true classes.
 //
-// Input: the .npy codes from N2D_AE_CODES or the first argument that is not a --benchmark flag
-// (users make it with `n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy`);
+// Input: the .npy codes from N2D_AE_CODES, --codes=PATH or the first argument that is not a
+// --benchmark flag (users make it with `n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy`);
 // labels from N2D_AE_LABELS, else mnist_test_labels.txt beside the codes (one class per line).
 // Set N2D_BENCH_NO_SKLEARN=1 to skip the Python side. Our side runs on 2 threads, as sklearn's.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
+#include <vector>
 
+#include "bench_util.hpp"
 #include "n2d/blas/simd.hpp"
 #include "n2d/cluster/spectral_clustering.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -25,6 +26,7 @@
 #include "n2d/metrics/metrics.hpp"
 
 using namespace n2d;
+using namespace n2d::bench;
 
 namespace {
 
@@ -44,21 +46,8 @@ struct State {
 };
 State g;
 
-double json_number(const std::string& json, const std::string& key) {
-    const auto pos = json.find("\"" + key + "\":");
-    return pos == std::string::npos ? 0.0 : std::strtod(json.c_str() + pos + key.size() + 3, nullptr);
-}
-
-double process_cpu() {
-    timespec t{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
-
-bool load_inputs(int argc, char** argv) {
-    if (const char* env = std::getenv("N2D_AE_CODES"); env && *env) g.codes_path = env;
-    for (int i = 1; i < argc && g.codes_path.empty(); ++i)
-        if (std::string(argv[i]).rfind("--", 0) != 0) g.codes_path = argv[i];
+bool load_inputs(int& argc, char** argv) {
+    g.codes_path = take_codes_path(argc, argv, "N2D_AE_CODES");
     if (g.codes_path.empty()) {
         std::fprintf(stderr, "bench_spectral: set N2D_AE_CODES (or pass the path) to the MNIST-test codes .npy\n");
         return false;
@@ -77,22 +66,11 @@ bool load_inputs(int argc, char** argv) {
 }
 
 void run_sklearn() {
-    const char* skip = std::getenv("N2D_BENCH_NO_SKLEARN");
-    if (skip && *skip && std::string(skip) != "0") return;
-    const auto lf = std::filesystem::temp_directory_path() / ("n2d_bench_spectral_" + std::to_string(::getpid()));
-    // __FILE__ is relative to the build folder; also try the source tree from the working folder.
-    auto script = std::filesystem::path(__FILE__).parent_path() / "sklearn_spectral.py";
-    if (!std::filesystem::exists(script)) script = std::filesystem::path("bench") / "sklearn_spectral.py";
-    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    const std::string cmd = "OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 " + python + " '" + script.string() + "' '" +
-                            g.codes_path + "' " + std::to_string(kClusters) + " '" + lf.string() + "' 2>/dev/null";
-    std::fprintf(stderr, "running scikit-learn: %s\n", cmd.c_str());
-    std::string out;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        while (std::fgets(buf, sizeof buf, p)) out += buf;
-        ::pclose(p);
-    }
+    if (peer_disabled()) return;
+    const auto lf = temp_path("n2d_bench_spectral_");
+    const std::string out = run_peer("OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 " + python_peer("sklearn_spectral.py") +
+                                     " '" + g.codes_path + "' " + std::to_string(kClusters) + " '" + lf.string() +
+                                     "' 2>/dev/null");
     std::ifstream in(lf, std::ios::binary);
     g.peer_labels.resize(g.x.rows());
     if (out.find("seconds") != std::string::npos &&
@@ -112,12 +90,11 @@ void BM_SpectralClustering(benchmark::State& state) {
     o.n_clusters = kClusters;
     o.pool = &pool;
     for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = process_cpu();
+        const Stopwatch sw;
         SpectralClustering sc(o);
         sc.fit(g.x);
-        g.ours_seconds = std::min(g.ours_seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        g.ours_cpu = std::min(g.ours_cpu, process_cpu() - c0);
+        g.ours_seconds = std::min(g.ours_seconds, sw.wall());
+        g.ours_cpu = std::min(g.ours_cpu, sw.cpu());
         g.ours_labels = sc.labels();
         g.components = sc.n_graph_components();
         g.converged = sc.eigen_converged();
@@ -144,10 +121,7 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (!load_inputs(argc, argv)) return 1;
     run_sklearn();
-    benchmark::AddCustomContext("simd", to_string(active_target()));
-    benchmark::AddCustomContext("threads", std::to_string(kThreads));
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_benchmarks(kThreads);
     print_summary();
     return 0;
 }

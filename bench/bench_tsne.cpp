@@ -4,19 +4,17 @@
 // bench/sklearn_tsne.py. Prints wall and CPU seconds, the final KL divergence of both, the
 // trustworthiness (k = 12, our implementation on both embeddings) and the speed-up.
 //
-// The codes: N2D_TSNE_CODES=path.npy (or --codes=path.npy), e.g. from
+// The codes: N2D_TSNE_CODES=path.npy (or --codes=path.npy, or the path as an argument), e.g. from
 //   n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy
 // Threads: 2 unless N2D_NUM_THREADS is set. N2D_BENCH_NO_SKLEARN=1 skips the Python side.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
+#include "bench_util.hpp"
 #include "n2d/blas/simd.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/data/readers.hpp"
@@ -24,6 +22,7 @@
 #include "n2d/metrics/metrics.hpp"
 
 using namespace n2d;
+using namespace n2d::bench;
 
 namespace {
 
@@ -36,37 +35,10 @@ struct Side {
 Matrix g_codes;
 Side g_ours, g_peer;
 
-double json_number(const std::string& json, const std::string& key) {
-    const auto pos = json.find("\"" + key + "\":");
-    return pos == std::string::npos ? 0.0 : std::strtod(json.c_str() + pos + key.size() + 3, nullptr);
-}
-
-double process_cpu() {
-    timespec t{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
-
 void run_sklearn(const std::string& codes) {
-    const char* skip = std::getenv("N2D_BENCH_NO_SKLEARN");
-    if (skip && *skip && std::string(skip) != "0") return;
-    const auto out = std::filesystem::temp_directory_path() / ("n2d_bench_tsne_" + std::to_string(::getpid()) + ".npy");
-    // __FILE__ may be relative to the build folder (ccache's CCACHE_BASEDIR): look beside the
-    // source, then relative to the executable (build*/bench/bench_tsne), then ./bench.
-    std::filesystem::path script = std::filesystem::path(__FILE__).parent_path() / "sklearn_tsne.py";
-    std::error_code ec;
-    const auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
-    for (const auto& candidate : {exe_dir / ".." / ".." / "bench" / "sklearn_tsne.py", std::filesystem::path("bench/sklearn_tsne.py")})
-        if (!std::filesystem::exists(script) && std::filesystem::exists(candidate)) script = candidate;
-    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    const std::string cmd = python + " '" + script.string() + "' '" + codes + "' '" + out.string() + "' 2 2>/dev/null";
-    std::fprintf(stderr, "running scikit-learn: %s\n", cmd.c_str());
-    std::string text;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        while (std::fgets(buf, sizeof buf, p)) text += buf;
-        ::pclose(p);
-    }
+    if (peer_disabled()) return;
+    const auto out = temp_path("n2d_bench_tsne_", ".npy");
+    const std::string text = run_peer(python_peer("sklearn_tsne.py") + " '" + codes + "' '" + out.string() + "' 2 2>/dev/null");
     if (text.find("\"kl\"") == std::string::npos || !std::filesystem::exists(out)) {
         std::fprintf(stderr, "scikit-learn side unavailable (output: %s)\n", text.c_str());
         return;
@@ -85,12 +57,11 @@ void BM_tsne_mnist_codes_to2(benchmark::State& state) {
     for (auto _ : state) {
         TsneOptions o;  // sklearn's defaults: perplexity 30, exaggeration 12, lr auto, 1000 iterations, PCA, θ 0.5
         Tsne t(o);
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = process_cpu();
+        const Stopwatch sw;
         const Matrix y = t.fit_transform(g_codes);
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double wall = sw.wall();
         state.SetIterationTime(wall);
-        g_ours = {true, wall, process_cpu() - c0, t.kl_divergence(), 0.0, t.n_iter()};
+        g_ours = {true, wall, sw.cpu(), t.kl_divergence(), 0.0, t.n_iter()};
         g_ours.trust = trustworthiness(g_codes, y, 12);
         state.counters["kl"] = g_ours.kl;
     }
@@ -101,15 +72,7 @@ BENCHMARK(BM_tsne_mnist_codes_to2)->Unit(benchmark::kSecond)->UseManualTime()->I
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string codes;
-    if (const char* env = std::getenv("N2D_TSNE_CODES"); env && *env) codes = env;
-    for (int i = 1; i < argc; ++i)
-        if (std::string(argv[i]).rfind("--codes=", 0) == 0) {
-            codes = std::string(argv[i]).substr(8);
-            for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
-            --argc;
-            break;
-        }
+    const std::string codes = take_codes_path(argc, argv, "N2D_TSNE_CODES");
     if (codes.empty()) {
         std::fprintf(stderr, "bench_tsne: pass the MNIST-test codes with N2D_TSNE_CODES=codes.npy or --codes=codes.npy\n"
                              "(make them with: n2d fit mnist-test --epochs 50 --manifold none --latent-out codes.npy)\n");

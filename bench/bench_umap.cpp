@@ -10,7 +10,6 @@
 // Threads: N2D_NUM_THREADS, else 2 (the peers' setting).
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -66,11 +65,10 @@ void run_fit(benchmark::State& state, bool ten_d, bool seeded) {
     Row row;
     for (auto _ : state) {
         Umap umap(o);
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = bench::process_cpu_seconds();
+        const bench::Stopwatch sw;
         umap.fit(ten_d ? in.projected.view() : in.raw.view());
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        row.cpu = bench::process_cpu_seconds() - c0;
+        const double wall = sw.wall();
+        row.cpu = sw.cpu();
         state.SetIterationTime(wall);
         row.t = umap.timings();
         row.wall = wall;

@@ -73,4 +73,16 @@ double silhouette(ConstMatrixView x, const std::vector<int>& labels, const Silho
 // d_low)) time, O(n) memory per thread; distance ties are resolved in favour of the neighbour.
 double trustworthiness(ConstMatrixView high, ConstMatrixView low, std::size_t k = 5, ThreadPool* pool = nullptr);
 
+// Orthogonal Procrustes between two embeddings A and B (n × k) of the same points: the
+// orthogonal k × k matrix R (row-major, doubles) minimising ‖A R − B‖_F (scipy.linalg.
+// orthogonal_procrustes). Nothing is centred or scaled, unlike scipy.spatial.procrustes, so
+// embeddings defined only up to rotation and reflection (Isomap, LLE, spectral) compare as is.
+// Throws n2d::Error for empty, non-finite or differently shaped inputs.
+std::vector<double> procrustes_rotation(ConstMatrixView a, ConstMatrixView b);
+// ‖A R − B‖_F / ‖B‖_F with R = procrustes_rotation(a, b): 0 when A is B rotated or reflected.
+double procrustes_residual(ConstMatrixView a, ConstMatrixView b);
+// The same with a given k × k `rotation`, e.g. one fitted on training points applied to
+// held-out points, or the identity. Throws n2d::Error when B is all zeros.
+double procrustes_residual(ConstMatrixView a, ConstMatrixView b, const std::vector<double>& rotation);
+
 }  // namespace n2d

@@ -13,8 +13,9 @@
 
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
-#include "n2d/linalg/detail/lanczos.hpp"
+#include "manifold_test_util.hpp"
 #include "n2d/manifold/isomap.hpp"
+#include "n2d/metrics/metrics.hpp"
 #include "test_util.hpp"
 
 namespace n2d::inline v0::test {
@@ -63,41 +64,6 @@ IsoGolden read_iso_golden(const std::string& name) {
     return g;
 }
 
-// The orthogonal R minimising ‖A R − B‖_F: R = M (MᵀM)^(-1/2) with M = AᵀB (the polar factor).
-std::vector<double> procrustes(const Matrix& a, const Matrix& b) {
-    const std::size_t k = a.cols();
-    std::vector<double> m(k * k, 0.0), mtm(k * k, 0.0), vals, vecs, r(k * k, 0.0);
-    for (std::size_t i = 0; i < a.rows(); ++i)
-        for (std::size_t p = 0; p < k; ++p)
-            for (std::size_t q = 0; q < k; ++q) m[p * k + q] += double(a(i, p)) * double(b(i, q));
-    for (std::size_t p = 0; p < k; ++p)
-        for (std::size_t q = 0; q < k; ++q)
-            for (std::size_t t = 0; t < k; ++t) mtm[p * k + q] += m[t * k + p] * m[t * k + q];
-    jacobi_eigen(k, mtm, vals, vecs);
-    std::vector<double> inv_sqrt(k * k, 0.0);
-    for (std::size_t p = 0; p < k; ++p)
-        for (std::size_t q = 0; q < k; ++q)
-            for (std::size_t t = 0; t < k; ++t) inv_sqrt[p * k + q] += vecs[p * k + t] * vecs[q * k + t] / std::sqrt(vals[t]);
-    for (std::size_t p = 0; p < k; ++p)
-        for (std::size_t q = 0; q < k; ++q)
-            for (std::size_t t = 0; t < k; ++t) r[p * k + q] += m[p * k + t] * inv_sqrt[t * k + q];
-    return r;
-}
-
-// ‖A R − B‖_F / ‖B‖_F.
-double residual(const Matrix& a, const std::vector<double>& r, const Matrix& b) {
-    const std::size_t k = a.cols();
-    double num = 0, den = 0;
-    for (std::size_t i = 0; i < a.rows(); ++i)
-        for (std::size_t q = 0; q < k; ++q) {
-            double v = 0;
-            for (std::size_t p = 0; p < k; ++p) v += double(a(i, p)) * r[p * k + q];
-            num += (v - b(i, q)) * (v - b(i, q));
-            den += double(b(i, q)) * b(i, q);
-        }
-    return std::sqrt(num / den);
-}
-
 // `a` minus the column means of `of` (default: of `a` itself).
 Matrix centred(const Matrix& a, const Matrix* of = nullptr) {
     const Matrix& ref = of ? *of : a;
@@ -109,15 +75,6 @@ Matrix centred(const Matrix& a, const Matrix* of = nullptr) {
         for (std::size_t i = 0; i < a.rows(); ++i) out(i, c) = float(a(i, c) - m);
     }
     return out;
-}
-
-bool same_bits(const Matrix& a, const Matrix& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() &&
-           std::equal(a.data(), a.data() + a.size(), b.data());
-}
-
-bool all_finite(const Matrix& a) {
-    return std::all_of(a.data(), a.data() + a.size(), [](float v) { return std::isfinite(v); });
 }
 
 IsomapOptions golden_options(const IsoGolden& g) {
@@ -156,8 +113,8 @@ TEST_CASE("isomap: embeddings, reconstruction errors and transforms match scikit
         REQUIRE(emb.rows() == g.x.rows());
         REQUIRE(emb.cols() == g.n_components);
         CHECK(iso.n_graph_components() == g.n_graph_components);
-        const std::vector<double> r = procrustes(emb, g.embedding);
-        const double res = residual(emb, r, g.embedding);
+        const std::vector<double> r = procrustes_rotation(emb, g.embedding);
+        const double res = procrustes_residual(emb, g.embedding, r);
         const double rel_err = std::fabs(iso.reconstruction_error() - g.reconstruction_error) / g.reconstruction_error;
         MESSAGE(name << ": embedding Procrustes residual " << res << ", reconstruction error relative difference "
                      << rel_err);
@@ -165,10 +122,10 @@ TEST_CASE("isomap: embeddings, reconstruction errors and transforms match scikit
         // The same sign rule as sklearn's (largest-|·| entry positive): equal without any rotation.
         std::vector<double> identity(g.n_components * g.n_components, 0.0);
         for (std::size_t c = 0; c < g.n_components; ++c) identity[c * g.n_components + c] = 1.0;
-        CHECK(residual(emb, identity, g.embedding) < 1e-3);
+        CHECK(procrustes_residual(emb, g.embedding, identity) < 1e-3);
         CHECK(std::fabs(iso.reconstruction_error() - g.reconstruction_error) <= 1e-4 * g.reconstruction_error);
         const Matrix t = iso.transform(g.queries);
-        const double tres = residual(t, r, g.transformed);
+        const double tres = procrustes_residual(t, g.transformed, r);
         MESSAGE(name << ": transform residual " << tres);
         CHECK(tres < 1e-3);
         // Training points through transform land on their embedding.
@@ -350,7 +307,7 @@ TEST_CASE("isomap: landmark mode is exact on a line and close to exact Isomap on
         const Matrix e = centred(iso.fit_transform(x));
         CHECK(iso.landmark_mode());
         const Matrix tc = centred(t);
-        const double res = residual(e, procrustes(e, tc), tc);
+        const double res = procrustes_residual(e, tc);
         MESSAGE("line: landmark residual " << res);
         CHECK(res < 1e-5);
     }
@@ -367,10 +324,10 @@ TEST_CASE("isomap: landmark mode is exact on a line and close to exact Isomap on
     const Matrix approx = centred(raw);  // landmark MDS is centred on the landmarks, not all points
     CHECK(lm.landmark_mode());
     CHECK(all_finite(approx));
-    const double vs_exact = residual(approx, procrustes(approx, exact), exact);
+    const double vs_exact = procrustes_residual(approx, exact);
     const Matrix tc = centred(truth);
-    const double vs_truth = residual(approx, procrustes(approx, tc), tc);
-    const double exact_vs_truth = residual(exact, procrustes(exact, tc), tc);
+    const double vs_truth = procrustes_residual(approx, tc);
+    const double exact_vs_truth = procrustes_residual(exact, tc);
     MESSAGE("strip: landmark vs exact " << vs_exact << ", landmark vs truth " << vs_truth << ", exact vs truth "
                                         << exact_vs_truth);
     CHECK(vs_exact < 0.02);
@@ -386,7 +343,7 @@ TEST_CASE("isomap: landmark mode is exact on a line and close to exact Isomap on
     ex.fit_transform(x);
     const Matrix tq_exact = ex.transform(q), tq_lm = centred(lm.transform(q), &raw);
     CHECK(all_finite(tq_lm));
-    const double tq_res = residual(tq_lm, procrustes(approx, exact), tq_exact);
+    const double tq_res = procrustes_residual(tq_lm, tq_exact, procrustes_rotation(approx, exact));
     MESSAGE("strip: landmark vs exact transform " << tq_res);
     CHECK(tq_res < 0.02);
 }

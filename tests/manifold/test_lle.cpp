@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "manifold_test_util.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/linalg/detail/cholesky.hpp"
-#include "n2d/linalg/detail/lanczos.hpp"
 #include "n2d/manifold/detail/lle_detail.hpp"
 #include "n2d/manifold/lle.hpp"
+#include "n2d/metrics/metrics.hpp"
 #include "test_util.hpp"
 
 namespace n2d::inline v0::test {
@@ -68,41 +69,6 @@ std::vector<Case> read_meta() {
     return cases;
 }
 
-// The orthogonal R minimising ‖A R − B‖_F (polar factor of AᵀB: R = H (HᵀH)^{-1/2}).
-std::vector<double> procrustes(const Matrix& a, const std::vector<std::vector<double>>& b) {
-    const std::size_t c = a.cols();
-    std::vector<double> h(c * c, 0.0), hth(c * c, 0.0), vals, vecs;
-    for (std::size_t i = 0; i < a.rows(); ++i)
-        for (std::size_t p = 0; p < c; ++p)
-            for (std::size_t q = 0; q < c; ++q) h[p * c + q] += double(a(i, p)) * b[i][q];
-    for (std::size_t p = 0; p < c; ++p)
-        for (std::size_t q = 0; q < c; ++q)
-            for (std::size_t t = 0; t < c; ++t) hth[p * c + q] += h[t * c + p] * h[t * c + q];
-    jacobi_eigen(c, hth, vals, vecs);
-    std::vector<double> inv_sqrt(c * c, 0.0), r(c * c, 0.0);
-    for (std::size_t p = 0; p < c; ++p)
-        for (std::size_t q = 0; q < c; ++q)
-            for (std::size_t t = 0; t < c; ++t) inv_sqrt[p * c + q] += vecs[p * c + t] * vecs[q * c + t] / std::sqrt(vals[t]);
-    for (std::size_t p = 0; p < c; ++p)
-        for (std::size_t q = 0; q < c; ++q)
-            for (std::size_t t = 0; t < c; ++t) r[p * c + q] += h[p * c + t] * inv_sqrt[t * c + q];
-    return r;
-}
-
-// ‖A R − B‖_F / ‖B‖_F.
-double relative_residual(const Matrix& a, const std::vector<double>& r, const std::vector<std::vector<double>>& b) {
-    const std::size_t c = a.cols();
-    double num = 0.0, den = 0.0;
-    for (std::size_t i = 0; i < a.rows(); ++i)
-        for (std::size_t q = 0; q < c; ++q) {
-            double v = 0.0;
-            for (std::size_t p = 0; p < c; ++p) v += double(a(i, p)) * r[p * c + q];
-            num += (v - b[i][q]) * (v - b[i][q]);
-            den += b[i][q] * b[i][q];
-        }
-    return std::sqrt(num / den);
-}
-
 Matrix swiss_roll(std::size_t n, std::uint64_t seed) {
     Rng rng(seed);
     Matrix x(n, 3);
@@ -113,13 +79,6 @@ Matrix swiss_roll(std::size_t n, std::uint64_t seed) {
         x(i, 2) = float(t * std::sin(t));
     }
     return x;
-}
-
-bool same_bits(const Matrix& a, const Matrix& b) {
-    if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a.data()[i] != b.data()[i]) return false;
-    return true;
 }
 
 }  // namespace
@@ -146,12 +105,12 @@ TEST_CASE("lle: embedding, reconstruction error and transform equal scikit-learn
             for (std::size_t i = 0; i < e.rows(); ++i) s += double(e(i, c)) * e(i, c);
             CHECK(std::fabs(s - 1.0) < 1e-5);
         }
-        const std::vector<double> r = procrustes(e, want);
-        const double res = relative_residual(e, r, want);
+        const std::vector<double> r = procrustes_rotation(e, to_matrix(want));
+        const double res = procrustes_residual(e, to_matrix(want), r);
         // Held-out points through the same rotation.
         const Matrix t = lle.transform(fresh);
         REQUIRE(t.rows() == want_t.size());
-        const double res_t = relative_residual(t, r, want_t);
+        const double res_t = procrustes_residual(t, to_matrix(want_t), r);
         MESSAGE(g.name << ": Procrustes residual " << res << ", transform residual " << res_t
                        << ", reconstruction error relative difference " << (lle.reconstruction_error() - g.error) / g.error);
         CHECK(res < 1e-3);
@@ -351,10 +310,7 @@ TEST_CASE("lle: the sparse eigensolver path agrees with the dense one where it c
     LocallyLinearEmbedding sparse(o);
     const Matrix es = sparse.fit_transform(x);
     CHECK(std::fabs(sparse.reconstruction_error() - dense.reconstruction_error()) <= 1e-6 * dense.reconstruction_error());
-    std::vector<std::vector<double>> want(ed.rows(), std::vector<double>(ed.cols()));
-    for (std::size_t i = 0; i < ed.rows(); ++i)
-        for (std::size_t j = 0; j < ed.cols(); ++j) want[i][j] = ed(i, j);
-    CHECK(relative_residual(es, procrustes(es, want), want) < 1e-3);
+    CHECK(procrustes_residual(es, ed) < 1e-3);
     // A budget too small: a clear error, never a poor embedding.
     o.max_iter = 50;
     CHECK_THROWS_WITH_AS(LocallyLinearEmbedding(o).fit_transform(x), doctest::Contains("did not converge"), Error);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "manifold_test_util.hpp"
 #include "n2d/core/bytes.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -25,16 +26,6 @@ TsneOptions quick_options(TsneMethod method = TsneMethod::barnes_hut) {
     o.n_iter = 300;
     o.method = method;
     return o;
-}
-
-bool bit_equal(const Matrix& a, const Matrix& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() && std::memcmp(a.data(), b.data(), a.size() * 4) == 0;
-}
-
-bool all_finite(const Matrix& m) {
-    for (std::size_t t = 0; t < m.size(); ++t)
-        if (!std::isfinite(m.data()[t])) return false;
-    return true;
 }
 
 // Brute-force gradient 2(α+1)/α Σ_j (p_ij w_ij − w_ij² / Z)(y_i − y_j) on a sparse P, α = 1;
@@ -243,7 +234,7 @@ TEST_CASE("tsne: 1 and 2 threads give bit-identical embeddings") {
         o.pool = &two;
         Tsne b(o);
         const Matrix yb = b.fit_transform(m == TsneMethod::exact ? x.view().row_block(0, 200) : ConstMatrixView(x));
-        CHECK(bit_equal(ya, yb));
+        CHECK(same_bits(ya, yb));
         CHECK(a.kl_divergence() == b.kl_divergence());
         CHECK(all_finite(ya));
     }
@@ -318,7 +309,7 @@ TEST_CASE("tsne: PCA initialisation (dense and Lanczos paths) and random initial
         CHECK(y(arg, 1) > 0);  // sign convention
     }
     const Matrix r1 = tsne_detail::random_layout(50, 2, 3), r2 = tsne_detail::random_layout(50, 2, 3);
-    CHECK(bit_equal(r1, r2));
+    CHECK(same_bits(r1, r2));
     CHECK(std::fabs(r1(0, 0)) < 1e-3);
 }
 
@@ -334,7 +325,7 @@ TEST_CASE("tsne: save and load round trip; corrupt records are rejected") {
     ByteReader r(w.bytes().data(), w.size(), "t-SNE test record");
     const Tsne back = Tsne::load(r);
     CHECK(r.at_end());
-    CHECK(bit_equal(back.embedding(), t.embedding()));
+    CHECK(same_bits(back.embedding(), t.embedding()));
     CHECK(back.kl_divergence() == t.kl_divergence());
     CHECK(back.n_iter() == t.n_iter());
     CHECK(back.options().seed == 77);
