@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <utility>
 #if !defined(_WIN32)
 #include <unistd.h>
 #endif
@@ -187,6 +189,18 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     return o;
 }
 
+// The learner's own measure of its fit, as scikit-learn reports it: t-SNE's final KL divergence,
+// Isomap's and LLE's reconstruction error.
+std::optional<std::pair<const char*, double>> manifold_quality(const N2D& model) {
+    const ManifoldLearner& m = model.manifold();
+    if (const auto* t = dynamic_cast<const TsneManifold*>(&m)) return std::pair{"kl_divergence", t->tsne().kl_divergence()};
+    if (const auto* i = dynamic_cast<const IsomapManifold*>(&m))
+        return std::pair{"reconstruction_error", i->isomap().reconstruction_error()};
+    if (const auto* l = dynamic_cast<const LleManifold*>(&m))
+        return std::pair{"reconstruction_error", l->lle().reconstruction_error()};
+    return std::nullopt;
+}
+
 }  // namespace
 
 int run_fit(int argc, const char* const* argv) {
@@ -286,6 +300,7 @@ int run_fit(int argc, const char* const* argv) {
         j.add("epochs", static_cast<std::uint64_t>(options.embedder == EmbedderKind::autoencoder ? options.autoencoder.epochs : 0));
         j.add("pipeline", std::string(to_string(options.embedder)) + "+" + to_string(options.manifold) + "+" +
                               to_string(options.clusterer));
+        if (const auto q = manifold_quality(model)) j.add(q->first, q->second);
         j.add("seconds", JsonObject()
                              .add("load", load_seconds)
                              .add("autoencoder", sec.embedder)
@@ -314,6 +329,7 @@ int run_fit(int argc, const char* const* argv) {
     // HDBSCAN chooses its own number of clusters; the others have k.
     std::printf("N2D on %s (%zu x %zu, %zu clusters)\n", data.name.c_str(), data.x.rows(), data.x.cols(), model.n_clusters());
     if (labelled) std::printf("  %-22s %s\n", "N2D", score_line(score).c_str());
+    if (const auto q = manifold_quality(model)) std::printf("  %-22s %s %.6g\n", to_string(options.manifold), q->first, q->second);
     if (!ablation.empty()) print_ablation(ablation, data);
     std::printf("time: autoencoder %.1f s, %s %.1f s, cluster %.1f s, total %.1f s (+ %.1f s loading)\n", sec.embedder,
                 to_string(options.manifold), sec.manifold, sec.clusterer, sec.total, load_seconds);

@@ -53,6 +53,7 @@ TEST_CASE("the paper's command line runs as written: GPU argument, --flag=value 
     INFO(r.err);
     CHECK(r.status == 0);
     CHECK(r.out.find("\"pipeline\": \"ae+isomap+kmeans\"") != std::string::npos);
+    CHECK(r.out.find("\"reconstruction_error\": ") != std::string::npos);
     r = run("fit " + d.args() + " --umap_dim 2 --manifold-dim 3");
     CHECK(r.status == 2);
     CHECK(r.err.find("given twice (as '--umap_dim' and '--manifold-dim')") != std::string::npos);
@@ -116,6 +117,7 @@ TEST_CASE("--manifold tsne clusters its training data; predicting new data says 
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.out.find("\"pipeline\": \"ae+tsne+sc\"") != std::string::npos);
+    CHECK(r.out.find("\"kl_divergence\": ") != std::string::npos);
     r = run("predict " + q(model) + " " + q(d.csv));
     CHECK(r.status == 1);
     CHECK(r.err.find("t-SNE cannot embed new points") != std::string::npos);
