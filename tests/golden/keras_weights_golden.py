@@ -29,8 +29,12 @@ def layers(dims, rng):
              rng.uniform(-0.3, 0.3, b).astype(np.float32), relu) for name, a, b, relu in out]
 
 
-def write(path, model, libver, vlen=False, extra=None):
-    with h5py.File(path, "w", libver=libver) as f:
+def write(path, model, libver, vlen=False, extra=None, whole_model=False):
+    with h5py.File(path, "w", libver=libver) as root:
+        # model.save keeps the same layout under the group model_weights.
+        f = root.create_group("model_weights") if whole_model else root
+        if whole_model:
+            root.attrs["model_config"] = b'{"class_name": "Model"}'
         names = ["input"] + [m[0] for m in model] + (extra or [])
         if vlen:
             f.attrs.create("layer_names", names, dtype=h5py.string_dtype("ascii"))
@@ -67,6 +71,7 @@ def main():
     model = layers(DIMS, rng)
     write(os.path.join(HERE, "ae_earliest.h5"), model, "earliest")
     write(os.path.join(HERE, "ae_vlen.h5"), model, "earliest", vlen=True, extra=["dropout"])
+    write(os.path.join(HERE, "ae_model.h5"), model, "earliest", whole_model=True)
     # A float64 copy: Keras stores what the backend holds; read as float32.
     model64 = [(n, w.astype(np.float64), b.astype(np.float64), r) for n, w, b, r in model]
     write(os.path.join(HERE, "ae_float64.h5"), model64, "earliest")
@@ -88,6 +93,7 @@ def main():
         f.create_dataset("contiguous", data=a)
         dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
         dcpl.set_layout(h5py.h5d.COMPACT)
+        dcpl.set_obj_track_times(False)  # no timestamps: the same bytes every run
         space = h5py.h5s.create_simple((3, 4))
         dset = h5py.h5d.create(f.id, b"compact", h5py.h5t.IEEE_F64LE, space, dcpl=dcpl)
         dset.write(h5py.h5s.ALL, h5py.h5s.ALL, a.astype(np.float64))
