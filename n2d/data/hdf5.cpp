@@ -117,10 +117,10 @@ File::File(std::vector<unsigned char> bytes, std::string name) : bytes_(std::mov
     c.expect(base != kUndefined, "undefined base address");
     base_ = base;
     c.offset();  // free-space info
-    const std::uint64_t end = c.u(offset_size_);
-    if (end > bytes_.size() - base_)
+    const std::uint64_t end = c.u(offset_size_);  // as h5py writes it: counting a user block too
+    if (end > bytes_.size())
         f.fail(at, "superblock: the file is truncated (" + std::to_string(bytes_.size()) + " bytes where the superblock "
-                   "says " + std::to_string(end + base_) + ")");
+                   "says " + std::to_string(end) + ")");
     c.offset();  // driver info block
     c.offset();  // root group symbol table entry: link name offset
     root_ = c.offset();

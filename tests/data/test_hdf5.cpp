@@ -94,6 +94,21 @@ TEST_CASE("hdf5: not HDF5, truncated, or libver='latest' files are refused by na
     CHECK_THROWS_WITH_AS(hdf5::File(v2, "v2.h5"), doctest::Contains("version 2"), Error);
 }
 
+TEST_CASE("hdf5: a file with a user block (the superblock at 512, addresses relative to it)") {
+    // As h5py writes userblock_size=512: base address 512, end-of-file address counting the block.
+    const std::vector<unsigned char> plain = read_file(golden("layouts.h5"));
+    std::vector<unsigned char> bytes(512, 'u');
+    bytes.insert(bytes.end(), plain.begin(), plain.end());
+    auto put64 = [&](std::size_t at, std::uint64_t v) {
+        for (int i = 0; i < 8; ++i) bytes[at + i] = static_cast<unsigned char>(v >> (8 * i));
+    };
+    put64(512 + 24, 512);
+    put64(512 + 40, bytes.size());
+    const hdf5::File f(bytes, "userblock.h5");
+    CHECK(f.read_floats("chunked").values == layouts_expected());
+    CHECK(f.string_attribute("a/b", "vlen") == std::vector<std::string>{"hello", "w"});
+}
+
 TEST_CASE("hdf5: random byte flips only ever raise n2d::Error") {
     const std::vector<unsigned char> good = read_file(golden("layouts.h5"));
     Rng rng(15);
