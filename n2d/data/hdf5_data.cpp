@@ -168,6 +168,7 @@ std::vector<std::string> File::Impl::strings(const Message& m) const {
     c.expect(s.count <= a.data_size / t.size, "attribute \"" + name + "\" holds fewer bytes than its " +
                                                    std::to_string(s.count) + " elements need");
     std::vector<std::string> out;
+    std::uint64_t total = 0;
     std::map<std::uint64_t, std::map<std::uint16_t, std::pair<std::uint64_t, std::uint64_t>>> heaps;
     for (std::uint64_t i = 0; i < s.count; ++i) {
         if (t.cls == Datatype::fixed_string) {
@@ -191,6 +192,10 @@ std::vector<std::string> File::Impl::strings(const Message& m) const {
         c.expect(index <= 0xffff && obj != it->second.end() && length <= obj->second.second,
                  "variable-length string " + std::to_string(i) + " of attribute \"" + name +
                      "\" is missing from its global heap collection");
+        // Distinct strings are distinct heap objects: more text than the file holds means a
+        // corrupt file pointing many elements at one large object.
+        total += length;
+        c.expect(total <= size(), "variable-length strings of attribute \"" + name + "\" total more bytes than the file");
         out.emplace_back(reinterpret_cast<const char*>(data() + obj->second.first), static_cast<std::size_t>(length));
     }
     return out;

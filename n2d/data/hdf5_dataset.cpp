@@ -196,6 +196,9 @@ FloatArray File::Impl::floats(std::uint64_t header, const std::string& path) con
         }
         c.expect(c.u32() == t.size, "chunk element size differs from the datatype's");
         if (filters) r.filters = parse_filters(*this, *filters);
+        // Refuse before allocating a size the file cannot hold (deflate expands at most 1032 times).
+        c.expect(bytes <= (r.filters.empty() ? size() : size() * 1032),
+                 "dataset \"" + path + "\" needs " + std::to_string(bytes) + " bytes, more than the file can hold");
         raw.assign(bytes, 0);
         if (tree != kUndefined && s.count) r.node(tree, 0, -1);
         c.expect(r.covered == s.count, "dataset \"" + path + "\" has chunks never written (fill values are not "
