@@ -29,14 +29,17 @@ def layers(dims, rng):
              rng.uniform(-0.3, 0.3, b).astype(np.float32), relu) for name, a, b, relu in out]
 
 
-def write(path, model, libver, vlen=False, extra=None, whole_model=False):
+def write(path, model, libver, vlen=False, extra=None, whole_model=False, split_names=False):
     with h5py.File(path, "w", libver=libver) as root:
         # model.save keeps the same layout under the group model_weights.
         f = root.create_group("model_weights") if whole_model else root
         if whole_model:
             root.attrs["model_config"] = b'{"class_name": "Model"}'
         names = ["input"] + [m[0] for m in model] + (extra or [])
-        if vlen:
+        if split_names:  # as Keras does when the names exceed HDF5's 64 KiB header-message limit
+            f.attrs["layer_names0"] = [n.encode("utf8") for n in names[:4]]
+            f.attrs["layer_names1"] = [n.encode("utf8") for n in names[4:]]
+        elif vlen:
             f.attrs.create("layer_names", names, dtype=h5py.string_dtype("ascii"))
         else:
             f.attrs["layer_names"] = [n.encode("utf8") for n in names]
@@ -72,9 +75,10 @@ def main():
     write(os.path.join(HERE, "ae_earliest.h5"), model, "earliest")
     write(os.path.join(HERE, "ae_vlen.h5"), model, "earliest", vlen=True, extra=["dropout"])
     write(os.path.join(HERE, "ae_model.h5"), model, "earliest", whole_model=True)
-    # A float64 copy: Keras stores what the backend holds; read as float32.
+    # A float64 copy (Keras stores what the backend holds; read as float32), its layer names
+    # split over two attributes.
     model64 = [(n, w.astype(np.float64), b.astype(np.float64), r) for n, w, b, r in model]
-    write(os.path.join(HERE, "ae_float64.h5"), model64, "earliest")
+    write(os.path.join(HERE, "ae_float64.h5"), model64, "earliest", split_names=True)
     # Not an autoencoder: one Dense layer (a classifier head).
     write(os.path.join(HERE, "not_ae.h5"), [("dense_1", model[0][1], model[0][2], True)], "earliest")
     # A weight missing: the bias of decoder_1 named but not stored.

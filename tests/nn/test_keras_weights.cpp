@@ -49,7 +49,8 @@ TEST_CASE("keras weights: the paper's autoencoder encodes and reconstructs as nu
     const Matrix x = read_csv("inputs.csv");
     const Matrix codes = read_csv("codes.csv");
     const Matrix recon = read_csv("reconstructions.csv");
-    // save_weights (fixed- and variable-length names, float32 and float64) and model.save.
+    // save_weights (fixed- and variable-length names, float32 and float64 with layer_names split
+    // into layer_names0/1) and model.save.
     for (const char* file : {"ae_earliest.h5", "ae_vlen.h5", "ae_float64.h5", "ae_model.h5"}) {
         CAPTURE(file);
         const Autoencoder ae = Autoencoder::load_weights(golden(file));
