@@ -97,43 +97,59 @@ File::File(std::vector<unsigned char> bytes, std::string name) : bytes_(std::mov
     if (at >= bytes_.size()) f.fail(0, "superblock: signature \"\\x89HDF\\r\\n\\x1a\\n\" not found (not an HDF5 file)");
     Cursor c = f.at(at + 8, bytes_.size() - at - 8, "superblock");
     const unsigned version = c.u8();
-    if (version >= 2)
-        c.fail("version " + std::to_string(version) +
-               " (written with libver='latest' or by HDF5 >= 1.10 with new features) is not supported; n2d reads "
-               "versions 0 and 1, what h5py writes by default");
-    c.expect(version <= 1, "unknown version");
+    c.expect(version <= 3, "superblock version " + std::to_string(version) + " (0 to 3 expected)");
+    if (version >= 2) {
+        superblock_v2(c, at);
+        return;
+    }
     c.skip(4);  // free-space, root group symbol table and shared header versions, reserved
+    read_sizes(c);
+    c.skip(1 + 2 + 2 + 4);  // reserved, group leaf and internal node K, consistency flags
+    if (version == 1) c.skip(4);  // indexed storage internal node K, reserved
+    read_addresses(c, at, false);
+}
+
+void File::read_sizes(Cursor& c) {
     offset_size_ = c.u8();
     length_size_ = c.u8();
     c.expect((offset_size_ == 2 || offset_size_ == 4 || offset_size_ == 8) &&
                  (length_size_ == 2 || length_size_ == 4 || length_size_ == 8),
              "sizes of offsets " + std::to_string(offset_size_) + " and lengths " + std::to_string(length_size_) +
                  " (2, 4 or 8 expected)");
-    c.skip(1 + 2 + 2 + 4);  // reserved, group leaf and internal node K, consistency flags
-    if (version == 1) c.skip(4);  // indexed storage internal node K, reserved
+}
+
+// Base address, then (v0/v1) free-space info, end of file, driver info and the root symbol table
+// entry, or (v2/v3) the superblock extension, end of file and the root object header.
+void File::read_addresses(Cursor& c, std::uint64_t at, bool v2) {
     // The base address is absolute; the others are relative to it (Cursor::offset adds it).
     base_ = 0;
     const std::uint64_t base = c.offset();
     c.expect(base != kUndefined, "undefined base address");
     base_ = base;
-    c.offset();  // free-space info
+    c.offset();  // free-space info (v0/v1), superblock extension (v2/v3)
     const std::uint64_t end = c.u(offset_size_);  // as h5py writes it: counting a user block too
     if (end > bytes_.size())
-        f.fail(at, "superblock: the file is truncated (" + std::to_string(bytes_.size()) + " bytes where the superblock "
-                   "says " + std::to_string(end) + ")");
-    c.offset();  // driver info block
-    c.offset();  // root group symbol table entry: link name offset
+        Impl{*this}.fail(at, "superblock: the file is truncated (" + std::to_string(bytes_.size()) +
+                                 " bytes where the superblock says " + std::to_string(end) + ")");
+    if (!v2) {
+        c.offset();  // driver info block
+        c.offset();  // root group symbol table entry: link name offset
+    }
     root_ = c.offset();
     c.expect(root_ != kUndefined, "the root group has no object header");
+}
+
+void File::superblock_v2(Cursor& c, std::uint64_t at) {
+    read_sizes(c);
+    c.skip(1);  // file consistency flags
+    read_addresses(c, at, true);
 }
 
 File File::open(const std::string& path) { return File(read_file(path), path); }
 
 std::vector<Message> File::Impl::messages(std::uint64_t header) const {
+    if (header + 4 <= size() && std::memcmp(data() + header, "OHDR", 4) == 0) return messages_v2(header);
     Cursor c = at(header, 16, "object header");
-    if (header + 4 <= size() && std::memcmp(data() + header, "OHDR", 4) == 0)
-        c.fail("version 2 (files written with libver='latest') is not supported; n2d reads version-1 object "
-               "headers, what h5py writes by default");
     const unsigned version = c.u8();
     c.expect(version == 1, "version " + std::to_string(version) + " (1 expected)");
     c.skip(1 + 2 + 4);  // reserved, message count (the blocks say), reference count
@@ -241,10 +257,10 @@ struct GroupWalk {
 }  // namespace
 
 std::vector<std::pair<std::string, std::uint64_t>> File::Impl::links(std::uint64_t header) const {
-    for (const Message& m : messages(header)) {
-        if (m.type == kLink || m.type == kLinkInfo)
-            fail(m.pos, "group with link messages (libver='latest' groups) is not supported; n2d reads "
-                        "symbol-table groups, what h5py writes by default");
+    const std::vector<Message> ms = messages(header);
+    for (const Message& m : ms)
+        if (m.type == kLink || m.type == kLinkInfo) return links_v2(ms);
+    for (const Message& m : ms) {
         if (m.type != kSymbolTable) continue;
         Cursor c = at(m.pos, m.size, "symbol table message");
         const std::uint64_t tree = c.offset();

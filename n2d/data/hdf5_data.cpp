@@ -145,7 +145,12 @@ std::map<std::uint16_t, std::pair<std::uint64_t, std::uint64_t>> heap_objects(co
 bool File::Impl::find_attribute(std::uint64_t header, const std::string& name, Message& out) const {
     bool dense = false;
     for (const Message& m : messages(header)) {
-        dense = dense || m.type == kAttributeInfo;
+        if (m.type == kAttributeInfo) {  // dense attribute storage when it names a fractal heap
+            Cursor c = at(m.pos, m.size, "attribute info message");
+            c.expect(c.u8() == 0, "attribute info version (0 expected)");
+            if (c.u8() & 1) c.skip(2);  // maximum creation index
+            dense = dense || c.offset() != kUndefined;
+        }
         Attribute a;
         if (m.type == kAttribute && parse_attribute(*this, m, a) == name) {
             out = m;
@@ -153,7 +158,8 @@ bool File::Impl::find_attribute(std::uint64_t header, const std::string& name, M
         }
     }
     if (dense)
-        fail(header, "object header: attribute \"" + name + "\" may be in dense attribute storage, which is not supported");
+        fail(header, "object header: attribute \"" + name + "\" may be in dense attribute storage (an object with many or large "
+                     "attributes), which is not supported");
     return false;
 }
 

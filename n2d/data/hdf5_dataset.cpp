@@ -162,8 +162,11 @@ FloatArray File::Impl::floats(std::uint64_t header, const std::string& path) con
     const std::uint64_t bytes = s.count * t.size;
     std::vector<unsigned char> raw;
     const unsigned version = c.u8();
-    c.expect(version == 3, "data layout version " + std::to_string(version) + " is not supported (3 expected)");
+    c.expect(version == 3 || version == 4, "data layout version " + std::to_string(version) +
+                                               " is not supported (3 or 4 expected)");
     const unsigned cls = c.u8();
+    // Version 4 stores compact and contiguous data as version 3 does; its chunk indexes differ.
+    c.expect(version == 3 || cls < 2, "chunked storage of data layout version 4 (libver='latest') is not supported");
     if (cls == 0 || cls == 1) {  // compact: the data follows; contiguous: one block elsewhere
         c.expect(!filters, "filters on unchunked data");
         std::uint64_t addr, size;

@@ -75,6 +75,8 @@ def main():
     write(os.path.join(HERE, "ae_earliest.h5"), model, "earliest")
     write(os.path.join(HERE, "ae_vlen.h5"), model, "earliest", vlen=True, extra=["dropout"])
     write(os.path.join(HERE, "ae_model.h5"), model, "earliest", whole_model=True)
+    # HDF5's newest format: v3 superblock, v2 object headers, the root's links in a fractal heap.
+    write(os.path.join(HERE, "ae_latest.h5"), model, "latest")
     # A float64 copy (Keras stores what the backend holds; read as float32), its layer names
     # split over two attributes.
     model64 = [(n, w.astype(np.float64), b.astype(np.float64), r) for n, w, b, r in model]

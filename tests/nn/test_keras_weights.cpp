@@ -51,7 +51,7 @@ TEST_CASE("keras weights: the paper's autoencoder encodes and reconstructs as nu
     const Matrix recon = read_csv("reconstructions.csv");
     // save_weights (fixed- and variable-length names, float32 and float64 with layer_names split
     // into layer_names0/1) and model.save.
-    for (const char* file : {"ae_earliest.h5", "ae_vlen.h5", "ae_float64.h5", "ae_model.h5"}) {
+    for (const char* file : {"ae_earliest.h5", "ae_vlen.h5", "ae_float64.h5", "ae_model.h5", "ae_latest.h5"}) {
         CAPTURE(file);
         const Autoencoder ae = Autoencoder::load_weights(golden(file));
         CHECK(ae.layer_sizes() == std::vector<std::size_t>{6, 8, 8, 16, 3, 16, 8, 8, 6});

@@ -89,6 +89,10 @@ struct File::Impl {
     std::uint64_t find(const std::string& path) const;  // object header address; kUndefined when absent
     std::vector<std::pair<std::string, std::uint64_t>> links(std::uint64_t header) const;
     bool is_group(std::uint64_t header) const;
+    // hdf5_v2.cpp: version-2 object headers ("OHDR"/"OCHK") and link-message groups, compact
+    // or dense (links in a fractal heap indexed by a version-2 B-tree).
+    std::vector<Message> messages_v2(std::uint64_t header) const;
+    std::vector<std::pair<std::string, std::uint64_t>> links_v2(const std::vector<Message>& header) const;
 
     // hdf5_data.cpp: datatypes, dataspaces, attributes and raw data.
     Datatype datatype(const Message& m) const;
