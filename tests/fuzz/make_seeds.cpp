@@ -189,7 +189,7 @@ void keras_seeds() {
     const fs::path dir = fs::path(N2D_SOURCE_DIR) / "tests/golden/keras";
     // (name, harness mode): load_weights on the Keras files, the reader's walk on the others.
     for (const auto& [name, mode] : {std::pair<const char*, int>{"ae_earliest", 0}, {"not_ae", 0}, {"ae_vlen", 1},
-                                     {"layouts", 1}}) {
+                                     {"layouts", 1}, {"ae_latest", 1}}) {
         std::FILE* f = std::fopen((dir / (std::string(name) + ".h5")).c_str(), "rb");
         Bytes b;
         for (int c; f && (c = std::fgetc(f)) != EOF;) b.push_back(static_cast<unsigned char>(c));
