@@ -15,11 +15,6 @@ namespace n2d::inline v0::hdf5 {
 namespace {
 
 constexpr unsigned char kSignature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-// Bounds on linked structures, far above what any weights file needs, so a corrupt file that
-// links structures into a cycle or claims huge counts fails instead of looping or exhausting memory.
-constexpr std::size_t kMaxHeaderBlocks = 4096;
-constexpr std::size_t kMaxMessages = 1 << 16;
-constexpr std::size_t kMaxTreeDepth = 64;
 constexpr std::size_t kMaxLinks = 1 << 20;
 constexpr std::size_t kMaxPathDepth = 256;
 

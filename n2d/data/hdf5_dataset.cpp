@@ -13,7 +13,6 @@ namespace n2d::inline v0::hdf5 {
 namespace {
 
 constexpr std::uint64_t kMaxOutputBytes = std::uint64_t(1) << 31;
-constexpr std::size_t kMaxTreeDepth = 64;
 constexpr std::size_t kMaxChunks = 1 << 22;
 
 struct Filter {

@@ -15,9 +15,6 @@ namespace n2d::inline v0::hdf5 {
 
 namespace {
 
-constexpr std::size_t kMaxHeaderBlocks = 4096;
-constexpr std::size_t kMaxMessages = 1 << 16;
-
 // Bytes needed to encode values below 2^bits.
 unsigned bytes_for_bits(unsigned bits) { return (bits + 7) / 8; }
 unsigned log2_floor(std::uint64_t v) {

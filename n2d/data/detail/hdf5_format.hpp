@@ -70,6 +70,11 @@ private:
 };
 
 inline constexpr std::uint64_t kUndefined = ~std::uint64_t(0);
+// Bounds on linked structures, far above what any weights file needs, so a corrupt file that
+// links structures into a cycle or claims huge counts fails instead of looping or exhausting memory.
+inline constexpr std::size_t kMaxHeaderBlocks = 4096;
+inline constexpr std::size_t kMaxMessages = 1 << 16;
+inline constexpr std::size_t kMaxTreeDepth = 64;
 
 struct File::Impl {
     const File& file;
