@@ -15,12 +15,15 @@
 // the fit call in progress (a checkpoint): u64 epochs done, u8 stopped, f64 best loss, u64
 // wait, u8 has_best, u64 best epoch, u64 rows, u64 cols, u32 data CRC-32, then when has_best
 // the best weights per layer as above. Version 1 (no such byte) is still read.
+// load_weights also reads Keras HDF5 weights files (keras_weights.cpp).
 #include <cmath>
 #include <cstring>
 
 #include "n2d/core/detail/checksum.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/detail/file.hpp"
+#include "n2d/data/detail/hdf5.hpp"
+#include "n2d/nn/detail/keras_weights.hpp"
 #include "n2d/nn/autoencoder.hpp"
 #include "n2d/nn/detail/network.hpp"
 
@@ -232,11 +235,16 @@ void nn::write_weights_file(const std::string& path, const Autoencoder& ae, cons
 Autoencoder Autoencoder::load_weights(const std::string& path) {
     const std::vector<unsigned char> bytes = read_file(path);
     const std::string where = "n2d: " + path + ": ";
-    static const unsigned char hdf5_signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    if (bytes.size() >= 8 && std::memcmp(bytes.data(), hdf5_signature, 8) == 0)
-        N2D_FAIL(where + "this is an HDF5 file (Keras weights, as the N2D paper's code saves them), which n2d does not "
-                         "read; train the autoencoder with n2d once and save its weights (n2d fit DATA --save-weights "
-                         "FILE, or Autoencoder::save_weights), then pass that file");
+    // The N2D paper's Keras weights (HDF5): its mirrored Dense autoencoder, read by our own
+    // HDF5 reader; anything else in HDF5 is refused there with the reason.
+    if (hdf5::has_signature(bytes.data(), bytes.size())) {
+        try {
+            return Autoencoder(nn::keras_state(bytes, path));
+        } catch (const Error& e) {
+            N2D_FAIL(std::string(e.what()) + " (for other weights, train with n2d once and save them: n2d fit DATA "
+                                             "--save-weights FILE, or Autoencoder::save_weights)");
+        }
+    }
     if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kFileMagic, sizeof kFileMagic) != 0)
         N2D_FAIL(where + "not an n2d autoencoder weights file (magic \"N2DAEWTS\" missing); pass a file written "
                             "by Autoencoder::save_weights");

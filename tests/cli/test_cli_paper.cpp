@@ -67,7 +67,7 @@ TEST_CASE("the paper's command line runs as written: GPU argument, --flag=value 
     CHECK(r.out.find("--manifold_learner = --manifold (UMAP=umap, LLE=lle, tSNE=tsne, isomap=isomap)") != std::string::npos);
 }
 
-TEST_CASE("--ae_weights: a Keras HDF5 file is refused saying how to get n2d weights") {
+TEST_CASE("--ae_weights: an HDF5 file that is not Keras weights is refused saying why and how to get n2d weights") {
     if (!have_tool()) return;
     PaperData d;
     const fs::path h5 = scratch() / "mnist-1000-ae_weights.h5";
@@ -77,7 +77,7 @@ TEST_CASE("--ae_weights: a Keras HDF5 file is refused saying how to get n2d weig
     }
     auto r = run("fit " + d.args() + " --ae_weights=" + q(h5));
     CHECK(r.status == 1);
-    CHECK(r.err.find("HDF5 file (Keras weights") != std::string::npos);
+    CHECK(r.err.find("HDF5 superblock") != std::string::npos);
     CHECK(r.err.find("--save-weights") != std::string::npos);
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "n2d/core/bytes.hpp"
@@ -183,6 +184,24 @@ void model_seeds() {
     }
 }
 
+// The golden Keras weights and HDF5 layout files (written by h5py: n2d has no HDF5 writer).
+void keras_seeds() {
+    const fs::path dir = fs::path(N2D_SOURCE_DIR) / "tests/golden/keras";
+    // (name, harness mode): load_weights on the Keras files, the reader's walk on the others.
+    for (const auto& [name, mode] : {std::pair<const char*, int>{"ae_earliest", 0}, {"not_ae", 0}, {"ae_vlen", 1},
+                                     {"layouts", 1}, {"ae_latest", 1}}) {
+        std::FILE* f = std::fopen((dir / (std::string(name) + ".h5")).c_str(), "rb");
+        Bytes b;
+        for (int c; f && (c = std::fgetc(f)) != EOF;) b.push_back(static_cast<unsigned char>(c));
+        if (!f || b.empty()) {
+            std::fprintf(stderr, "make_seeds: cannot read %s/%s.h5\n", dir.c_str(), name);
+            std::exit(1);
+        }
+        std::fclose(f);
+        seed("keras_weights", std::string(name) + (mode ? "-walk" : "-load"), prefix(static_cast<unsigned char>(mode), b));
+    }
+}
+
 void cli_seeds() {
     auto argv = [](std::vector<std::string> args) {
         Bytes b;
@@ -205,6 +224,7 @@ int main(int argc, char** argv) {
     g_root = argv[1];
     data_seeds();
     model_seeds();
+    keras_seeds();
     cli_seeds();
     return 0;
 }
