@@ -67,8 +67,8 @@ const CommandSpec kFit{
      {"--seed", "S", "seed of every stage (default 0)"},
      {"--threads", "T", "worker threads (default: $N2D_NUM_THREADS, else all cores)"},
      {"--device", "NAME", "where the stages run: cpu, opencl[:N], cuda[:N] or auto (the first GPU, else cpu); default cpu; `n2d info` lists them"},
-     {"--weights", "FILE", "use these pretrained autoencoder weights instead of training (n2d's format; looked for in "
-                           "weights/ too, as the paper's --ae_weights)"},
+     {"--weights", "FILE", "use these pretrained autoencoder weights instead of training: n2d's (--save-weights) or "
+                           "the paper's Keras .h5 (looked for in weights/ too, as its --ae_weights)"},
      {"--save-weights", "FILE", "write the trained autoencoder weights here"},
      {"--checkpoint", "FILE", "save the autoencoder's training state here every --checkpoint-every epochs, at the end "
                               "and on Ctrl-C/SIGTERM (then exit 130/143); continue with --resume FILE"},
@@ -297,7 +297,9 @@ int run_fit(int argc, const char* const* argv) {
         if (labelled) j.add("acc", score.accuracy).add("nmi", score.nmi).add("ari", score.ari);
         j.add("seed", static_cast<std::uint64_t>(options.seed));
         j.add("device", model.device_name());
-        j.add("epochs", static_cast<std::uint64_t>(options.embedder == EmbedderKind::autoencoder ? options.autoencoder.epochs : 0));
+        // Epochs trained in this run: none when pretrained weights replace training.
+        const bool trained = options.embedder == EmbedderKind::autoencoder && options.pretrained_weights.empty();
+        j.add("epochs", static_cast<std::uint64_t>(trained ? options.autoencoder.epochs : 0));
         j.add("pipeline", std::string(to_string(options.embedder)) + "+" + to_string(options.manifold) + "+" +
                               to_string(options.clusterer));
         if (const auto q = manifold_quality(model)) j.add(q->first, q->second);

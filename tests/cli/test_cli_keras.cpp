@@ -26,6 +26,7 @@ TEST_CASE("--ae_weights with Keras HDF5 weights: the paper's command line uses t
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.out.find("\"pipeline\": \"ae+umap+gmm\"") != std::string::npos);
+    CHECK(r.out.find("\"epochs\": 0,") != std::string::npos);  // no training ran
     // The codes are the file's network applied to the data: no epoch of training changed it.
     const n2d::Dataset data = n2d::read_csv(csv.string());
     const n2d::Matrix expected = n2d::Autoencoder::load_weights(keras_golden("ae_earliest.h5").string()).encode(data.x);
