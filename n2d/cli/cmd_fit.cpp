@@ -226,6 +226,8 @@ int run_fit(int argc, const char* const* argv) {
         throw Error("n2d fit: '" + args.positionals()[0] + "' has " + std::to_string(data.x.rows()) +
                     " samples, fewer than the " + std::to_string(k) + " clusters asked for; lower --clusters");
 
+    for (const char* out : {"--embedding-out", "--latent-out"})
+        if (auto path = args.value(out)) require_matrix_extension(*path);
     N2DOptions options = options_from(args, data, k);
     if (args.positionals().size() > 1)
         progress.note("the paper's GPU argument '" + args.positionals()[1] +

@@ -39,6 +39,8 @@ int run_predict(int argc, const char* const* argv) {
     if (args.has("--threads")) set_num_threads(static_cast<std::size_t>(args.get_uint("--threads", 0, 1, 4096)));
     const auto t0 = std::chrono::steady_clock::now();
     const std::string model_path = args.positionals()[0];
+    for (const char* out : {"--embedding-out", "--latent-out"})
+        if (auto path = args.value(out)) require_matrix_extension(*path);
     const N2D model = N2D::load(model_path);
     Dataset data = load_dataset(args.positionals()[1], args.get_string("--data-dir", ""));
     if (auto lab = args.value("--labels")) attach_labels(data, load_labels(*lab), *lab);

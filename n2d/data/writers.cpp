@@ -47,13 +47,29 @@ void write_csv(const std::string& path, ConstMatrixView m, char delimiter) {
     write_file_atomically(path, text.data(), text.size());
 }
 
-void write_matrix(const std::string& path, ConstMatrixView m) {
+namespace {
+
+enum class TextFormat { npy, csv, tsv };
+
+TextFormat matrix_format(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (ext == ".npy") return write_npy(path, m);
-    if (ext == ".csv") return write_csv(path, m, ',');
-    if (ext == ".tsv" || ext == ".txt") return write_csv(path, m, '\t');
+    if (ext == ".npy") return TextFormat::npy;
+    if (ext == ".csv") return TextFormat::csv;
+    if (ext == ".tsv" || ext == ".txt") return TextFormat::tsv;
     N2D_FAIL("n2d: cannot write '" + path + "': unknown extension '" + ext + "'; use .npy, .csv, .tsv or .txt");
 }
+
+}  // namespace
+
+void write_matrix(const std::string& path, ConstMatrixView m) {
+    switch (matrix_format(path)) {
+        case TextFormat::npy: return write_npy(path, m);
+        case TextFormat::csv: return write_csv(path, m, ',');
+        case TextFormat::tsv: return write_csv(path, m, '\t');
+    }
+}
+
+void require_matrix_extension(const std::string& path) { (void)matrix_format(path); }
 
 }  // namespace n2d

@@ -17,5 +17,8 @@ void write_csv(const std::string& path, ConstMatrixView m, char delimiter = ',')
 // By extension: .npy → write_npy; .csv → commas; .tsv, .txt → tabs. Any other extension is an
 // error that names the supported ones.
 void write_matrix(const std::string& path, ConstMatrixView m);
+// Throws the error write_matrix would give for `path`'s extension; a tool calls it before long
+// work so that a typo fails at once rather than after the fit.
+void require_matrix_extension(const std::string& path);
 
 }  // namespace n2d

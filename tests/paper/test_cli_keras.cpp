@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "cli_run.hpp"
+#include "cli/cli_run.hpp"
 #include "n2d/n2d.hpp"
 
 namespace {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "cli_run.hpp"
+#include "cli/cli_run.hpp"
 #include "n2d/n2d.hpp"
 
 namespace {
@@ -103,9 +103,11 @@ TEST_CASE("--embedding-out and --latent-out write the representations in input o
     REQUIRE(z2.x.rows() == kRows);
     CHECK(std::equal(z.x.data(), z.x.data() + z.x.rows() * z.x.cols(), z2.x.data()));
     CHECK(n2d::read_csv(emb2.string()).x.cols() == 2);
-    r = run("fit " + d.args() + " --epochs 1 --embedding-out " + q(scratch() / "e.xlsx"));
+    // A wrong extension fails before the fit, not after it.
+    r = run("fit " + d.args() + " --epochs 100000 --embedding-out " + q(scratch() / "e.xlsx"));
     CHECK(r.status == 1);
     CHECK(r.err.find("use .npy, .csv, .tsv or .txt") != std::string::npos);
+    CHECK(r.err.find("epoch") == std::string::npos);
 }
 
 TEST_CASE("--manifold tsne clusters its training data; predicting new data says t-SNE has no transform") {
