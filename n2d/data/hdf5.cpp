@@ -165,20 +165,25 @@ std::vector<Message> File::Impl::messages(std::uint64_t header) const {
             m.skip(msg.size);
             m.expect(out.size() < kMaxMessages, "more than " + std::to_string(kMaxMessages) + " messages");
             if (msg.type == kContinuation) {
-                Cursor k = at(msg.pos, msg.size, "header continuation message");
-                const std::uint64_t addr = k.offset();
-                const std::uint64_t len = k.length();
-                k.expect(addr != kUndefined, "undefined continuation address");
-                k.expect(seen.insert(addr).second, "continuation blocks form a cycle");
-                k.expect(blocks.size() < kMaxHeaderBlocks, "too many continuation blocks");
-                at(addr, len, "header continuation block");
-                blocks.emplace_back(addr, len);
+                blocks.push_back(continuation(msg, seen, blocks.size()));
             } else if (msg.type != kNil) {
                 out.push_back(msg);
             }
         }
     }
     return out;
+}
+
+std::pair<std::uint64_t, std::uint64_t> File::Impl::continuation(const Message& msg, std::set<std::uint64_t>& seen,
+                                                                 std::size_t blocks) const {
+    Cursor k = at(msg.pos, msg.size, "header continuation message");
+    const std::uint64_t addr = k.offset();
+    const std::uint64_t len = k.length();
+    k.expect(addr != kUndefined, "undefined continuation address");
+    k.expect(seen.insert(addr).second, "continuation blocks form a cycle");
+    k.expect(blocks < kMaxHeaderBlocks, "too many continuation blocks");
+    at(addr, len, "header continuation block");
+    return {addr, len};
 }
 
 bool File::Impl::is_group(std::uint64_t header) const {

@@ -66,13 +66,9 @@ std::vector<Message> File::Impl::messages_v2(std::uint64_t header) const {
             m.skip(msg.size);
             m.expect(out.size() < kMaxMessages, "more than " + std::to_string(kMaxMessages) + " messages");
             if (msg.type == kContinuation) {
-                Cursor k = at(msg.pos, msg.size, "header continuation message");
-                const std::uint64_t addr = k.offset();
-                const std::uint64_t len = k.length();
-                k.expect(addr != kUndefined && len >= 8, "continuation block address or length");
-                k.expect(seen.insert(addr).second, "continuation blocks form a cycle");
-                k.expect(blocks.size() < kMaxHeaderBlocks, "too many continuation blocks");
+                const auto [addr, len] = continuation(msg, seen, blocks.size());
                 Cursor ck = at(addr, len, "header continuation block");
+                ck.expect(len >= 8, "continuation block of " + std::to_string(len) + " bytes");
                 ck.expect_signature("OCHK");
                 blocks.emplace_back(addr + 4, len - 8);  // after the signature, before the checksum
             } else if (msg.type != kNil) {

@@ -49,14 +49,14 @@ void write_csv(const std::string& path, ConstMatrixView m, char delimiter) {
 
 namespace {
 
-enum class TextFormat { npy, csv, tsv };
+enum class MatrixFormat { npy, csv, tsv };
 
-TextFormat matrix_format(const std::string& path) {
+MatrixFormat matrix_format(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (ext == ".npy") return TextFormat::npy;
-    if (ext == ".csv") return TextFormat::csv;
-    if (ext == ".tsv" || ext == ".txt") return TextFormat::tsv;
+    if (ext == ".npy") return MatrixFormat::npy;
+    if (ext == ".csv") return MatrixFormat::csv;
+    if (ext == ".tsv" || ext == ".txt") return MatrixFormat::tsv;
     N2D_FAIL("n2d: cannot write '" + path + "': unknown extension '" + ext + "'; use .npy, .csv, .tsv or .txt");
 }
 
@@ -64,9 +64,9 @@ TextFormat matrix_format(const std::string& path) {
 
 void write_matrix(const std::string& path, ConstMatrixView m) {
     switch (matrix_format(path)) {
-        case TextFormat::npy: return write_npy(path, m);
-        case TextFormat::csv: return write_csv(path, m, ',');
-        case TextFormat::tsv: return write_csv(path, m, '\t');
+        case MatrixFormat::npy: return write_npy(path, m);
+        case MatrixFormat::csv: return write_csv(path, m, ',');
+        case MatrixFormat::tsv: return write_csv(path, m, '\t');
     }
 }
 

@@ -6,15 +6,17 @@
 
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
+#include "n2d/pipeline/detail/stage_state.hpp"
 
 namespace n2d::inline v0 {
 
 namespace {
 
 constexpr std::size_t kFullCovarianceMaxDim = 64;
-// derive_seed streams: the clusterers' (as the baselines always had) and the pipeline's
-// manifold stream (n2d_pipeline.cpp), so a learner here equals the pipeline's own.
-constexpr std::uint64_t kBaselineStream = 100, kManifoldStream = 2;
+// The clusterers' derive_seed stream (as the baselines always had); the learners use the
+// pipeline's manifold stream, so a learner here equals the pipeline's own.
+constexpr std::uint64_t kBaselineStream = 100;
+using detail::kManifoldStream;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -7,6 +7,7 @@
 #include "n2d/device/detail/device.hpp"
 #include "n2d/metrics/metrics.hpp"
 #include "n2d/pipeline/builtin_stages.hpp"
+#include "n2d/pipeline/detail/stage_state.hpp"
 
 namespace n2d::inline v0 {
 
@@ -16,8 +17,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Stage ids for derive_seed: fixed forever so a seed keeps meaning the same model.
-constexpr std::uint64_t kEmbedderStream = 1, kManifoldStream = 2, kClustererStream = 3;
+using detail::kClustererStream, detail::kEmbedderStream, detail::kManifoldStream;
 
 }  // namespace
 

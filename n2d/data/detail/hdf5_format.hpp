@@ -3,7 +3,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "n2d/data/detail/hdf5.hpp"
@@ -91,6 +93,10 @@ struct File::Impl {
 
     // hdf5.cpp: object headers and groups.
     std::vector<Message> messages(std::uint64_t header) const;
+    // The block a header continuation message points to, as (address, length), checked to lie in
+    // the file, not to be seen before (cycles) and not to exceed kMaxHeaderBlocks (`blocks` so far).
+    std::pair<std::uint64_t, std::uint64_t> continuation(const Message& msg, std::set<std::uint64_t>& seen,
+                                                         std::size_t blocks) const;
     std::uint64_t find(const std::string& path) const;  // object header address; kUndefined when absent
     std::vector<std::pair<std::string, std::uint64_t>> links(std::uint64_t header) const;
     bool is_group(std::uint64_t header) const;

@@ -1,5 +1,5 @@
-// What every built-in stage's saved state starts with, and the not-fitted check the adapters
-// share (builtin_stages.cpp, learner_stages.cpp).
+// What every built-in stage's saved state starts with, the not-fitted check the adapters share
+// (builtin_stages.cpp, learner_stages.cpp), and the stages' seed streams.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -9,6 +9,10 @@
 #include "n2d/core/error.hpp"
 
 namespace n2d::inline v0::detail {
+
+// Stage ids for derive_seed(N2DOptions::seed, id): fixed forever so a seed keeps meaning the same
+// model; the ablation (baselines.cpp) uses the manifold stream so its learners equal the pipeline's.
+constexpr std::uint64_t kEmbedderStream = 1, kManifoldStream = 2, kClustererStream = 3;
 
 // Each built-in stage's state starts with a version so its layout can evolve.
 constexpr std::uint32_t kStageStateVersion = 1;
