@@ -32,7 +32,7 @@ sanitize: deps
 	N2D_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:$(POCL_ASAN) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(BUILD)-sanitize --output-on-failure $(CTEST_FLAGS)
 
-# The tests under ThreadSanitizer (clang, quick mode); not part of .ci/run.
+# The tests under ThreadSanitizer (clang, quick mode); part of .ci/run.
 tsan: deps deps-clang
 	@$(call configure,$(BUILD)-tsan,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_SANITIZE_THREAD=ON -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
 	cmake --build $(BUILD)-tsan -j $(JOBS)
