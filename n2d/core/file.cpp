@@ -1,7 +1,10 @@
 #include "n2d/core/detail/file.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <exception>
+#include <system_error>
 
 #include "n2d/core/error.hpp"
 
@@ -48,6 +51,19 @@ std::vector<unsigned char> read_file(const std::string& path) {
     std::FILE* f = open_file(path, "rb");
     if (!f) N2D_FAIL("n2d: cannot open '" + path + "': " + os_reason() + "; check the path and permissions");
     std::vector<unsigned char> out;
+    // The whole size at once: no growth by doubling, and a file larger than memory fails here
+    // naming itself (a pipe or special file has no size and grows as it is read).
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(to_path(path), ec);
+    if (!ec && size > 0) {
+        const std::size_t bytes = size > SIZE_MAX ? SIZE_MAX : static_cast<std::size_t>(size);
+        try {
+            out.reserve(bytes);
+        } catch (const std::exception&) {  // std::bad_alloc, or std::length_error beyond max_size()
+            std::fclose(f);
+            detail::throw_out_of_memory(bytes, "reading '" + path + "'");
+        }
+    }
     unsigned char buf[1 << 16];
     std::size_t got;
     while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) out.insert(out.end(), buf, buf + got);

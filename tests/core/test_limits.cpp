@@ -195,6 +195,30 @@ TEST_CASE("out of memory under a 2 GiB address-space limit: a 1e6 x 1e5 matrix t
     CHECK(contains(r.text, "\n400000000000\n10000"));  // bytes(), then the small matrix made afterwards
 }
 
+TEST_CASE("a file larger than memory: reading it throws OutOfMemory naming the file and its size") {
+    if (kSanitized) return;
+    const ScratchDir dir("n2d-test-limits");
+    const fs::path big = dir.path() / "big.csv";
+    put(big, "");
+    fs::resize_file(big, std::uintmax_t(8) << 30);  // sparse: no disk space used
+    const ChildReport r = run_in_child([&]() -> std::string {
+        if (!limit_address_space(rlim_t(2) << 30)) return "skip: the address-space limit did not take (an emulator?)";
+        try {
+            read_file(big.string());
+        } catch (const OutOfMemory& e) {
+            return e.what();
+        }
+        return "no error";
+    });
+    if (r.text.rfind("skip:", 0) == 0) {
+        MESSAGE(r.text);
+        return;
+    }
+    INFO(r.text);
+    CHECK(r.status == 0);
+    CHECK(contains(r.text, "out of memory: reading '" + big.string() + "' needs 8.0 GiB (8589934592 bytes)"));
+}
+
 #endif
 
 }  // namespace n2d::test
