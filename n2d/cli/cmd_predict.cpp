@@ -41,6 +41,8 @@ int run_predict(int argc, const char* const* argv) {
     const std::string model_path = args.positionals()[0];
     for (const char* out : {"--embedding-out", "--latent-out"})
         if (auto path = args.value(out)) require_matrix_extension(*path);
+    for (const char* out : {"--predictions", "--embedding-out", "--latent-out"})
+        if (auto path = args.value(out)) require_output_file("predict", out, *path);
     const N2D model = N2D::load(model_path);
     Dataset data = load_dataset(args.positionals()[1], args.get_string("--data-dir", ""));
     if (auto lab = args.value("--labels")) attach_labels(data, load_labels(*lab), *lab);
