@@ -27,6 +27,8 @@ namespace {
 // synthetic set, where 10 epochs keep `make demo` well under a minute on 2 cores (on that
 // data 10 epochs already reach ACC 1.000).
 constexpr std::size_t kPaperEpochs = 1000, kSyntheticEpochs = 10;
+// The paper's output folder when --visualize is given without --save-dir.
+constexpr const char* kSaveDir = "results/n2d";
 
 const CommandSpec kFit{
     "fit",
@@ -240,6 +242,7 @@ int run_fit(int argc, const char* const* argv) {
 
     for (const char* out : kOutputOptions)
         if (auto path = args.value(out)) require_output_file("fit", args.spelling(out), *path);
+    if (args.has("--save-dir") || args.has("--visualize")) create_save_dir(args.get_string("--save-dir", kSaveDir));
     const auto t_load = std::chrono::steady_clock::now();
     Dataset data = load_data(args);
     if (auto lab = args.value("--labels")) attach_labels(data, load_labels(*lab), *lab);
@@ -301,7 +304,7 @@ int run_fit(int argc, const char* const* argv) {
     if (auto path = args.value("--embedding-out")) write_matrix(*path, model.manifold_embedding().view());
     if (auto path = args.value("--latent-out")) write_matrix(*path, model.latent().view());
     if (args.has("--save-dir") || args.has("--visualize")) {
-        const std::string dir = args.get_string("--save-dir", "results/n2d");
+        const std::string dir = args.get_string("--save-dir", kSaveDir);
         for (const auto& f : write_save_dir(dir, argc, argv, model, data, args.has("--visualize")))
             progress.note("wrote " + f);
     }

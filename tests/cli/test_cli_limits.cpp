@@ -29,6 +29,11 @@ TEST_CASE("outputs into a missing folder or onto a folder are refused before loa
     r = run("fit synthetic --plot " + q(scratch()));
     CHECK(r.status == 2);
     CHECK(contains(r.err, "n2d fit: --plot: cannot write '" + scratch().string() + "': it is a folder"));
+    std::ofstream(scratch() / "a-file") << "x";
+    r = run("fit synthetic --save-dir " + q(scratch() / "a-file" / "results"));
+    CHECK(r.status == 1);
+    CHECK(contains(r.err, "n2d fit: cannot create the folder"));
+    CHECK(r.out.empty());
     r = run("predict no-model.n2d synthetic --latent-out " + q(scratch() / "none" / "z.npy"));
     CHECK(r.status == 2);
     CHECK(contains(r.err, "n2d predict: --latent-out: cannot write"));
