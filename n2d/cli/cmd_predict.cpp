@@ -57,9 +57,9 @@ int run_predict(int argc, const char* const* argv) {
     const bool proba = args.has("--proba");
     const std::string text = proba ? proba_csv(out.probabilities) : labels_text(out.labels);
     if (auto path = args.value("--predictions")) write_text(*path, text);
+    else if (!json) write_text("-", text);
     if (auto path = args.value("--embedding-out")) write_matrix(*path, out.manifold.view());
     if (auto path = args.value("--latent-out")) write_matrix(*path, out.latent.view());
-    else if (!json) write_text("-", text);
 
     const bool scored = !data.labels.empty();
     const Assessment a = scored ? assess(data.labels, out.labels) : Assessment{};

@@ -3,6 +3,7 @@
 // keeps the previous file; a synthetic set too large for memory (a shell address-space limit)
 // exits 1 naming the memory needed. The runs avoid training (--embedder none), as this suite
 // also runs under an emulator.
+#include <algorithm>
 #include <string>
 
 #include "cli_run.hpp"
@@ -46,6 +47,14 @@ TEST_CASE("--synthetic-samples and --synthetic-dim size the synthetic set; bad v
     CHECK(r.status == 0);
     CHECK(contains(r.out, "\"n\": 120,"));
     CHECK(contains(r.out, "\"dim\": 5,"));
+    // A model of 120 samples predicts the full set; the labels go to --predictions alone.
+    const fs::path model = scratch() / "small.n2d", labels = scratch() / "small-labels.txt";
+    REQUIRE(run(kQuickFit + " --synthetic-samples 120 --model-out " + q(model)).status == 0);
+    r = run("predict " + q(model) + " synthetic --predictions " + q(labels));
+    CHECK(r.status == 0);
+    CHECK(r.out.empty());
+    const std::string written = slurp(labels);
+    CHECK(std::count(written.begin(), written.end(), '\n') == 6000);
     r = run(kQuickFit + " --synthetic-samples 5");
     CHECK(r.status == 2);
     CHECK(contains(r.err, "'--synthetic-samples' is 5 but must be in [6, "));
