@@ -127,16 +127,22 @@ inline bool private_mounts() {
     return ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
 }
 
-// In a child: makes `dir` unwritable for this process, root included. Preferred: a read-only
-// bind mount of `dir` over itself in a private mount namespace (writes fail with EROFS). Else
-// permission bits: `dir` becomes 0555 and, as root ignores them, root drops to nobody (writes
-// fail with EACCES); the caller then restores the bits with restore_writable. Returns how, for
-// the test's messages, or "" when neither works.
-inline std::string make_unwritable(const std::filesystem::path& dir) {
+// In a child: `dir` becomes read-only for this process and those it starts (a read-only bind
+// mount of `dir` over itself in a private mount namespace), root included: writes fail with
+// EROFS. False where the system allows no private mounts.
+inline bool read_only_bind_mount(const std::filesystem::path& dir) {
     const std::string d = dir.string();
-    if (private_mounts() && ::mount(d.c_str(), d.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
-        ::mount(nullptr, d.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0)
-        return "a read-only bind mount";
+    return private_mounts() && ::mount(d.c_str(), d.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
+           ::mount(nullptr, d.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
+}
+
+// In a child: makes `dir` unwritable for this process, root included: read_only_bind_mount
+// where allowed, else permission bits — `dir` becomes 0555 and, as root ignores them, root
+// drops to nobody (writes fail with EACCES); the caller then restores the bits with
+// restore_writable. Returns how, for the test's messages, or "" when neither works.
+inline std::string make_unwritable(const std::filesystem::path& dir) {
+    if (read_only_bind_mount(dir)) return "a read-only bind mount";
+    const std::string d = dir.string();
     if (::chmod(d.c_str(), 0555) != 0) return "";
     if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) return "";
     return "permission bits 0555";

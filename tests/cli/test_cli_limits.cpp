@@ -1,6 +1,6 @@
 // The CLI at the limits: outputs into a missing folder or onto a folder are refused before any
-// work (exit 2); a full disk (a shell file size limit) fails the write with a clear message and
-// keeps the previous file; a synthetic set too large for memory (a shell address-space limit)
+// work (exit 2); a full disk (a shell file size limit) or a read-only folder (a private mount)
+// fails the write with a clear message and keeps the previous file; a synthetic set too large for memory (a shell address-space limit)
 // exits 1 naming the memory needed. The runs avoid training (--embedder none), as this suite
 // also runs under an emulator.
 #include <algorithm>
@@ -80,6 +80,28 @@ TEST_CASE("a full disk: exit 1 naming the file and the reason, the previous mode
     CHECK(r.status == 1);
     CHECK(contains(r.err, "cannot write '" + model.string() + "': File too large"));
     CHECK(contains(r.err, "The previous file (if any) is unchanged"));
+    CHECK(n2d::test::file_text(model) == "previous model");
+    CHECK(n2d::test::names_in(dir.path()) == std::set<std::string>{"m.n2d"});
+}
+
+TEST_CASE("a read-only folder: exit 1 naming the file and the reason, the previous model intact") {
+    if (!have_tool() || n2d::test::kSanitized) return;
+    const n2d::test::ScratchDir dir("n2d-test-cli-limits");
+    const fs::path model = dir.path() / "m.n2d";
+    std::ofstream(model) << "previous model";
+    // The folder is read-only for a forked child and the n2d it starts (a private mount).
+    const auto r = n2d::test::run_in_child([&]() -> std::string {
+        if (!n2d::test::read_only_bind_mount(dir.path())) return "skip: no private mount namespace here";
+        const Run run_result = run(kQuickFit + " --synthetic-samples 200 --model-out " + q(model));
+        return std::to_string(run_result.status) + "\n" + run_result.err;
+    });
+    if (r.text.rfind("skip:", 0) == 0) {
+        MESSAGE(r.text);
+        return;
+    }
+    INFO(r.text);
+    CHECK(r.text.rfind("1\n", 0) == 0);
+    CHECK(contains(r.text, "to write '" + model.string() + "': Read-only file system"));
     CHECK(n2d::test::file_text(model) == "previous model");
     CHECK(n2d::test::names_in(dir.path()) == std::set<std::string>{"m.n2d"});
 }
