@@ -52,7 +52,7 @@ typedef enum n2d_status {
     N2D_ERROR_IO = 2,               /* a file could not be read or written */
     N2D_ERROR_FORMAT = 3,           /* a model file or buffer is corrupt or not a model */
     N2D_ERROR_CANCELLED = 4,        /* the progress callback returned nonzero */
-    N2D_ERROR_OUT_OF_MEMORY = 5,
+    N2D_ERROR_OUT_OF_MEMORY = 5,    /* memory could not be had; n2d_last_error says how much and for what */
     N2D_ERROR_BUFFER_TOO_SMALL = 6, /* an output capacity is below what the call needs */
     N2D_ERROR_NOT_FITTED = 7,       /* the model must be fitted (or loaded) first */
     N2D_ERROR_INTERNAL = 8          /* a bug in n2d: please report it with n2d_last_error() */

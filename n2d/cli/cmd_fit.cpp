@@ -27,6 +27,8 @@ namespace {
 // synthetic set, where 10 epochs keep `make demo` well under a minute on 2 cores (on that
 // data 10 epochs already reach ACC 1.000).
 constexpr std::size_t kPaperEpochs = 1000, kSyntheticEpochs = 10;
+// The paper's output folder when --visualize is given without --save-dir.
+constexpr const char* kSaveDir = "results/n2d";
 
 const CommandSpec kFit{
     "fit",
@@ -86,6 +88,8 @@ const CommandSpec kFit{
      {"--eval-all", "", "also run the paper's ablation: k-means, GMM and spectral clustering on the raw data, on UMAP "
                         "of it, on the AE codes and on UMAP, Isomap, t-SNE and LLE of the codes"},
      {"--data-dir", "DIR", "where named datasets live (default: $N2D_DATA_DIR, else ~/.n2d/datasets)"},
+     {"--synthetic-samples", "N", "DATA synthetic: number of samples (default 6000, at least 6)"},
+     {"--synthetic-dim", "D", "DATA synthetic: number of features (default 32, at least 3)"},
      {"--quiet", "", "no progress on stderr"},
      {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds) on stdout"}},
     {{"--n_clusters", "--clusters"},
@@ -117,6 +121,29 @@ void on_stop_signal(int sig) {
     static const char note[] = "\nn2d fit: stopping after this epoch to save the checkpoint (Ctrl-C again stops at once)\n";
     [[maybe_unused]] const auto written = ::write(2, note, sizeof note - 1);
 #endif
+}
+
+// The outputs a fit writes; each is checked before the data is loaded.
+constexpr const char* kOutputOptions[] = {"--model-out", "--predictions", "--embedding-out", "--latent-out",
+                                          "--plot",      "--save-weights", "--checkpoint"};
+
+// DATA, with --synthetic-samples/--synthetic-dim sizing the built-in synthetic set. Running out
+// of memory says which data set needed it.
+Dataset load_data(const Args& a) {
+    const std::string& name = a.positionals()[0];
+    const bool sized = a.has("--synthetic-samples") || a.has("--synthetic-dim");
+    if (sized && name != "synthetic")
+        throw UsageError("n2d fit: --synthetic-samples and --synthetic-dim size the built-in `synthetic` data set, "
+                         "but DATA is '" + name + "'; drop them or fit synthetic");
+    try {
+        if (!sized) return load_dataset(name, a.get_string("--data-dir", ""));
+        SyntheticOptions s;
+        s.n_samples = a.get_uint("--synthetic-samples", s.n_samples, s.n_clusters, std::uint64_t(1) << 40);
+        s.dim = a.get_uint("--synthetic-dim", s.dim, 3, std::uint64_t(1) << 24);
+        return make_synthetic(s);
+    } catch (const OutOfMemory& e) {
+        throw OutOfMemory("n2d fit: loading '" + name + "': " + without_prefix(e.what()), e.bytes());
+    }
 }
 
 // The weights file: as given, else under weights/ where the paper's --ae_weights looks.
@@ -213,8 +240,11 @@ int run_fit(int argc, const char* const* argv) {
     const bool json = args.has("--json");
     ProgressPrinter progress(!args.has("--quiet"));
 
+    for (const char* out : kOutputOptions)
+        if (auto path = args.value(out)) require_output_file("fit", args.spelling(out), *path);
+    if (args.has("--save-dir") || args.has("--visualize")) create_save_dir(args.get_string("--save-dir", kSaveDir));
     const auto t_load = std::chrono::steady_clock::now();
-    Dataset data = load_dataset(args.positionals()[0], args.get_string("--data-dir", ""));
+    Dataset data = load_data(args);
     if (auto lab = args.value("--labels")) attach_labels(data, load_labels(*lab), *lab);
     const double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
     const bool labelled = !data.labels.empty();
@@ -274,7 +304,7 @@ int run_fit(int argc, const char* const* argv) {
     if (auto path = args.value("--embedding-out")) write_matrix(*path, model.manifold_embedding().view());
     if (auto path = args.value("--latent-out")) write_matrix(*path, model.latent().view());
     if (args.has("--save-dir") || args.has("--visualize")) {
-        const std::string dir = args.get_string("--save-dir", "results/n2d");
+        const std::string dir = args.get_string("--save-dir", kSaveDir);
         for (const auto& f : write_save_dir(dir, argc, argv, model, data, args.has("--visualize")))
             progress.note("wrote " + f);
     }

@@ -41,6 +41,8 @@ int run_predict(int argc, const char* const* argv) {
     const std::string model_path = args.positionals()[0];
     for (const char* out : {"--embedding-out", "--latent-out"})
         if (auto path = args.value(out)) require_matrix_extension(*path);
+    for (const char* out : {"--predictions", "--embedding-out", "--latent-out"})
+        if (auto path = args.value(out)) require_output_file("predict", out, *path);
     const N2D model = N2D::load(model_path);
     Dataset data = load_dataset(args.positionals()[1], args.get_string("--data-dir", ""));
     if (auto lab = args.value("--labels")) attach_labels(data, load_labels(*lab), *lab);
@@ -55,9 +57,9 @@ int run_predict(int argc, const char* const* argv) {
     const bool proba = args.has("--proba");
     const std::string text = proba ? proba_csv(out.probabilities) : labels_text(out.labels);
     if (auto path = args.value("--predictions")) write_text(*path, text);
+    else if (!json) write_text("-", text);
     if (auto path = args.value("--embedding-out")) write_matrix(*path, out.manifold.view());
     if (auto path = args.value("--latent-out")) write_matrix(*path, out.latent.view());
-    else if (!json) write_text("-", text);
 
     const bool scored = !data.labels.empty();
     const Assessment a = scored ? assess(data.labels, out.labels) : Assessment{};

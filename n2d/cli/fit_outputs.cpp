@@ -19,11 +19,15 @@ const char* clusterer_title(ClustererKind c) {
 
 }  // namespace
 
-std::vector<std::string> write_save_dir(const std::string& dir, int argc, const char* const* argv, const N2D& model,
-                                        const Dataset& data, bool visualize) {
+void create_save_dir(const std::string& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) N2D_FAIL("n2d fit: cannot create the folder '" + dir + "' (" + ec.message() + "); pass another --save-dir");
+}
+
+std::vector<std::string> write_save_dir(const std::string& dir, int argc, const char* const* argv, const N2D& model,
+                                        const Dataset& data, bool visualize) {
+    create_save_dir(dir);
     const std::filesystem::path base(dir);
     std::string args_text = "n2d";
     for (int i = 1; i < argc; ++i) args_text += std::string("\n") + argv[i];

@@ -13,6 +13,9 @@ namespace n2d::inline v0::cli {
 // The paper's output folder (created when missing): args.txt (the command line, one argument
 // per line, as the paper's code writes it), DATASET-clusters.txt, DATASET.n2d and, when
 // `visualize`, DATASET-n2d.png. Returns the files written.
+// Creates the --save-dir folder (and its parents) when missing; throws n2d::Error saying why
+// it cannot. `n2d fit` calls it before fitting too, so a bad folder costs no training time.
+void create_save_dir(const std::string& dir);
 std::vector<std::string> write_save_dir(const std::string& dir, int argc, const char* const* argv, const N2D& model,
                                         const Dataset& data, bool visualize);
 

@@ -1,7 +1,9 @@
 // The n2d command-line tool: dispatches to one subcommand per file (cmd_*.cpp).
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "n2d/cli/args.hpp"
@@ -22,9 +24,7 @@ void usage(std::FILE* out) {
                  "run `n2d <command> --help` for a command's options\n");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command(int argc, char** argv) {
     const char* const* args = argv;
     try {
         if (argc < 2) {
@@ -50,8 +50,29 @@ int main(int argc, char** argv) {
     } catch (const n2d::cli::UsageError& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 2;
+    } catch (const std::bad_alloc&) {  // from a standard container; n2d's own buffers say n2d::OutOfMemory
+        std::fprintf(stderr, "n2d: out of memory; use less data (fewer samples or features), free memory, or raise the "
+                             "process's memory limit (ulimit -v)\n");
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 1;
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int status = run_command(argc, argv);
+    // What went to stdout (--json, labels without --predictions) may still sit in the stdio
+    // buffer: flush it here, so that a redirect onto a full disk is an error rather than a
+    // silently truncated file and exit status 0.
+    errno = 0;
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        std::fprintf(stderr, "n2d: cannot write to standard output: %s; the output is incomplete (free disk space where "
+                             "it is redirected, or redirect it elsewhere)\n",
+                     errno ? std::strerror(errno) : "write error");
+        return status == 0 ? 1 : status;
+    }
+    return status;
 }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "n2d/cli/args.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/detail/file.hpp"
 
@@ -38,6 +39,19 @@ void write_text(const std::string& path, const std::string& text) {
         return;
     }
     write_file_atomically(path, text.data(), text.size());
+}
+
+std::string without_prefix(const std::string& message) {
+    return message.rfind("n2d: ", 0) == 0 ? message.substr(5) : message;
+}
+
+void require_output_file(const std::string& command, const std::string& option, const std::string& path) {
+    if (path == "-") return;
+    try {
+        require_file_target(path);
+    } catch (const Error& e) {
+        throw UsageError("n2d " + command + ": " + option + ": " + without_prefix(e.what()));
+    }
 }
 
 std::string score_line(const Assessment& a) {

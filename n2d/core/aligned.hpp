@@ -22,7 +22,8 @@ struct AlignedFree {
 template <class T>
 std::unique_ptr<T[], AlignedFree> aligned_alloc_zeroed(std::size_t count) {
     if (count == 0) return nullptr;
-    if (count > (std::size_t(-1) - kAlignment) / sizeof(T)) detail::throw_bad_alloc();
+    if (count > (std::size_t(-1) - kAlignment) / sizeof(T))
+        detail::throw_out_of_memory(std::size_t(-1), "an array of " + std::to_string(count) + " elements");
     std::size_t bytes = (count * sizeof(T) + kAlignment - 1) / kAlignment * kAlignment;
     void* p = allocate_aligned(bytes);
     std::memset(p, 0, bytes);

@@ -57,6 +57,18 @@ std::string win_reason(DWORD code) {
     return (text.empty() ? "unknown error" : text) + " (Windows error " + std::to_string(code) + ")";
 }
 
+// The system's reason for a failed write, and what the user can do about it.
+std::string write_failure(DWORD code) {
+    const std::string why = win_reason(code);
+    switch (code) {
+        case ERROR_DISK_FULL:
+        case ERROR_HANDLE_DISK_FULL: return why + "; free some disk space or write to another disk";
+        case ERROR_WRITE_PROTECT: return why + "; write to another folder";
+        case ERROR_ACCESS_DENIED: return why + "; choose a folder you may write to, or change its permissions";
+        default: return why + "; check that the folder exists and is writable";
+    }
+}
+
 }  // namespace
 
 std::FILE* open_file(const std::string& path, const char* mode) noexcept {
@@ -81,15 +93,16 @@ std::filesystem::path executable_path() {
 
 void write_file_atomically(const std::string& path, const void* data, std::size_t size) {
     const std::string tmp = path + ".tmp." + std::to_string(GetCurrentProcessId());
-    const std::wstring wpath = wide_path(path), wtmp = wide_path(tmp);
+    const std::wstring wpath = wide_path(path), wtmp = wide_path(tmp);  // first: refuses a path that is not UTF-8
+    require_file_target(path);
     HANDLE h = CreateFileW(wtmp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
     if (h == INVALID_HANDLE_VALUE)
-        N2D_FAIL("n2d: cannot create '" + tmp + "' to write '" + path + "': " + win_reason(GetLastError()) +
-                    "; check that the folder exists and is writable");
+        N2D_FAIL("n2d: cannot create '" + tmp + "' to write '" + path + "': " + write_failure(GetLastError()) +
+                 ". The previous file (if any) is unchanged");
     auto fail = [&](const std::string& what, DWORD code, bool open) {
         if (open) CloseHandle(h);
         DeleteFileW(wtmp.c_str());
-        N2D_FAIL("n2d: " + what + " '" + path + "': " + win_reason(code) + "; the previous file (if any) is unchanged");
+        N2D_FAIL("n2d: " + what + " '" + path + "': " + write_failure(code) + ". The previous file (if any) is unchanged");
     };
     const auto* p = static_cast<const unsigned char*>(data);
     std::size_t left = size;

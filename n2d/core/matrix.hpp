@@ -47,7 +47,8 @@ using ConstMatrixView = BasicMatrixView<const float>;
 class Matrix {
 public:
     Matrix() = default;
-    Matrix(std::size_t rows, std::size_t cols) : storage_(checked_size(rows, cols)), rows_(rows), cols_(cols) {}
+    // Throws n2d::OutOfMemory naming the shape and the bytes needed when memory runs out.
+    Matrix(std::size_t rows, std::size_t cols) : storage_(allocate(rows, cols)), rows_(rows), cols_(cols) {}
     static Matrix copy_of(ConstMatrixView v) {
         Matrix m(v.rows, v.cols);
         for (std::size_t i = 0; i < v.rows; ++i)
@@ -72,11 +73,7 @@ public:
     operator ConstMatrixView() const noexcept { return view(); }
 
 private:
-    static std::size_t checked_size(std::size_t rows, std::size_t cols) {
-        N2D_REQUIRE(cols == 0 || rows <= (std::size_t(1) << 40) / cols,
-                    "matrix of " + std::to_string(rows) + " x " + std::to_string(cols) + " is too large");
-        return rows * cols;
-    }
+    static AlignedArray<float> allocate(std::size_t rows, std::size_t cols);
     AlignedArray<float> storage_;
     std::size_t rows_ = 0;
     std::size_t cols_ = 0;

@@ -71,16 +71,18 @@ void set_allocator(const Allocator& a) {
 void reset_allocator() noexcept { g_current.store(nullptr, std::memory_order_release); }
 
 void* allocate_aligned(std::size_t bytes) {
-    if (bytes == 0 || bytes > std::size_t(-1) / 2) detail::throw_bad_alloc();
+    N2D_REQUIRE(bytes > 0, "allocate_aligned: a block of 0 bytes was asked for; ask for at least 1");
+    const auto out_of_memory = [bytes] { detail::throw_out_of_memory(bytes, "a buffer"); };
+    if (bytes > std::size_t(-1) / 2) out_of_memory();  // beyond any address space; also keeps + kAlign from wrapping
     const Allocator* a = g_current.load(std::memory_order_acquire);
     if (!a) {  // the default: one aligned block with the header in its first cache line
         void* raw = os_aligned_alloc(bytes + kAlign);
-        if (!raw) detail::throw_bad_alloc();
+        if (!raw) out_of_memory();
         return finish(raw, reinterpret_cast<std::uintptr_t>(raw) + kAlign, os_aligned_free, nullptr);
     }
     if (a->aligned_alloc_fn) {
         void* raw = a->aligned_alloc_fn(bytes + kAlign, kAlign, a->user);
-        if (!raw) detail::throw_bad_alloc();
+        if (!raw) out_of_memory();
         if (reinterpret_cast<std::uintptr_t>(raw) % kAlign) {  // a broken hook: refuse rather than misalign
             a->aligned_free_fn(raw, a->user);
             N2D_FAIL("n2d: the installed aligned_alloc_fn returned a block that is not " + std::to_string(kAlign) +
@@ -90,7 +92,7 @@ void* allocate_aligned(std::size_t bytes) {
     }
     // Plain allocator: over-allocate and align inside, leaving room for the header.
     void* raw = a->alloc_fn(bytes + sizeof(Header) + kAlign - 1, a->user);
-    if (!raw) detail::throw_bad_alloc();
+    if (!raw) out_of_memory();
     const std::uintptr_t data = (reinterpret_cast<std::uintptr_t>(raw) + sizeof(Header) + kAlign - 1) / kAlign * kAlign;
     return finish(raw, data, a->free_fn, a->user);
 }

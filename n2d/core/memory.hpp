@@ -28,7 +28,8 @@ void set_allocator(const Allocator& a);
 // Back to the default (std::aligned_alloc, or _aligned_malloc on Windows).
 void reset_allocator() noexcept;
 
-// `bytes` (> 0) with 64-byte alignment from the installed allocator; throws std::bad_alloc.
+// `bytes` (> 0) with 64-byte alignment from the installed allocator; throws n2d::OutOfMemory
+// (naming the size) when the allocator returns nothing.
 void* allocate_aligned(std::size_t bytes);
 // Releases a block from allocate_aligned (nullptr is ignored) to the allocator that made it.
 void free_aligned(void* ptr) noexcept;

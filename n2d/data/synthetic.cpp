@@ -92,7 +92,10 @@ Dataset make_synthetic(const SyntheticOptions& o) {
     const double gap = (1.0 - r0) / (double(k) * turns);
     const double thickness = 0.1 * gap;  // radial jitter (sd) well below the gap
 
+    // The matrix first: it is the largest block, so a data set too large for memory fails at
+    // once with an OutOfMemory naming its shape, before anything else is allocated or computed.
     Dataset d;
+    d.x = Matrix(n, o.dim);
     d.name = "synthetic";
     d.labels = balanced_labels(n, k);
     d.class_names = numbered_names("arm ", k);
@@ -111,20 +114,22 @@ Dataset make_synthetic(const SyntheticOptions& o) {
 
     Rng rotation_rng(o.seed, kRotation);
     const std::vector<double> q = random_frame(o.dim, rotation_rng);
-    std::vector<double> clean(n * o.dim);
+    // Coordinate j of point i in R^dim; computed twice (for the scale, then for the values)
+    // rather than stored, which would take twice the matrix's memory.
+    const auto rotated = [&q, &p3](std::size_t i, std::size_t j) {
+        return q[j * 3] * p3[i * 3] + q[j * 3 + 1] * p3[i * 3 + 1] + q[j * 3 + 2] * p3[i * 3 + 2];
+    };
     double max_abs = 1e-12;
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < o.dim; ++j) {
-            const double v = q[j * 3] * p3[i * 3] + q[j * 3 + 1] * p3[i * 3 + 1] + q[j * 3 + 2] * p3[i * 3 + 2];
-            clean[i * o.dim + j] = v;
-            max_abs = std::max(max_abs, std::fabs(v));
-        }
+        for (std::size_t j = 0; j < o.dim; ++j) max_abs = std::max(max_abs, std::fabs(rotated(i, j)));
     // Into [0.05, 0.95] before noise, so values stay roughly within [0, 1].
     const double scale = 0.45 / max_abs;
     Rng noise_rng(o.seed, kNoise);
-    d.x = Matrix(n, o.dim);
-    for (std::size_t i = 0; i < n * o.dim; ++i)
-        d.x.data()[i] = static_cast<float>(0.5 + scale * clean[i] + o.noise * noise_rng.normal());
+    for (std::size_t i = 0; i < n; ++i) {
+        float* row = d.x.row(i);
+        for (std::size_t j = 0; j < o.dim; ++j)
+            row[j] = static_cast<float>(0.5 + scale * rotated(i, j) + o.noise * noise_rng.normal());
+    }
     shuffle_rows(d.x, d.labels, o.seed);
     return d;
 }

@@ -99,6 +99,19 @@ TEST_CASE("allocation hooks: an aligned pair is used instead of the plain one") 
     CHECK(g_aligned_live == 0);
 }
 
+TEST_CASE("allocation hooks: an allocator that refuses gives N2D_ERROR_OUT_OF_MEMORY naming the size") {
+    DefaultAllocatorAfter restore;
+    const n2d_allocator refusing{[](std::size_t, void*) -> void* { return nullptr; }, counting_free, nullptr, nullptr,
+                                 nullptr};
+    REQUIRE(n2d_set_allocator(&refusing) == N2D_OK);
+    std::vector<float> x(500 * 12);
+    std::vector<int> labels(500);
+    CHECK(n2d_make_synthetic(500, 3, 12, 1, x.data(), x.size(), labels.data(), labels.size()) == N2D_ERROR_OUT_OF_MEMORY);
+    const std::string what = n2d_last_error();
+    CHECK(what.find("n2d_make_synthetic") == 0);
+    CHECK(what.find("out of memory: a 500 x 12 float32 matrix needs 23.4 KiB") != std::string::npos);
+}
+
 TEST_CASE("allocation hooks: a counting allocator sees a whole fit and every block is freed") {
     DefaultAllocatorAfter restore;
     constexpr std::size_t n = 400, k = 3, d = 12;

@@ -65,8 +65,10 @@ inline std::string command(const std::string& args) {
     return cmd;
 }
 
-inline Run run(const std::string& args) {
-    std::string cmd = command(args);
+// `shell_prefix` runs first in the same shell (POSIX sh: e.g. "ulimit -f 16; "), so its limits
+// apply to the tool.
+inline Run run(const std::string& args, const std::string& shell_prefix = "") {
+    std::string cmd = shell_prefix + command(args);
 #if defined(_WIN32)
     cmd = '"' + cmd + '"';  // cmd.exe /c drops the outer pair of quotes
 #endif

@@ -182,6 +182,10 @@ TEST_CASE("idx malformed: wrong magic, unknown type, truncated, trailing bytes, 
     CHECK_THROWS_WITH_AS(read_idx(tmp.write("d-ubyte", idx_bytes(0x08, {2, 3}, "1234567"))), Contains("1 unexpected bytes"), Error);
     CHECK_THROWS_WITH_AS(read_idx(tmp.write("e-ubyte", std::string("\x00\x00\x08\x03", 4) + be32(5))), Contains("truncated IDX header"), Error);
     CHECK_THROWS_WITH_AS(read_idx(tmp.write("f.idx", idx_bytes(0x0D, {1}, std::string("\x7f\xc0\x00\x00", 4)))), Contains("NaN"), Error);
+    // A header promising 10^10 floats (40 GB) in a 16-byte file: refused as truncated, from the
+    // file's size, before anything is allocated (an attempt would throw OutOfMemory instead).
+    CHECK_THROWS_WITH_AS(read_idx(tmp.write("g-ubyte", idx_bytes(0x0D, {100000, 100000}, std::string(16, '\0')))),
+                         Contains("truncated IDX data: the header promises 10000000000 values"), Error);
 }
 
 TEST_CASE("idx malformed: inconsistent sizes between image and label files of a named dataset") {
@@ -231,6 +235,9 @@ TEST_CASE("npy malformed: Fortran order, other dtypes, truncation, magic, NaN, b
     CHECK_THROWS_WITH_AS(read_npy(tmp.write("d.npy", npy_bytes("<f4", "(2, 2)", raw_values<float>({1, 2, 3})))),
                          Contains("truncated .npy data: the shape needs 16 bytes, the file has 12"), Error);
     CHECK_THROWS_WITH_AS(read_npy(tmp.write("e.npy", "PK\x03\x04 not numpy")), Contains("wrong magic"), Error);
+    // A shape of 10^11 float64 values (800 GB) in a 16-byte file: refused as truncated before allocating.
+    CHECK_THROWS_WITH_AS(read_npy(tmp.write("j.npy", npy_bytes("<f8", "(100000000, 1000)", std::string(16, '\0')))),
+                         Contains("truncated .npy data: the shape needs 800000000000 bytes"), Error);
     CHECK_THROWS_WITH_AS(read_npy(tmp.write("f.npy", npy_bytes("<f8", "(2,)", raw_values<double>({1, NAN})))),
                          Contains("element 1 (row 1) is NaN"), Error);
     CHECK_THROWS_WITH_AS(read_npy_labels(tmp.write("g.npy", npy_bytes("<i4", "(2,)", raw_values<std::int32_t>({1, -2})))),

@@ -1,5 +1,6 @@
 // Shared by the libFuzzer harnesses. A harness calls the code under test inside expect_errors:
 // n2d::Error (bad input, Cancelled included) is the expected outcome; anything else escapes
+// (n2d::OutOfMemory too: no input may make an allocation fail)
 // and libFuzzer reports it (InternalError and other exceptions abort as uncaught), as it
 // reports crashes, sanitizer findings, timeouts and allocations over -malloc_limit_mb.
 #pragma once
@@ -21,6 +22,8 @@ template <class F>
 void expect_errors(F&& f) {
     try {
         f();
+    } catch (const OutOfMemory&) {
+        throw;  // an input that makes the library ask for more memory than there is: a finding
     } catch (const Error&) {
     }
 }

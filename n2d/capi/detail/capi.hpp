@@ -48,6 +48,8 @@ n2d_status guard(const char* function, n2d_status error_status, Body&& body) noe
         return fail(function, N2D_ERROR_CANCELLED, e.what());
     } catch (const StatusError& e) {
         return fail(function, e.status, e.what());
+    } catch (const OutOfMemory& e) {
+        return fail(function, N2D_ERROR_OUT_OF_MEMORY, e.what());
     } catch (const Error& e) {
         return fail(function, error_status, e.what());
     } catch (const std::bad_alloc&) {

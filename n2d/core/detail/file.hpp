@@ -13,8 +13,15 @@ namespace n2d::inline v0 {
 
 // Reads a whole file; throws n2d::Error naming the path and the OS reason.
 std::vector<unsigned char> read_file(const std::string& path);
-// Writes `size` bytes to `path` atomically; throws n2d::Error naming the path and the OS reason.
+// Writes `size` bytes to `path` atomically; throws n2d::Error naming the path, the OS reason
+// (disk full, read-only, no permission...) and what to do; the previous file stays intact and
+// no temporary file is left behind.
 void write_file_atomically(const std::string& path, const void* data, std::size_t size);
+// Throws n2d::Error unless `path` could name a new or replaced file: not empty, not a folder,
+// and its folder exists. Cheap: callers check outputs with it before hours of work.
+void require_file_target(const std::string& path);
+// The folder holding `path` ("." for a bare file name), as UTF-8.
+std::string parent_folder(const std::string& path);
 // std::fopen for a UTF-8 path; nullptr with errno set on failure.
 std::FILE* open_file(const std::string& path, const char* mode) noexcept;
 // The running program's own file, or an empty path where the OS does not say.
