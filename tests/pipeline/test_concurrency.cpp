@@ -142,7 +142,8 @@ TEST_CASE("thread safety: 8 threads predict on one shared model (other learners 
                  {ManifoldKind::umap, ClustererKind::spectral},
                  {ManifoldKind::none, ClustererKind::kmeans}};
     for (const auto& c : cases) {
-        INFO(to_string(c.manifold), " + ", to_string(c.clusterer));
+        const std::string config = std::string(to_string(c.manifold)) + " + " + to_string(c.clusterer);
+        INFO(config);
         check_shared_model(tiny(c.manifold, c.clusterer), 150, 90);
     }
 }
