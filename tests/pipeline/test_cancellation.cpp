@@ -327,9 +327,10 @@ TEST_CASE("cancellation: the N2D pipeline at each of its stages is left unfitted
         CHECK(reports.count(c.clusterer_stage) == 1);
 
         N2D model(o);
-        for (const auto& [stage_name, count] : reports) {
-            INFO("cancelled at stage ", stage_name);
-            cancel.arm(stage_name, 1);
+        for (const auto& report : reports) {
+            const std::string stage = report.first;
+            INFO("cancelled at stage ", stage);
+            cancel.arm(stage, 1);
             CHECK_THROWS_AS(model.fit(x), Cancelled);
             CHECK_FALSE(model.fitted());
             CHECK(model.labels().empty());

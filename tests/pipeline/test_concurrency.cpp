@@ -77,10 +77,11 @@ void check_shared_model(const N2DOptions& options, std::size_t n_train, std::siz
     const N2D loaded = N2D::load_from_bytes(fitted.save_to_bytes(), "memory");
     const N2D* models[2] = {&fitted, &loaded};
 
+    // The reference comes from the fitted model alone: the loaded one is first used by the
+    // threads, so any lazy set-up on first use happens concurrently too.
     const std::vector<Matrix> inputs = slices(query.x, 6);
     std::vector<Result> reference;
     for (const auto& in : inputs) reference.push_back(predict_everything(fitted, in));
-    for (std::size_t i = 0; i < inputs.size(); ++i) REQUIRE(same(predict_everything(loaded, inputs[i]), reference[i]));
 
     std::atomic<std::size_t> mismatches{0}, calls{0};
     std::atomic<bool> failed{false};
