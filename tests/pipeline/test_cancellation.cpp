@@ -115,7 +115,7 @@ TEST_CASE("cancellation: UMAP (kNN and layout epochs)") {
                                   append(s, u.transform(query()));
                                   return s;
                               }},
-                             {"umap"});
+                             {"knn", "umap"});
 }
 
 TEST_CASE("cancellation: Gaussian mixture and k-means") {
@@ -208,7 +208,7 @@ TEST_CASE("cancellation: t-SNE, Isomap and LLE") {
                                   append(s, t.embedding());
                                   return s;
                               }},
-                             {"tsne"});
+                             {"knn", "tsne"});
     check_cancellation<Isomap>({[](ProgressCallback p) {
                                     IsomapOptions o;
                                     o.n_neighbors = 8;
