@@ -14,7 +14,9 @@
  *    only things to release are handles, with their _free function. Strings returned as
  *    const char* are owned by the library (see each function for how long they live).
  *  - Handles are not thread-safe: use one handle from one thread at a time. Different handles
- *    may be used concurrently.
+ *    may be used concurrently, and the calls that take a const n2d_model* (predict,
+ *    predict_proba, transform, dims, save) may share one fitted or loaded model between threads
+ *    and give exactly what one thread gets.
  *  - Reproducible: the same seed, data and SIMD target give the same model at any thread count.
  */
 #ifndef N2D_N2D_H

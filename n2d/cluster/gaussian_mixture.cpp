@@ -228,7 +228,8 @@ GaussianMixture& GaussianMixture::fit(ConstMatrixView x) {
     require_finite(x, "GaussianMixture::fit input");
     validate_inits(options_, d);
     const bool warm = options_.warm_start && fitted() && d_ == d;
-    converged_ = false;
+    // Members change only at the end, so a cancelled or failed fit leaves the previous fit.
+    bool converged = false;
     ThreadPool& pool = pool_or_default(options_.pool);
     Fit fit(pool, k, d, options_.covariance_type, options_.device, x);
 
@@ -292,7 +293,7 @@ GaussianMixture& GaussianMixture::fit(ConstMatrixView x) {
                 if (!options_.progress(pr)) ::n2d::detail::throw_cancelled("gmm");
             }
             if (std::abs(lb - prev) < options_.tol) {
-                converged_ = true;
+                converged = true;
                 break;
             }
         }
@@ -304,6 +305,7 @@ GaussianMixture& GaussianMixture::fit(ConstMatrixView x) {
             have_best = true;
         }
     }
+    converged_ = converged;
     d_ = d;
     weights_ = best.weights;
     means_ = best.means;

@@ -87,6 +87,7 @@ public:
     GaussianMixture& fit(ConstMatrixView x);
     // fit, then the labels of x under the final parameters (== fit(x).predict(x)).
     std::vector<int> fit_predict(ConstMatrixView x);
+    // predict and predict_proba are safe to call from many threads at once.
     std::vector<int> predict(ConstMatrixView x) const;          // argmax_k log π_k N(x | k)
     Matrix predict_proba(ConstMatrixView x) const;              // n × k responsibilities (float)
     std::vector<double> predict_proba_double(ConstMatrixView x) const;  // n × k, row-major, double

@@ -1,9 +1,11 @@
 #include "n2d/cluster/hdbscan.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "n2d/cluster/detail/hdbscan_internal.hpp"
 #include "n2d/core/error.hpp"
@@ -21,6 +23,19 @@ void validate(const HdbscanOptions& o) {
                                              std::to_string(o.min_cluster_size) + "); a cluster of one point is noise");
 }
 
+using Clock = std::chrono::steady_clock;
+
+void report(const HdbscanOptions& o, std::size_t step, Clock::time_point t0) {
+    if (!o.progress) return;
+    Progress p;
+    p.stage = "hdbscan";
+    p.step = step;
+    p.total = 3;
+    p.loss = std::numeric_limits<double>::quiet_NaN();
+    p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!o.progress(p)) ::n2d::detail::throw_cancelled("hdbscan");
+}
+
 }  // namespace
 
 Hdbscan::Hdbscan(HdbscanOptions options) : options_(options) { validate(options_); }
@@ -34,7 +49,15 @@ void Hdbscan::require_fitted(const char* what) const {
 }
 
 Hdbscan& Hdbscan::fit(ConstMatrixView x) {
-    validate(options_);
+    // Fitted aside and moved in on success, so a cancelled or failed fit leaves *this intact.
+    Hdbscan next(options_);
+    next.fit_fresh(x);
+    *this = std::move(next);
+    return *this;
+}
+
+void Hdbscan::fit_fresh(ConstMatrixView x) {
+    const auto t0 = Clock::now();
     N2D_REQUIRE(x.rows >= 2 && x.cols >= 1, "Hdbscan::fit: needs at least 2 rows and 1 column (got " +
                                                 std::to_string(x.rows) + " x " + std::to_string(x.cols) + ")");
     N2D_REQUIRE(min_samples() <= x.rows, "Hdbscan::fit: min_samples " + std::to_string(min_samples()) + " exceeds the " +
@@ -43,7 +66,9 @@ Hdbscan& Hdbscan::fit(ConstMatrixView x) {
     ThreadPool& pool = pool_or_default(options_.pool);
     const auto data = detail::to_double(x);
     core_ = detail::core_distances(data, min_samples(), pool);
+    report(options_, 1, t0);
     const auto tree = detail::mutual_reachability_tree(data, core_, pool);
+    report(options_, 2, t0);
     auto ex = detail::extract_clusters(tree, options_.min_cluster_size);
     labels_ = std::move(ex.labels);
     outlier_scores_ = std::move(ex.outlier_scores);
@@ -60,8 +85,8 @@ Hdbscan& Hdbscan::fit(ConstMatrixView x) {
         probabilities_[i] = mx > 0.0 ? (mx - core_[i]) / mx : 1.0;
     }
     data_ = Matrix::copy_of(x);
+    report(options_, 3, t0);
     fitted_ = true;
-    return *this;
 }
 
 std::vector<int> Hdbscan::fit_predict(ConstMatrixView x) { return fit(x).labels(); }

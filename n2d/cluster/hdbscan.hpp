@@ -23,6 +23,7 @@
 
 #include "n2d/core/bytes.hpp"
 #include "n2d/core/matrix.hpp"
+#include "n2d/core/progress.hpp"
 
 namespace n2d::inline v0 {
 
@@ -35,13 +36,17 @@ struct HdbscanOptions {
     // first (1 = plain distances). 0 = min_cluster_size, as R's single minPts.
     std::size_t min_samples = 0;
     ThreadPool* pool = nullptr;  // nullptr = default_pool()
+    // Stage "hdbscan": steps 1 core distances, 2 spanning tree, 3 clusters (of 3; loss NaN);
+    // false cancels with n2d::Cancelled. Not saved.
+    ProgressCallback progress;
 };
 
 class Hdbscan {
 public:
     explicit Hdbscan(HdbscanOptions options = {});
 
-    // Clusters x (n × d, finite, n >= min_samples). Keeps a copy of x for predict.
+    // Clusters x (n × d, finite, n >= min_samples). Keeps a copy of x for predict. A fit that
+    // throws (bad input, n2d::Cancelled) leaves this object as it was before the call.
     Hdbscan& fit(ConstMatrixView x);
     std::vector<int> fit_predict(ConstMatrixView x);
 
@@ -49,6 +54,7 @@ public:
     // smallest mutual reachability to x (core(x) from the training points, x counted first;
     // lowest index on ties) lends its cluster if that distance is within the cluster's life
     // (<= the distance at which the cluster was born), else -1. Noise neighbours give -1.
+    // predict and predict_proba are const and safe to call from many threads at once.
     std::vector<int> predict(ConstMatrixView x) const;
     // n × n_clusters: row i holds its membership probability (R's formula, the core distance
     // of the new point against the cluster's largest, clipped to [0, 1]) in the column of its
@@ -73,6 +79,7 @@ public:
 
 private:
     void require_fitted(const char* what) const;
+    void fit_fresh(ConstMatrixView x);  // fits this freshly constructed object in place
     // Nearest training point of one row by mutual reachability, its mr and the row's core distance.
     struct Neighbour { std::size_t index; double mr, core; };
     Neighbour nearest(const float* q, std::vector<double>& scratch) const;

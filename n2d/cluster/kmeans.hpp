@@ -51,7 +51,8 @@ public:
 
     // Runs n_init times on x (n × d, n >= n_clusters) and keeps the lowest-inertia run.
     KMeans& fit(ConstMatrixView x);
-    // Index of the nearest centre of each row (lowest index on ties).
+    // Index of the nearest centre of each row (lowest index on ties). predict and transform
+    // are safe to call from many threads at once.
     std::vector<int> predict(ConstMatrixView x) const;
     std::vector<int> fit_predict(ConstMatrixView x);
     // Euclidean distance of each row to each centre (n × n_clusters).

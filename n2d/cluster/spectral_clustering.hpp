@@ -83,6 +83,7 @@ public:
     // New points (sklearn has no predict): each gets the majority label of its n_neighbors
     // nearest fitted points (ties → the label met first in order of distance). This is an
     // approximation: the fit's labels come from the graph of all points, not from votes.
+    // predict and predict_proba are safe to call from many threads at once.
     std::vector<int> predict(ConstMatrixView x) const;
     Matrix predict_proba(ConstMatrixView x) const;  // the vote fractions (n × n_clusters), rows sum to 1
 

@@ -15,7 +15,11 @@ struct Progress {
     double eta_seconds = 0.0;  // estimated time to the end of the stage
 };
 
-// Return false to cancel: the stage stops and throws n2d::Cancelled.
+// Return false to cancel: the stage stops and throws n2d::Cancelled. A cancelled (or otherwise
+// failed) fit leaves a component as it was before the call — unfitted, or still holding its
+// previous fit — so it can be fitted again, and a refit with the same seed equals a fit that was
+// never cancelled. Two exceptions, for the reasons their headers give: the autoencoder keeps the
+// epochs it finished, and an N2D model is left unfitted.
 using ProgressCallback = std::function<bool(const Progress&)>;
 
 }  // namespace n2d

@@ -28,6 +28,8 @@ public:
     // Calls fn(lo, hi, worker) for consecutive chunks [lo, hi) of at most `grain` items;
     // worker < num_threads() identifies the thread (for per-thread scratch). Blocks until all
     // chunks ran; rethrows the first exception. Nested calls from inside a chunk run inline.
+    // Safe to call from several threads at once: the calls take turns on the pool (one job at a
+    // time; a call that fits one chunk runs inline at once), each with the contract above.
     template <class Fn>
     void parallel_for(std::size_t begin, std::size_t end, std::size_t grain, Fn&& fn) {
         if (end <= begin) return;

@@ -77,7 +77,8 @@ public:
     // n2d::Error for empty or non-finite data, n_neighbors = 0 or >= n, n_components = 0 or > n,
     // n_landmarks <= n_components in landmark mode, or significant negative eigenvalues.
     Matrix fit_transform(ConstMatrixView x);
-    // New points (m × input_dim()) → m × n_components, sklearn's transform (see above).
+    // New points (m × input_dim()) → m × n_components, sklearn's transform (see above). Safe
+    // to call from many threads at once.
     Matrix transform(ConstMatrixView x) const;
 
     const Matrix& embedding() const;          // of the training points

@@ -53,6 +53,7 @@ public:
     Matrix fit_transform(ConstMatrixView x);
     // New points by barycentric weights of their n_neighbors nearest training points; each row
     // depends on that row only (a training point finds itself, so this is not embedding()).
+    // Safe to call from many threads at once.
     Matrix transform(ConstMatrixView x) const;
 
     const Matrix& embedding() const;

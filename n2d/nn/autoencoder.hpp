@@ -80,7 +80,8 @@ struct AutoencoderOptions {
     InputTransform input_transform;
     // Called after every epoch (stage "autoencoder", step = epoch within this fit, loss =
     // epoch loss, samples/s, ETA); returning false stops training with n2d::Cancelled,
-    // leaving the weights of the last finished epoch.
+    // leaving the weights and optimiser state of the last finished epoch (training is
+    // incremental: a later fit continues from them; a new Autoencoder refits from scratch).
     ProgressCallback progress;
     // Checkpointing (never lose a long run): when checkpoint_path is set, fit writes a
     // checkpoint there (save_checkpoint, atomically) every `checkpoint_every` epochs of the

@@ -11,7 +11,8 @@ namespace n2d::inline v0 {
 AutoencoderEmbedder::AutoencoderEmbedder(AutoencoderOptions options) : options_(std::move(options)) {}
 
 AutoencoderEmbedder::AutoencoderEmbedder(Autoencoder pretrained, bool train_pretrained)
-    : ae_(std::make_unique<Autoencoder>(std::move(pretrained))), train_pretrained_(train_pretrained) {}
+    : ae_(std::make_unique<Autoencoder>(std::move(pretrained))), train_pretrained_(train_pretrained),
+      given_pretrained_(true) {}
 
 std::unique_ptr<AutoencoderEmbedder> AutoencoderEmbedder::from_weights_file(std::string path, bool train_pretrained) {
     auto e = std::make_unique<AutoencoderEmbedder>(AutoencoderOptions{});
@@ -21,27 +22,33 @@ std::unique_ptr<AutoencoderEmbedder> AutoencoderEmbedder::from_weights_file(std:
 }
 
 void AutoencoderEmbedder::fit(ConstMatrixView x, const StageContext& ctx) {
-    trained_ = false;
     auto o = options_;
     o.seed = ctx.seed;
     o.progress = ctx.progress;
     if (!o.device) o.device = ctx.device;
-    if (!resume_path_.empty()) {
-        ae_ = std::make_unique<Autoencoder>(Autoencoder::resume(resume_path_, std::move(o)));
-    } else {
-        if (!pretrained_path_.empty()) ae_ = std::make_unique<Autoencoder>(Autoencoder::load_weights(pretrained_path_));
-        if (ae_) {
-            if (ae_->input_dim() != x.cols)
-                N2D_FAIL("n2d: the pretrained autoencoder takes " + std::to_string(ae_->input_dim()) +
-                         " input columns but the data has " + std::to_string(x.cols) +
-                         "; use weights trained on this dataset or drop the pretrained weights");
-            if (!train_pretrained_) return;
-            ae_->set_progress(ctx.progress);
-        } else {
-            ae_ = std::make_unique<Autoencoder>(x.cols, std::move(o));
+    // Every fit starts from the same network (fresh, read from a file, or resumed), built aside
+    // and kept only once its training finishes: a cancelled fit leaves the previous one, and a
+    // refit equals a first fit. Only a network handed to the constructor trains in place.
+    std::unique_ptr<Autoencoder> next;
+    const bool pretrained = resume_path_.empty() && (given_pretrained_ || !pretrained_path_.empty());
+    if (!resume_path_.empty()) next = std::make_unique<Autoencoder>(Autoencoder::resume(resume_path_, std::move(o)));
+    else if (!pretrained_path_.empty()) next = std::make_unique<Autoencoder>(Autoencoder::load_weights(pretrained_path_));
+    else if (!given_pretrained_) next = std::make_unique<Autoencoder>(x.cols, std::move(o));
+    Autoencoder& ae = next ? *next : *ae_;
+    if (pretrained) {
+        if (ae.input_dim() != x.cols)
+            N2D_FAIL("n2d: the pretrained autoencoder takes " + std::to_string(ae.input_dim()) +
+                     " input columns but the data has " + std::to_string(x.cols) +
+                     "; use weights trained on this dataset or drop the pretrained weights");
+        if (!train_pretrained_) {
+            if (next) ae_ = std::move(next);
+            trained_ = false;
+            return;
         }
+        ae.set_progress(ctx.progress);
     }
-    ae_->fit(x);
+    ae.fit(x);
+    if (next) ae_ = std::move(next);
     trained_ = true;
     if (!save_weights_path_.empty()) ae_->save_weights(save_weights_path_);
 }
@@ -169,6 +176,7 @@ KMeansClusterer::KMeansClusterer(KMeansOptions options) : options_(std::move(opt
 void KMeansClusterer::fit(ConstMatrixView x, const StageContext& ctx) {
     auto o = options_;
     o.seed = ctx.seed;
+    o.progress = ctx.progress;
     if (!o.device) o.device = ctx.device;
     auto k = std::make_unique<KMeans>(std::move(o));
     k->fit(x);
@@ -214,8 +222,10 @@ std::unique_ptr<KMeansClusterer> KMeansClusterer::load(ByteReader& in) {
 
 HdbscanClusterer::HdbscanClusterer(HdbscanOptions options) : options_(options) {}
 
-void HdbscanClusterer::fit(ConstMatrixView x, const StageContext&) {
-    auto h = std::make_unique<Hdbscan>(options_);
+void HdbscanClusterer::fit(ConstMatrixView x, const StageContext& ctx) {
+    auto o = options_;
+    o.progress = ctx.progress;  // HDBSCAN draws no random numbers: the seed is not needed
+    auto h = std::make_unique<Hdbscan>(std::move(o));
     h->fit(x);
     h_ = std::move(h);
     input_dim_ = x.cols;

@@ -48,6 +48,7 @@ private:
     AutoencoderOptions options_;
     std::unique_ptr<Autoencoder> ae_;
     bool train_pretrained_ = true;
+    bool given_pretrained_ = false;  // ae_ came from the constructor: fit trains it in place
     bool trained_ = false;
     std::string save_weights_path_;
     std::string pretrained_path_;

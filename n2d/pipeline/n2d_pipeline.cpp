@@ -209,6 +209,13 @@ N2D& N2D::fit(ConstMatrixView x) {
     const std::uint64_t seed = options_.seed;
 
     if (!device_ || device_->name() != options_.device) device_ = open_device(options_.device);
+    // The stages are refitted one after another, so until the last one finishes the model is
+    // unfitted: a cancelled or failed fit leaves it so (fit again) rather than mixing two fits.
+    input_dim_ = 0;
+    labels_.clear();
+    latent_ = Matrix();
+    manifold_ = Matrix();
+    seconds_ = {};
     // The CPU runs the stages' own host code (a null device); other devices get their ops.
     Device* dev = device_->type() == DeviceType::cpu ? nullptr : device_.get();
 

@@ -158,11 +158,17 @@ public:
     N2D& operator=(N2D&&) noexcept;
     ~N2D();
 
-    // Fits every stage in turn on x (n × d, finite). Returns *this.
+    // Fits every stage in turn on x (n × d, finite). Returns *this. Bad input is refused before
+    // anything changes; once the stages are being refitted, a fit that throws (n2d::Cancelled
+    // from the progress callback included) leaves the model unfitted — fit it again, and with
+    // the same seed it equals a fit that was never interrupted.
     N2D& fit(ConstMatrixView x);
     // fit, then the training data's labels.
     std::vector<int> fit_predict(ConstMatrixView x);
     // encode → manifold transform → cluster; each row's result depends on that row only.
+    // Thread safety: the const calls (predict, predict_proba, predict_all, the stages' transform
+    // and predict) may run from many threads at once on one fitted or loaded model, and give
+    // exactly what one thread gets; fit, load into and move must not overlap any other call.
     std::vector<int> predict(ConstMatrixView x) const;
     Matrix predict_proba(ConstMatrixView x) const;
     N2DOutput predict_all(ConstMatrixView x) const;

@@ -2,7 +2,9 @@
 //   Embedder         raw data      -> latent codes        (autoencoder; identity; user class)
 //   ManifoldLearner  latent codes  -> manifold embedding  (UMAP; identity)
 //   Clusterer        embedding     -> cluster labels      (GMM; KMeans; user class)
-// A stage is fitted once, then transform/predict are const and may run concurrently.
+// A stage is fitted once, then transform/predict are const and may run concurrently: N2D's
+// const calls rely on it, so a user stage must allow it too (the built-in ones do). A built-in
+// stage whose fit throws (n2d::Cancelled included) keeps its previous fit, if any.
 // Each stage saves its state (after a kind string that N2D writes) so that the one-file model
 // can restore it; user stages are restored through loaders registered in StageLoaders.
 #pragma once

@@ -132,6 +132,14 @@ Matrix Umap::initial_layout(ConstMatrixView x, const SparseGraph& pruned) {
 }
 
 Umap& Umap::fit(ConstMatrixView x) {
+    // Fitted aside and moved in on success, so a cancelled or failed fit leaves *this intact.
+    Umap next(options_);
+    next.fit_fresh(x);
+    *this = std::move(next);
+    return *this;
+}
+
+void Umap::fit_fresh(ConstMatrixView x) {
     validate();
     N2D_REQUIRE(x.rows >= 1 && x.cols >= 1, "UMAP input is empty (" + std::to_string(x.rows) + " x " +
                                                 std::to_string(x.cols) + "); pass at least one row and column");
@@ -167,7 +175,7 @@ Umap& Umap::fit(ConstMatrixView x) {
     if (n == 1) {  // umap-learn: a single point embeds at the origin
         embedding_ = Matrix(1, dim);
         n_epochs_used_ = 0;
-        return *this;
+        return;
     }
 
     t = Clock::now();
@@ -200,7 +208,6 @@ Umap& Umap::fit(ConstMatrixView x) {
     optimize_layout(embedding_, pruned, lp, derive_seed(options_.seed, 0x53474400ull), options_.progress,
                     options_.pool, options_.device);
     timings_.optimize = seconds_since(t);
-    return *this;
 }
 
 Matrix Umap::fit_transform(ConstMatrixView x) {

@@ -87,10 +87,13 @@ class Umap {
 public:
     explicit Umap(UmapOptions options = {});
 
-    // Fits to the rows of x (n × d, finite). Throws n2d::Error for bad options or input.
+    // Fits to the rows of x (n × d, finite). Throws n2d::Error for bad options or input, and
+    // n2d::Cancelled when the progress callback returns false; either way this object is left
+    // as it was before the call (unfitted, or holding its previous fit).
     Umap& fit(ConstMatrixView x);
     Matrix fit_transform(ConstMatrixView x);
-    // Embeds new rows (same width as the training data) against the fitted embedding.
+    // Embeds new rows (same width as the training data) against the fitted embedding. Const
+    // and safe to call from many threads at once (each call has its own scratch).
     Matrix transform(ConstMatrixView x) const;
 
     bool fitted() const noexcept { return !embedding_.empty(); }
@@ -114,6 +117,7 @@ public:
 
 private:
     void validate() const;
+    void fit_fresh(ConstMatrixView x);  // fits this freshly constructed object in place
     Matrix initial_layout(ConstMatrixView x, const SparseGraph& pruned);
 
     UmapOptions options_;

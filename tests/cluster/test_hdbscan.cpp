@@ -156,12 +156,12 @@ TEST_CASE("Hdbscan min_samples sets the core neighbourhood, counting the point i
         }
         CHECK(two.core_distances()[i] == best);
     }
-    CHECK(Hdbscan(HdbscanOptions{5, 0, nullptr}).min_samples() == 5);
+    CHECK(Hdbscan(HdbscanOptions{5, 0, nullptr, {}}).min_samples() == 5);
 }
 
 TEST_CASE("Hdbscan predict: new points join their nearest cluster within its life, else noise") {
     const RGolden g = read_golden("blobs");
-    Hdbscan h(HdbscanOptions{5, 0, nullptr});
+    Hdbscan h(HdbscanOptions{5, 0, nullptr, {}});
     h.fit(g.x.view());
     // Slightly moved training points that sit well inside their cluster keep its label.
     Matrix moved = Matrix::copy_of(g.x.view());
@@ -188,7 +188,7 @@ TEST_CASE("Hdbscan predict: new points join their nearest cluster within its lif
 
 TEST_CASE("Hdbscan save/load round trip") {
     const RGolden g = read_golden("noise");
-    Hdbscan h(HdbscanOptions{10, 0, nullptr});
+    Hdbscan h(HdbscanOptions{10, 0, nullptr, {}});
     h.fit(g.x.view());
     ByteWriter w;
     h.save(w);
@@ -203,11 +203,11 @@ TEST_CASE("Hdbscan save/load round trip") {
 }
 
 TEST_CASE("Hdbscan rejects bad parameters and inputs with a clear error") {
-    CHECK_THROWS_WITH_AS(Hdbscan(HdbscanOptions{1, 0, nullptr}), doctest::Contains("min_cluster_size must be >= 2"), Error);
+    CHECK_THROWS_WITH_AS(Hdbscan(HdbscanOptions{1, 0, nullptr, {}}), doctest::Contains("min_cluster_size must be >= 2"), Error);
     const Matrix x = test::blobs(20, 2, 2, 0.5, 1);
-    Hdbscan big(HdbscanOptions{5, 21, nullptr});
+    Hdbscan big(HdbscanOptions{5, 21, nullptr, {}});
     CHECK_THROWS_WITH_AS(big.fit(x.view()), doctest::Contains("exceeds the 20 points"), Error);
-    Hdbscan h(HdbscanOptions{5, 0, nullptr});
+    Hdbscan h(HdbscanOptions{5, 0, nullptr, {}});
     CHECK_THROWS_WITH_AS(h.predict(x.view()), doctest::Contains("call fit first"), Error);
     Matrix bad = Matrix::copy_of(x.view());
     bad(3, 1) = std::nanf("");

@@ -375,7 +375,7 @@ TEST_CASE("HDBSCAN as the pipeline's clusterer: fit labels, noise, model round t
     n2d::N2D model(o);
     const auto labels = model.fit_predict(data.x);
     // The pipeline's training labels are the fit's, not predict's approximation.
-    n2d::Hdbscan direct(n2d::HdbscanOptions{10, 0, nullptr});
+    n2d::Hdbscan direct(n2d::HdbscanOptions{10, 0, nullptr, {}});
     direct.fit(data.x.view());
     CHECK(labels == direct.labels());
     CHECK(model.n_clusters() == direct.n_clusters());
