@@ -146,7 +146,8 @@ TEST_CASE("n2d_options_set accepts every key n2d/n2d.h documents") {
         {"gmm.n_init", "2"}, {"gmm.max_iter", "50"}, {"gmm.tol", "1e-4"}, {"gmm.reg_covar", "1e-5"},
         {"kmeans.n_init", "3"}, {"kmeans.max_iter", "40"}, {"manifold", "isomap"}, {"clusterer", "sc"},
         {"tsne.perplexity", "20"}, {"tsne.n_iter", "500"}, {"isomap.n_neighbors", "7"}, {"lle.n_neighbors", "9"},
-        {"lle.reg", "0.01"}, {"sc.affinity", "rbf"}, {"sc.n_neighbors", "12"}, {"sc.gamma", "0.5"}};
+        {"lle.reg", "0.01"}, {"sc.affinity", "rbf"}, {"sc.n_neighbors", "12"}, {"sc.gamma", "0.5"},
+        {"n_clusters", "auto"}, {"k.min", "3"}, {"k.max", "12"}, {"k.criterion", "bic"}, {"k.silhouette_sample", "1000"}};
     for (const auto& p : pairs) {
         INFO(p[0], " = ", p[1], ": ", n2d_last_error());
         CHECK(n2d_options_set(o, p[0], p[1]) == N2D_OK);
