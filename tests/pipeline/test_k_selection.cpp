@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "n2d/core/detail/file.hpp"
 #include "n2d/model/detail/model_file.hpp"
 #include "n2d/n2d.hpp"
 #include "test_util.hpp"
@@ -203,5 +204,21 @@ TEST_CASE("k-selection reports progress per k, can be cancelled, and is the same
     for (std::size_t i = 0; i < one.k_selection().scores.size(); ++i) {
         CHECK(one.k_selection().scores[i].silhouette == two.k_selection().scores[i].silhouette);
         CHECK(one.k_selection().scores[i].bic == two.k_selection().scores[i].bic);
+    }
+}
+
+TEST_CASE("model files written before options version 3 still load and predict what they did") {
+    // Written by a build from before k-selection (tests/golden/model/make_model_fixtures.sh).
+    const std::string dir = std::string(N2D_SOURCE_DIR) + "/tests/golden/model/";
+    const auto points = n2d::read_csv(dir + "points.csv");
+    for (const auto& [name, version] : {std::pair<std::string, std::uint32_t>{"v1_kmeans", 1}, {"v2_spectral", 2}}) {
+        INFO(name);
+        const auto image = n2d::read_file(dir + name + ".n2d");
+        n2d::ByteReader in = n2d::ModelFile::parse(image, name).reader("n2d.options");
+        CHECK(in.get<std::uint32_t>() == version);
+        const auto model = n2d::N2D::load(dir + name + ".n2d");
+        CHECK(model.options().n_clusters == 3);
+        CHECK(model.n_clusters() == 3);
+        CHECK(model.predict(points.x) == n2d::load_labels(dir + name + "_predictions.txt"));
     }
 }
