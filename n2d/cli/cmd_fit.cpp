@@ -143,7 +143,9 @@ KSelectionOptions k_selection_from(const Args& a, bool auto_k) {
     }
     if (auto range = a.value("--k-range")) {
         const auto colon = range->find(':');
-        const auto digits = [](const std::string& t) { return !t.empty() && t.find_first_not_of("0123456789") == std::string::npos && t.size() < 8; };
+        const auto digits = [](const std::string& t) {
+            return !t.empty() && t.size() < 8 && t.find_first_not_of("0123456789") == std::string::npos;
+        };
         const std::string lo = colon == std::string::npos ? "" : range->substr(0, colon);
         const std::string hi = colon == std::string::npos ? "" : range->substr(colon + 1);
         if (!digits(lo) || !digits(hi))
@@ -375,9 +377,9 @@ int run_fit(int argc, const char* const* argv) {
     }
     // HDBSCAN chooses its own number of clusters; the others have k.
     const KSelection& chosen = model.k_selection();
+    const std::string by = chosen.scores.empty() ? "" : ", chosen by " + std::string(to_string(chosen.criterion));
     std::printf("N2D on %s (%zu x %zu, %zu clusters%s)\n", data.name.c_str(), data.x.rows(), data.x.cols(),
-                model.n_clusters(), chosen.scores.empty() ? "" : chosen.criterion == KCriterion::bic ? ", chosen by bic"
-                                                                                                      : ", chosen by silhouette");
+                model.n_clusters(), by.c_str());
     if (!chosen.scores.empty()) print_k_selection(chosen);
     if (labelled) std::printf("  %-22s %s\n", "N2D", score_line(score).c_str());
     if (const auto q = manifold_quality(model)) std::printf("  %-22s %s %.6g\n", to_string(options.manifold), q->first, q->second);
