@@ -1,6 +1,8 @@
 // Choosing the number of clusters when it is unknown (N2DOptions::n_clusters = 0): the pipeline
 // fits its clusterer for every k in a range on the manifold embedding, scores each fit, and
-// keeps the best one (no refit).
+// keeps the best one (no refit). Every candidate gets the clusterer seed a fixed-k fit uses, so
+// the chosen model equals the fit with n_clusters = k and the same stage sizes, and the scores
+// are identical at any thread count.
 //
 // Criteria:
 //   silhouette  the mean silhouette of the fit's labels on the manifold (higher is better),
