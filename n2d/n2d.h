@@ -114,7 +114,10 @@ N2D_API n2d_status n2d_options_create(n2d_options** out);
 N2D_API void n2d_options_free(n2d_options* options);
 
 /* Setters: each checks its value and returns N2D_ERROR_INVALID_ARGUMENT when out of range. */
-N2D_API n2d_status n2d_options_set_n_clusters(n2d_options* options, size_t n_clusters); /* >= 1 */
+/* n_clusters 0 (or n2d_options_set "n_clusters" "auto"): fit chooses k in k.min..k.max (default
+ * 2..30) by k.criterion ("silhouette", the default, or "bic" for the GMM); the latent and
+ * manifold sizes then default to 10, and n2d_model_dims reports the chosen k. */
+N2D_API n2d_status n2d_options_set_n_clusters(n2d_options* options, size_t n_clusters); /* 0 = choose */
 N2D_API n2d_status n2d_options_set_seed(n2d_options* options, uint64_t seed);
 N2D_API n2d_status n2d_options_set_threads(n2d_options* options, size_t threads); /* 0 = all cores, <= 4096 */
 N2D_API n2d_status n2d_options_set_epochs(n2d_options* options, size_t epochs);  /* autoencoder, >= 1 */
@@ -138,7 +141,8 @@ N2D_API n2d_status n2d_options_set_manifold(n2d_options* options, const char* ma
  * hdbscan.min_samples, tsne.n_components, tsne.perplexity, tsne.early_exaggeration,
  * tsne.learning_rate, tsne.n_iter, tsne.angle, isomap.n_components, isomap.n_neighbors,
  * lle.n_components, lle.n_neighbors, lle.reg, sc.affinity (nearest_neighbors|rbf),
- * sc.n_neighbors, sc.gamma, sc.n_init; and "device" (cpu, opencl[:N], cuda[:N], auto: where fit runs; not
+ * sc.n_neighbors, sc.gamma, sc.n_init, k.min, k.max, k.criterion (silhouette|bic),
+ * k.silhouette_sample (points the silhouette is computed on, default 5000); and "device" (cpu, opencl[:N], cuda[:N], auto: where fit runs; not
  * recorded in the model; an unavailable device fails at fit with the reason). Unknown keys and
  * unparsable values fail. */
 N2D_API n2d_status n2d_options_set(n2d_options* options, const char* key, const char* value);

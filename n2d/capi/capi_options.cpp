@@ -71,7 +71,7 @@ constexpr const char* kTextKeys[] = {
     "kmeans.max_iter", "hdbscan.min_cluster_size", "hdbscan.min_samples", "tsne.n_components", "tsne.perplexity",
     "tsne.early_exaggeration", "tsne.learning_rate", "tsne.n_iter", "tsne.angle", "isomap.n_components",
     "isomap.n_neighbors", "lle.n_components", "lle.n_neighbors", "lle.reg", "sc.affinity", "sc.n_neighbors", "sc.gamma",
-    "sc.n_init"};
+    "sc.n_init", "k.min", "k.max", "k.criterion", "k.silhouette_sample"};
 
 // The size-valued options with their ranges, shared by the typed setters and n2d_options_set.
 struct SizeOption {
@@ -80,7 +80,7 @@ struct SizeOption {
     void (*assign)(n2d_options&, std::size_t);
 };
 constexpr SizeOption kSizeOptions[] = {
-    {"n_clusters", 1, kMax, [](n2d_options& o, std::size_t v) { o.options.n_clusters = v; }},
+    {"n_clusters", 0, kMax, [](n2d_options& o, std::size_t v) { o.options.n_clusters = v; }},  // 0 = choose k
     {"threads", 0, 4096, [](n2d_options& o, std::size_t v) { o.threads = v; }},
     {"ae.epochs", 1, kMax, [](n2d_options& o, std::size_t v) { o.options.autoencoder.epochs = v; }},
     {"ae.batch_size", 1, kMax, [](n2d_options& o, std::size_t v) { o.options.autoencoder.batch_size = v; }},
@@ -184,6 +184,7 @@ n2d_status n2d_options_set(n2d_options* options, const char* key, const char* va
         require_ptr(value, "value");
         const std::string k = key, v = value;
         // Keys with a checked setter go through it, so both ways refuse the same values.
+        if (k == "n_clusters" && v == "auto") return set_size(o, "n_clusters", 0);
         if (const SizeOption* so = find_size_option(k)) return set_size(o, so->key, parse_size(k, v));
         if (k == "seed") return void(o.options.seed = parse_size(k, v));
         if (k == "manifold") return void(o.options.manifold = parse_manifold(v));

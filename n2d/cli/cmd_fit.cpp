@@ -43,14 +43,19 @@ const CommandSpec kFit{
     {"DATA", "GPU"},
     1,
     {{"--labels", "FILE", "true labels for a data file (one integer per line, or .npy)"},
-     {"--clusters", "K", "number of clusters (default: the number of classes when labels are known)"},
+     {"--clusters", "K|auto", "number of clusters (default: the number of classes when labels are known); auto chooses "
+                             "k in --k-range by --k-criterion"},
+     {"--k-range", "MIN:MAX", "with --clusters auto: the k to choose from (default 2:30)"},
+     {"--k-criterion", "C", "with --clusters auto: silhouette (of the clusters on the manifold, the default) or bic "
+                            "(the Gaussian mixture's; gmm only)"},
      {"--epochs", "N", "autoencoder training epochs (default 1000; 10 for synthetic)"},
      {"--batch-size", "B", "autoencoder batch size (default 256)"},
      {"--architecture", "W1,W2,..", "autoencoder hidden layer widths (default 500,500,2000)"},
-     {"--latent-dim", "K", "autoencoder code width (default: --clusters)"},
+     {"--latent-dim", "K", "autoencoder code width (default: --clusters; 10 with --clusters auto)"},
      {"--embedder", "ae|none", "ae trains the autoencoder; none clusters the raw data (default ae)"},
      {"--manifold", "LEARNER", "umap, tsne, isomap, lle, or none to cluster the codes directly (default umap)"},
-     {"--manifold-dim", "K", "the manifold's dimensions, for every learner (default: --clusters; t-SNE: 2)"},
+     {"--manifold-dim", "K", "the manifold's dimensions, for every learner (default: --clusters, 10 with --clusters "
+                             "auto; t-SNE: 2)"},
      {"--umap-neighbors", "N", "UMAP n_neighbors (default 20)"},
      {"--umap-min-dist", "D", "UMAP min_dist (default 0)"},
      {"--umap-metric", "M", "UMAP metric: euclidean, cosine, correlation, manhattan, chebyshev (default euclidean)"},
@@ -91,7 +96,8 @@ const CommandSpec kFit{
      {"--synthetic-samples", "N", "DATA synthetic: number of samples (default 6000, at least 6)"},
      {"--synthetic-dim", "D", "DATA synthetic: number of features (default 32, at least 3)"},
      {"--quiet", "", "no progress on stderr"},
-     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds) on stdout"}},
+     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds; k_selection with "
+                    "--clusters auto) on stdout"}},
     {{"--n_clusters", "--clusters"},
      {"--umap_dim", "--manifold-dim"},
      {"--umap-dim", "--manifold-dim"},
@@ -154,6 +160,32 @@ std::string weights_path(const Args& a) {
     return std::filesystem::exists(in_weights) ? in_weights.string() : path;
 }
 
+// --k-range MIN:MAX and --k-criterion, which only --clusters auto uses.
+KSelectionOptions k_selection_from(const Args& a, bool auto_k) {
+    KSelectionOptions ks;
+    if (!auto_k) {
+        if (a.has("--k-range") || a.has("--k-criterion"))
+            throw UsageError("n2d fit: --k-range and --k-criterion need --clusters auto");
+        return ks;
+    }
+    if (auto range = a.value("--k-range")) {
+        const auto colon = range->find(':');
+        const auto digits = [](const std::string& t) {
+            return !t.empty() && t.size() < 8 && t.find_first_not_of("0123456789") == std::string::npos;
+        };
+        const std::string lo = colon == std::string::npos ? "" : range->substr(0, colon);
+        const std::string hi = colon == std::string::npos ? "" : range->substr(colon + 1);
+        if (!digits(lo) || !digits(hi))
+            throw UsageError("n2d fit: option '--k-range' is '" + *range + "'; write it MIN:MAX, e.g. 2:30");
+        ks.min_k = std::stoul(lo);
+        ks.max_k = std::stoul(hi);
+        if (ks.min_k < 2) throw UsageError("n2d fit: --k-range " + *range + " starts below 2; the smallest k to choose is 2");
+        if (ks.min_k > ks.max_k) throw UsageError("n2d fit: --k-range " + *range + " is empty (MIN > MAX); write MIN:MAX");
+    }
+    ks.criterion = parse_k_criterion(a.get_choice("--k-criterion", "silhouette", {"silhouette", "bic"}));
+    return ks;
+}
+
 N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     N2DOptions o;
     o.n_clusters = k;
@@ -172,9 +204,9 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     ae.batch_size = a.get_uint("--batch-size", 256, 1, 1 << 24);
     ae.architecture = a.get_size_list("--architecture", ae.architecture);
     ae.patience = a.get_uint("--patience", 0, 0, 1000000);
-    if (a.has("--latent-dim")) o.autoencoder.latent_dim = a.get_uint("--latent-dim", k, 1, 1 << 16);
+    if (a.has("--latent-dim")) o.autoencoder.latent_dim = a.get_uint("--latent-dim", 0, 1, 1 << 16);
     if (a.has("--manifold-dim")) {
-        const std::size_t dim = a.get_uint("--manifold-dim", k, 1, 1 << 16);
+        const std::size_t dim = a.get_uint("--manifold-dim", 0, 1, 1 << 16);
         o.umap.n_components = o.isomap.n_components = o.lle.n_components = o.tsne.n_components = dim;
     }
     o.umap.n_neighbors = a.get_uint("--umap-neighbors", 20, 2, 1 << 16);
@@ -187,6 +219,7 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     if (a.has("--lle-neighbors")) o.lle.n_neighbors = a.get_uint("--lle-neighbors", 0, 1, 1 << 16);
     o.gmm.n_init = a.get_uint("--gmm-n-init", o.gmm.n_init, 1, 10000);
     o.gmm.covariance_type = parse_covariance_type(a.get_choice("--gmm-covariance", "full", {"full", "tied", "diag", "spherical"}));
+    o.k_selection = k_selection_from(a, o.n_clusters == 0);
     o.seed = a.get_uint("--seed", 0);
     o.device = a.get_string("--device", "cpu");
     o.pretrained_weights = weights_path(a);
@@ -251,7 +284,8 @@ int run_fit(int argc, const char* const* argv) {
     if (!args.has("--clusters") && !labelled)
         throw UsageError("n2d fit: the number of clusters is unknown for '" + args.positionals()[0] +
                          "' (no labels); pass --clusters K");
-    const std::size_t k = args.get_uint("--clusters", data.n_classes(), 1, 1 << 16);
+    const bool auto_k = args.get_string("--clusters", "") == "auto";
+    const std::size_t k = auto_k ? 0 : args.get_uint("--clusters", data.n_classes(), 1, 1 << 16);
     if (data.x.rows() < k)
         throw Error("n2d fit: '" + args.positionals()[0] + "' has " + std::to_string(data.x.rows()) +
                     " samples, fewer than the " + std::to_string(k) + " clusters asked for; lower --clusters");
@@ -259,6 +293,16 @@ int run_fit(int argc, const char* const* argv) {
     for (const char* out : {"--embedding-out", "--latent-out"})
         if (auto path = args.value(out)) require_matrix_extension(*path);
     N2DOptions options = options_from(args, data, k);
+    const KSelectionOptions& ks = options.k_selection;
+    if (auto_k && options.clusterer != ClustererKind::hdbscan && data.x.rows() < ks.max_k)
+        throw Error("n2d fit: '" + args.positionals()[0] + "' has " + std::to_string(data.x.rows()) +
+                    " samples, fewer than the largest k of --k-range " + std::to_string(ks.min_k) + ":" +
+                    std::to_string(ks.max_k) + "; lower its MAX");
+    const std::string clusters_asked =
+        !auto_k ? std::to_string(k) + " clusters"
+        : options.clusterer == ClustererKind::hdbscan
+            ? "clusters found by hdbscan"
+            : "k chosen in " + std::to_string(ks.min_k) + ".." + std::to_string(ks.max_k) + " by " + to_string(ks.criterion);
     if (args.positionals().size() > 1)
         progress.note("the paper's GPU argument '" + args.positionals()[1] +
                       "' is accepted and ignored; n2d runs where --device says (" + options.device + ")");
@@ -269,7 +313,7 @@ int run_fit(int argc, const char* const* argv) {
     }
     options.progress = [&progress](const Progress& p) { return g_stop_signal == 0 && progress(p); };
     progress.note("n2d fit: " + data.name + " (" + std::to_string(data.x.rows()) + " x " + std::to_string(data.x.cols()) +
-                  ", " + std::to_string(k) + " clusters), pipeline " + to_string(options.embedder) + " -> " +
+                  ", " + clusters_asked + "), pipeline " + to_string(options.embedder) + " -> " +
                   to_string(options.manifold) + " -> " + to_string(options.clusterer) +
                   (options.embedder == EmbedderKind::autoencoder && options.pretrained_weights.empty()
                        ? ", " + std::to_string(options.autoencoder.epochs) + " autoencoder epochs"
@@ -327,6 +371,7 @@ int run_fit(int argc, const char* const* argv) {
         j.add("dataset", data.name).add("n", static_cast<std::uint64_t>(data.x.rows()));
         j.add("dim", static_cast<std::uint64_t>(data.x.cols())).add("clusters", static_cast<std::uint64_t>(model.n_clusters()));
         if (labelled) j.add("acc", score.accuracy).add("nmi", score.nmi).add("ari", score.ari);
+        if (!model.k_selection().scores.empty()) j.add("k_selection", k_selection_json(model.k_selection()));
         j.add("seed", static_cast<std::uint64_t>(options.seed));
         j.add("device", model.device_name());
         // Epochs trained in this run: none when pretrained weights replace training.
@@ -361,7 +406,11 @@ int run_fit(int argc, const char* const* argv) {
         return 0;
     }
     // HDBSCAN chooses its own number of clusters; the others have k.
-    std::printf("N2D on %s (%zu x %zu, %zu clusters)\n", data.name.c_str(), data.x.rows(), data.x.cols(), model.n_clusters());
+    const KSelection& chosen = model.k_selection();
+    const std::string by = chosen.scores.empty() ? "" : ", chosen by " + std::string(to_string(chosen.criterion));
+    std::printf("N2D on %s (%zu x %zu, %zu clusters%s)\n", data.name.c_str(), data.x.rows(), data.x.cols(),
+                model.n_clusters(), by.c_str());
+    if (!chosen.scores.empty()) print_k_selection(chosen);
     if (labelled) std::printf("  %-22s %s\n", "N2D", score_line(score).c_str());
     if (const auto q = manifold_quality(model)) std::printf("  %-22s %s %.6g\n", to_string(options.manifold), q->first, q->second);
     if (!ablation.empty()) print_ablation(ablation, data);

@@ -108,4 +108,26 @@ std::vector<JsonObject> ablation_json(const std::vector<AblationCell>& table, co
     return out;
 }
 
+void print_k_selection(const KSelection& selection) {
+    std::printf("  k-selection (%s, %s is better):\n", to_string(selection.criterion),
+                selection.criterion == KCriterion::bic ? "lower" : "higher");
+    std::printf("    %4s %12s %14s\n", "k", "silhouette", "bic");
+    for (const auto& s : selection.scores)
+        std::printf("    %4zu %12.4f %14.6g%s\n", s.k, s.silhouette, s.bic, s.k == selection.chosen ? "  <- chosen" : "");
+}
+
+JsonObject k_selection_json(const KSelection& selection) {
+    std::vector<JsonObject> scores;
+    for (const auto& s : selection.scores) {
+        JsonObject o;
+        o.add("k", static_cast<std::uint64_t>(s.k)).add("score", selection.score(s));
+        o.add("silhouette", s.silhouette).add("bic", s.bic);
+        scores.push_back(o);
+    }
+    JsonObject j;
+    j.add("criterion", to_string(selection.criterion)).add("chosen", static_cast<std::uint64_t>(selection.chosen));
+    j.add("scores", scores);
+    return j;
+}
+
 }  // namespace n2d::cli

@@ -1,5 +1,5 @@
-// What `n2d fit` writes besides its score line: the paper's --save_dir folder and the
-// --eval-all ablation table (text and JSON).
+// What `n2d fit` writes besides its score line: the paper's --save_dir folder, the --eval-all
+// ablation table (text and JSON) and the --clusters auto curve (text and JSON).
 #pragma once
 #include <string>
 #include <vector>
@@ -24,5 +24,11 @@ std::vector<std::string> write_save_dir(const std::string& dir, int argc, const 
 void print_ablation(const std::vector<AblationCell>& table, const Dataset& data);
 // One JSON object per cell: input, clusterer, acc/nmi/ari (when labels are known), seconds.
 std::vector<JsonObject> ablation_json(const std::vector<AblationCell>& table, const Dataset& data);
+
+// The k-selection curve: one line per candidate k (score, silhouette, BIC), the chosen k marked.
+void print_k_selection(const KSelection& selection);
+// {"criterion": ..., "chosen": k, "scores": [{"k", "score", "silhouette", "bic"}, ...]}; a
+// score that was not computed is null.
+JsonObject k_selection_json(const KSelection& selection);
 
 }  // namespace n2d::cli

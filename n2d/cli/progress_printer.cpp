@@ -39,6 +39,7 @@ const char* step_word(const char* stage) {
     if (!std::strcmp(stage, "autoencoder") || !std::strcmp(stage, "umap")) return "epoch";
     if (!std::strcmp(stage, "gmm")) return "EM iteration";
     if (!std::strcmp(stage, "kmeans")) return "run";
+    if (!std::strcmp(stage, "k-selection")) return "candidate";
     return "step";
 }
 }  // namespace
@@ -57,7 +58,8 @@ bool ProgressPrinter::operator()(const Progress& p) {
     char buf[256];
     int n = std::snprintf(buf, sizeof buf, "[%s] %s %zu", p.stage, step_word(p.stage), p.step);
     if (p.total) n += std::snprintf(buf + n, sizeof buf - n, "/%zu", p.total);
-    if (std::isfinite(p.loss) && p.loss != 0.0) n += std::snprintf(buf + n, sizeof buf - n, "  loss %.6g", p.loss);
+    const char* value_name = std::strcmp(p.stage, "k-selection") ? "loss" : "score";  // its criterion's value
+    if (std::isfinite(p.loss) && p.loss != 0.0) n += std::snprintf(buf + n, sizeof buf - n, "  %s %.6g", value_name, p.loss);
     if (p.items_per_second > 0) n += std::snprintf(buf + n, sizeof buf - n, "  %.0f/s", p.items_per_second);
     std::snprintf(buf + n, sizeof buf - n, "  elapsed %s  ETA %s", format_duration(p.elapsed_seconds).c_str(),
                   last ? "0:00" : format_duration(p.eta_seconds).c_str());

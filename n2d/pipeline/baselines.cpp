@@ -39,6 +39,7 @@ std::vector<int> cluster(ConstMatrixView x, ClustererKind kind, const N2D& fitte
     const auto& o = fitted.options();
     const std::uint64_t seed = derive_seed(o.seed, kBaselineStream);
     N2DOptions c = o;
+    if (c.n_clusters == 0) c.n_clusters = fitted.n_clusters();  // k was chosen by the fit: compare at it
     c.clusterer = kind;
     c.kmeans.n_init = 20;
     if (x.cols > kFullCovarianceMaxDim && c.gmm.covariance_type == CovarianceType::full)

@@ -14,9 +14,10 @@ namespace n2d::inline v0 {
 namespace {
 
 // Options version 2 adds the stage kind codes of t-SNE, Isomap, LLE (manifold 2-4) and spectral
-// clustering (clusterer 3); models without them are still written as version 1, so older
-// builds keep loading them.
-constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 2;
+// clustering (clusterer 3); version 3 allows n_clusters 0 (k chosen by fit; the clusterer holds
+// the chosen k). Each model is written with the lowest version that describes it, so older
+// builds keep loading the models they can use.
+constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 3;
 constexpr const char* kMeta = "n2d.meta";
 constexpr const char* kOptions = "n2d.options";
 constexpr const char* kEmbedder = "stage.embedder";
@@ -92,8 +93,8 @@ std::vector<unsigned char> N2D::save_to_bytes() const {
 
     ByteWriter opts;
     const bool version1_kinds = static_cast<int>(options_.manifold) <= 1 && static_cast<int>(options_.clusterer) <= 2;
-    opts.put<std::uint32_t>(version1_kinds ? 1 : kOptionsVersion);
-    opts.put<std::uint64_t>(options_.n_clusters);
+    opts.put<std::uint32_t>(options_.n_clusters == 0 ? 3 : version1_kinds ? 1 : 2);
+    opts.put<std::uint64_t>(options_.n_clusters);  // 0 = chosen by fit (version 3)
     opts.put<std::uint64_t>(options_.seed);
     opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.embedder));
     opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.manifold));
@@ -140,16 +141,19 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
                   "input width " + std::to_string(prov.input_dim));
     }
     N2DOptions o;
+    bool auto_k = false;
     std::vector<std::pair<std::string, std::string>> text;
     {
         ByteReader in = mf.reader(kOptions);
         const auto v = in.get<std::uint32_t>();
-        in.expect(v == 1 || v == kOptionsVersion, "options version " + std::to_string(v) +
-                                                      " is not supported (this build reads 1 and 2); a newer n2d wrote it");
+        in.expect(v >= 1 && v <= kOptionsVersion, "options version " + std::to_string(v) +
+                                                      " is not supported (this build reads 1 to 3); a newer n2d wrote it");
         o.n_clusters = static_cast<std::size_t>(in.get<std::uint64_t>());
         o.seed = in.get<std::uint64_t>();
         const auto e = in.get<std::uint8_t>(), m = in.get<std::uint8_t>(), c = in.get<std::uint8_t>();
         const bool known = v == 1 ? e <= 1 && m <= 1 && c <= 2 : e <= 1 && m <= 4 && c <= 3;
+        auto_k = o.n_clusters == 0;
+        in.expect(!auto_k || v >= 3, "n_clusters 0 in an options version " + std::to_string(v) + " section");
         in.expect(known, "stage kind codes " + std::to_string(e) + "/" + std::to_string(m) + "/" +
                                                    std::to_string(c));
         o.embedder = static_cast<EmbedderKind>(e);
@@ -165,7 +169,7 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
             text.emplace_back(std::move(k), std::move(val));
         }
         in.expect(in.at_end(), "unread bytes after the options");
-        in.expect(o.n_clusters >= 1 && o.n_clusters < (std::size_t(1) << 31), "n_clusters " + std::to_string(o.n_clusters));
+        in.expect(o.n_clusters < (std::size_t(1) << 31), "n_clusters " + std::to_string(o.n_clusters));
     }
     apply_options_text(o, text);
 
@@ -186,13 +190,22 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
         N2D_FAIL(where + "the clusterer takes " + std::to_string(clusterer->input_dim()) +
                     " columns but the manifold stage produces " + std::to_string(manifold->output_dim()) +
                     "; the file is inconsistent, save the model again");
-    // HDBSCAN chooses its own number of clusters.
-    if (o.clusterer != ClustererKind::hdbscan && clusterer->n_clusters() != o.n_clusters)
+    // HDBSCAN chooses its own number of clusters; with n_clusters 0 the fit chose it in the range.
+    const auto& ks = o.k_selection;
+    if (auto_k && o.clusterer != ClustererKind::hdbscan &&
+        (clusterer->n_clusters() < ks.min_k || clusterer->n_clusters() > ks.max_k))
+        N2D_FAIL(where + "the clusterer has " + std::to_string(clusterer->n_clusters()) +
+                    " clusters, outside the k range " + std::to_string(ks.min_k) + ".." + std::to_string(ks.max_k) +
+                    " it was chosen from; the file is inconsistent, save the model again");
+    if (!auto_k && o.clusterer != ClustererKind::hdbscan && clusterer->n_clusters() != o.n_clusters)
         N2D_FAIL(where + "the clusterer has " + std::to_string(clusterer->n_clusters()) +
                     " clusters but the options record " + std::to_string(o.n_clusters) +
                     "; the file is inconsistent, save the model again");
 
-    N2D model(std::move(o), std::move(embedder), std::move(manifold), std::move(clusterer));
+    // The clusterer goes in after construction: a user-given clusterer is refused with
+    // n_clusters 0, but a loaded one is the fit that chose k.
+    N2D model(std::move(o), std::move(embedder), std::move(manifold), nullptr);
+    model.clusterer_ = std::move(clusterer);
     model.input_dim_ = static_cast<std::size_t>(prov.input_dim);
     model.provenance_ = std::move(prov);
     return model;

@@ -7,6 +7,7 @@
 #include "n2d/device/detail/device.hpp"
 #include "n2d/metrics/metrics.hpp"
 #include "n2d/pipeline/builtin_stages.hpp"
+#include "n2d/pipeline/detail/k_selection.hpp"
 #include "n2d/pipeline/detail/stage_state.hpp"
 
 namespace n2d::inline v0 {
@@ -17,7 +18,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-using detail::kClustererStream, detail::kEmbedderStream, detail::kManifoldStream;
+using detail::kClustererStream, detail::kEmbedderStream, detail::kKSelectionStream, detail::kManifoldStream;
 
 }  // namespace
 
@@ -102,10 +103,11 @@ SpectralClusteringOptions N2DOptions::default_spectral() {
 
 N2DOptions resolved(N2DOptions o) {
     const std::size_t k = o.n_clusters;
-    if (o.autoencoder.latent_dim == 0) o.autoencoder.latent_dim = k;
-    if (o.umap.n_components == 0) o.umap.n_components = k;
-    if (o.isomap.n_components == 0) o.isomap.n_components = k;
-    if (o.lle.n_components == 0) o.lle.n_components = k;
+    const std::size_t size = k ? k : kUnknownKStageSize;
+    if (o.autoencoder.latent_dim == 0) o.autoencoder.latent_dim = size;
+    if (o.umap.n_components == 0) o.umap.n_components = size;
+    if (o.isomap.n_components == 0) o.isomap.n_components = size;
+    if (o.lle.n_components == 0) o.lle.n_components = size;
     if (o.lle.n_neighbors == 0) o.lle.n_neighbors = o.umap.n_neighbors;
     if (o.spectral.n_clusters == 0) o.spectral.n_clusters = k;
     if (o.gmm.n_components == 0) o.gmm.n_components = k;
@@ -114,7 +116,18 @@ N2DOptions resolved(N2DOptions o) {
 }
 
 void validate(const N2DOptions& o) {
-    N2D_REQUIRE(o.n_clusters >= 1, "N2DOptions::n_clusters is 0; ask for at least 1 cluster");
+    if (o.n_clusters == 0 && o.clusterer != ClustererKind::hdbscan) {
+        const auto& ks = o.k_selection;
+        const std::string range = "N2DOptions::k_selection: the k range " + std::to_string(ks.min_k) + ".." +
+                                  std::to_string(ks.max_k);
+        N2D_REQUIRE(ks.min_k >= 2, range + " starts below 2; the smallest k to choose from is 2 (set min_k >= 2)");
+        N2D_REQUIRE(ks.min_k <= ks.max_k, range + " is empty: min_k is above max_k; swap them");
+        N2D_REQUIRE(ks.silhouette_sample >= 3, "N2DOptions::k_selection.silhouette_sample is " +
+                                                   std::to_string(ks.silhouette_sample) + "; use at least 3");
+        N2D_REQUIRE(ks.criterion != KCriterion::bic || o.clusterer == ClustererKind::gmm,
+                    "N2DOptions::k_selection: the bic criterion needs the gmm clusterer (it is the Gaussian mixture's "
+                    "likelihood); use the silhouette criterion with " + std::string(to_string(o.clusterer)));
+    }
     N2D_REQUIRE(o.clusterer != ClustererKind::hdbscan || o.hdbscan.min_cluster_size >= 2,
                 "N2DOptions::hdbscan.min_cluster_size is " + std::to_string(o.hdbscan.min_cluster_size) +
                     "; use at least 2");
@@ -176,6 +189,9 @@ N2D::N2D(N2DOptions options, std::unique_ptr<Embedder> embedder, std::unique_ptr
       manifold_learner_(std::move(manifold)),
       clusterer_(std::move(clusterer)) {
     validate(options_);
+    N2D_REQUIRE(options_.n_clusters != 0 || !clusterer_,
+                "N2D: n_clusters is 0 (choose k) but a user clusterer was given; it has its own k, so set n_clusters "
+                "to it (or leave the clusterer to the pipeline)");
     const N2DOptions o = resolved(options_);
     if (!embedder_) {
         if (o.embedder == EmbedderKind::none) {
@@ -204,6 +220,8 @@ N2D& N2D::fit(ConstMatrixView x) {
                                               std::to_string(x.cols) + "); pass at least one row and column");
     N2D_REQUIRE(x.rows >= options_.n_clusters, "N2D::fit: " + std::to_string(x.rows) + " samples cannot form " +
                                                    std::to_string(options_.n_clusters) + " clusters; lower n_clusters");
+    const bool choose_k = options_.n_clusters == 0 && options_.clusterer != ClustererKind::hdbscan;
+    if (choose_k) detail::require_k_range(options_.k_selection, x.rows);  // before the long stages
     require_finite(x, "N2D::fit data");
     const auto t0 = std::chrono::steady_clock::now();
     const std::uint64_t seed = options_.seed;
@@ -229,7 +247,16 @@ N2D& N2D::fit(ConstMatrixView x) {
     seconds_.manifold = seconds_since(t);
 
     t = std::chrono::steady_clock::now();
-    labels_ = clusterer_->fit_predict(embedding, StageContext{derive_seed(seed, kClustererStream), options_.progress, dev});
+    const StageContext cluster_ctx{derive_seed(seed, kClustererStream), options_.progress, dev};
+    if (choose_k) {
+        auto found = detail::search_k(embedding, options_, cluster_ctx, derive_seed(seed, kKSelectionStream));
+        clusterer_ = std::move(found.clusterer);
+        labels_ = std::move(found.labels);
+        k_selection_ = std::move(found.selection);
+    } else {
+        labels_ = clusterer_->fit_predict(embedding, cluster_ctx);
+        k_selection_ = KSelection{};
+    }
     seconds_.clusterer = seconds_since(t);
     seconds_.total = seconds_since(t0);
 

@@ -30,6 +30,7 @@
 #include "n2d/manifold/lle.hpp"
 #include "n2d/manifold/tsne.hpp"
 #include "n2d/nn/autoencoder.hpp"
+#include "n2d/pipeline/k_selection.hpp"
 #include "n2d/pipeline/stage.hpp"
 #include "n2d/umap/umap.hpp"
 
@@ -59,8 +60,16 @@ ClustererKind parse_clusterer_kind(const std::string& name);
 // dimensions need the exact O(n²) method). The clusterers' size must be 0 or n_clusters
 // (validate says so otherwise). lle.n_neighbors 0 follows umap.n_neighbors (the paper's
 // LLE uses its UMAP neighbours). resolved() gives the options with every 0 replaced.
+//
+// Unknown k: n_clusters = 0 makes fit choose k in k_selection's range (k_selection.hpp): the
+// sizes that follow n_clusters become kUnknownKStageSize (10, the paper's), the clusterer is fitted
+// for each k on the manifold and the best fit by k_selection.criterion is kept;
+// N2D::n_clusters() then gives the chosen k and N2D::k_selection() the curve. HDBSCAN finds its
+// own k, so with it n_clusters = 0 only sets those sizes. A user clusterer has its own k and
+// cannot be combined with n_clusters = 0.
 struct N2DOptions {
-    std::size_t n_clusters = 10;
+    std::size_t n_clusters = 10;  // 0 = unknown: chosen by fit in k_selection's range
+    KSelectionOptions k_selection;
     EmbedderKind embedder = EmbedderKind::autoencoder;  // none = cluster the raw data's manifold
     ManifoldKind manifold = ManifoldKind::umap;         // none = cluster the latent codes directly
     ClustererKind clusterer = ClustererKind::gmm;
@@ -113,7 +122,8 @@ struct N2DOptions {
 
 // Throws n2d::Error naming the first invalid field.
 void validate(const N2DOptions& options);
-// The options with every stage size of 0 replaced by n_clusters (the rule above).
+// The options with every stage size of 0 replaced by n_clusters (the rule above; with
+// n_clusters 0 the learners' sizes become kUnknownKStageSize and the clusterers' stay 0).
 N2DOptions resolved(N2DOptions options);
 // The unfitted manifold / clusterer stage the options describe (the sizes resolved).
 std::unique_ptr<ManifoldLearner> make_manifold_stage(const N2DOptions& options);
@@ -186,7 +196,12 @@ public:
     std::string device_name() const;
     bool fitted() const noexcept { return input_dim_ != 0; }
     std::size_t input_dim() const noexcept { return input_dim_; }
+    // The clusterer's number of clusters: the chosen k after a fit with n_clusters = 0 (0 before it).
     std::size_t n_clusters() const;
+    // How the last fit chose k (n_clusters = 0): each candidate's scores and the chosen k.
+    // Empty when k was given, with HDBSCAN, and for a loaded model (the model file keeps the
+    // chosen fit, not the curve).
+    const KSelection& k_selection() const noexcept { return k_selection_; }
     const Embedder& embedder() const { return *embedder_; }
     const ManifoldLearner& manifold() const { return *manifold_learner_; }
     const Clusterer& clusterer() const { return *clusterer_; }
@@ -212,6 +227,7 @@ private:
     std::vector<int> labels_;
     Matrix latent_, manifold_;
     StageSeconds seconds_;
+    KSelection k_selection_;
     Provenance provenance_;
 };
 

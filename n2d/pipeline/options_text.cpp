@@ -79,9 +79,15 @@ SpectralAffinity parse_affinity(const std::string& key, const std::string& v) {
 }  // namespace
 
 OptionsText describe_options(const N2DOptions& o) {
-    const std::size_t k = o.n_clusters;
+    const N2DOptions r = resolved(o);  // the stage sizes as built
     OptionsText t;
-    t.emplace_back("n_clusters", std::to_string(k));
+    t.emplace_back("n_clusters", o.n_clusters ? std::to_string(o.n_clusters) : std::string("auto"));
+    if (o.n_clusters == 0) {
+        t.emplace_back("k.min", std::to_string(o.k_selection.min_k));
+        t.emplace_back("k.max", std::to_string(o.k_selection.max_k));
+        t.emplace_back("k.criterion", to_string(o.k_selection.criterion));
+        t.emplace_back("k.silhouette_sample", std::to_string(o.k_selection.silhouette_sample));
+    }
     t.emplace_back("seed", std::to_string(o.seed));
     t.emplace_back("embedder", to_string(o.embedder));
     t.emplace_back("manifold", to_string(o.manifold));
@@ -89,7 +95,7 @@ OptionsText describe_options(const N2DOptions& o) {
     if (o.embedder == EmbedderKind::autoencoder) {
         const auto& a = o.autoencoder;
         t.emplace_back("ae.architecture", sizes(a.architecture));
-        t.emplace_back("ae.latent_dim", std::to_string(a.latent_dim ? a.latent_dim : k));
+        t.emplace_back("ae.latent_dim", std::to_string(r.autoencoder.latent_dim));
         t.emplace_back("ae.hidden_activation", to_string(a.hidden_activation));
         t.emplace_back("ae.epochs", std::to_string(a.epochs));
         t.emplace_back("ae.batch_size", std::to_string(a.batch_size));
@@ -101,7 +107,7 @@ OptionsText describe_options(const N2DOptions& o) {
     }
     if (o.manifold == ManifoldKind::umap) {
         const auto& u = o.umap;
-        t.emplace_back("umap.n_components", std::to_string(u.n_components ? u.n_components : k));
+        t.emplace_back("umap.n_components", std::to_string(r.umap.n_components));
         t.emplace_back("umap.n_neighbors", std::to_string(u.n_neighbors));
         t.emplace_back("umap.min_dist", num(u.min_dist));
         t.emplace_back("umap.spread", num(u.spread));
@@ -117,12 +123,12 @@ OptionsText describe_options(const N2DOptions& o) {
         t.emplace_back("tsne.n_iter", std::to_string(m.n_iter));
         t.emplace_back("tsne.angle", num(m.angle));
     } else if (o.manifold == ManifoldKind::isomap) {
-        t.emplace_back("isomap.n_components", std::to_string(o.isomap.n_components ? o.isomap.n_components : k));
+        t.emplace_back("isomap.n_components", std::to_string(r.isomap.n_components));
         t.emplace_back("isomap.n_neighbors", std::to_string(o.isomap.n_neighbors));
     } else if (o.manifold == ManifoldKind::lle) {
         const auto& m = o.lle;
-        t.emplace_back("lle.n_components", std::to_string(m.n_components ? m.n_components : k));
-        t.emplace_back("lle.n_neighbors", std::to_string(m.n_neighbors ? m.n_neighbors : o.umap.n_neighbors));
+        t.emplace_back("lle.n_components", std::to_string(r.lle.n_components));
+        t.emplace_back("lle.n_neighbors", std::to_string(r.lle.n_neighbors));
         t.emplace_back("lle.reg", num(m.reg));
     }
     if (o.clusterer == ClustererKind::gmm) {
@@ -187,6 +193,10 @@ void apply_options_text(N2DOptions& o, const OptionsText& text) {
         else if (key == "sc.n_neighbors") o.spectral.n_neighbors = to_size(key, v);
         else if (key == "sc.gamma") o.spectral.gamma = to_double(key, v);
         else if (key == "sc.n_init") o.spectral.n_init = to_size(key, v);
+        else if (key == "k.min") o.k_selection.min_k = to_size(key, v);
+        else if (key == "k.max") o.k_selection.max_k = to_size(key, v);
+        else if (key == "k.criterion") o.k_selection.criterion = parse_k_criterion(v);
+        else if (key == "k.silhouette_sample") o.k_selection.silhouette_sample = to_size(key, v);
     }
 }
 

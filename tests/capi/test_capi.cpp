@@ -12,11 +12,13 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/memory.hpp"
 #include "n2d/n2d.h"
+#include "test_util.hpp"
 
 namespace {
 
@@ -159,7 +161,8 @@ TEST_CASE("n2d_options_set accepts every key n2d/n2d.h documents") {
         {"gmm.n_init", "2"}, {"gmm.max_iter", "50"}, {"gmm.tol", "1e-4"}, {"gmm.reg_covar", "1e-5"},
         {"kmeans.n_init", "3"}, {"kmeans.max_iter", "40"}, {"manifold", "isomap"}, {"clusterer", "sc"},
         {"tsne.perplexity", "20"}, {"tsne.n_iter", "500"}, {"isomap.n_neighbors", "7"}, {"lle.n_neighbors", "9"},
-        {"lle.reg", "0.01"}, {"sc.affinity", "rbf"}, {"sc.n_neighbors", "12"}, {"sc.gamma", "0.5"}};
+        {"lle.reg", "0.01"}, {"sc.affinity", "rbf"}, {"sc.n_neighbors", "12"}, {"sc.gamma", "0.5"},
+        {"n_clusters", "auto"}, {"k.min", "3"}, {"k.max", "12"}, {"k.criterion", "bic"}, {"k.silhouette_sample", "1000"}};
     for (const auto& p : pairs) {
         INFO(p[0], " = ", p[1], ": ", n2d_last_error());
         CHECK(n2d_options_set(o, p[0], p[1]) == N2D_OK);
@@ -185,4 +188,32 @@ TEST_CASE("the last error message is per thread and names the failing call") {
     CHECK(mine.find("n2d_options_set_n_clusters: options is NULL") == 0);
     std::thread([] { CHECK(n2d_model_fit(nullptr, nullptr, 0, 0, 0) == N2D_ERROR_INVALID_ARGUMENT); }).join();
     CHECK(mine == n2d_last_error());
+}
+
+TEST_CASE("n_clusters auto through the C API: the fit chooses k and n2d_model_dims reports it") {
+    std::vector<int> truth;
+    const n2d::Matrix blobs = n2d::test::blobs(300, 4, 4, 0.6, 21, &truth);
+    std::vector<float> x(300 * 4);
+    for (std::size_t i = 0; i < 300; ++i)
+        for (std::size_t j = 0; j < 4; ++j) x[i * 4 + j] = blobs(i, j);
+    n2d_options* o = nullptr;
+    REQUIRE(n2d_options_create(&o) == N2D_OK);
+    for (const auto& [key, value] : {std::pair{"n_clusters", "auto"}, {"embedder", "none"}, {"manifold", "none"},
+                                     {"k.max", "8"}, {"k.silhouette_sample", "200"}})
+        REQUIRE(n2d_options_set(o, key, value) == N2D_OK);
+    n2d_model* m = nullptr;
+    REQUIRE(n2d_model_create(o, &m) == N2D_OK);
+    std::vector<int> labels(300);
+    INFO(n2d_last_error());
+    REQUIRE(n2d_model_fit_predict(m, x.data(), 300, 4, 4, labels.data(), labels.size()) == N2D_OK);
+    std::size_t k = 0;
+    CHECK(n2d_model_dims(m, nullptr, &k, nullptr, nullptr) == N2D_OK);
+    CHECK(k == 4);
+    n2d_model_free(m);
+    // The BIC is the Gaussian mixture's: refused with k-means when the model is made.
+    REQUIRE(n2d_options_set(o, "clusterer", "kmeans") == N2D_OK);
+    REQUIRE(n2d_options_set(o, "k.criterion", "bic") == N2D_OK);
+    CHECK(n2d_model_create(o, &m) != N2D_OK);
+    CHECK(std::string(n2d_last_error()).find("bic criterion needs the gmm clusterer") != std::string::npos);
+    n2d_options_free(o);
 }

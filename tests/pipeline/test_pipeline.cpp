@@ -276,7 +276,8 @@ TEST_CASE("a pipeline resumed from an autoencoder checkpoint equals the uninterr
 
 TEST_CASE("options are validated") {
     n2d::N2DOptions o;
-    o.n_clusters = 0;
+    o.n_clusters = 0;  // choose k: its range is checked
+    o.k_selection.min_k = 0;
     CHECK_THROWS_AS(n2d::N2D{o}, n2d::Error);
     o.n_clusters = 3;
     o.embedder = n2d::EmbedderKind::none;

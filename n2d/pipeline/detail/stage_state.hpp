@@ -12,7 +12,8 @@ namespace n2d::inline v0::detail {
 
 // Stage ids for derive_seed(N2DOptions::seed, id): fixed forever so a seed keeps meaning the same
 // model; the ablation (baselines.cpp) uses the manifold stream so its learners equal the pipeline's.
-constexpr std::uint64_t kEmbedderStream = 1, kManifoldStream = 2, kClustererStream = 3;
+// kKSelectionStream draws the points that score each candidate k (n_clusters = 0).
+constexpr std::uint64_t kEmbedderStream = 1, kManifoldStream = 2, kClustererStream = 3, kKSelectionStream = 4;
 
 // Each built-in stage's state starts with a version so its layout can evolve.
 constexpr std::uint32_t kStageStateVersion = 1;
