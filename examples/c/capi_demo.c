@@ -81,8 +81,8 @@ static void check_option_errors(void) {
     EXPECT_STATUS(N2D_OK, n2d_options_create(&o));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_create(NULL));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_n_clusters(NULL, 3));
-    EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_n_clusters(o, 0));
     CHECK(strstr(n2d_last_error(), "n2d_options_set_n_clusters") != NULL);
+    EXPECT_STATUS(N2D_OK, n2d_options_set_n_clusters(o, 0)); /* 0: choose k (k.min..k.max) */
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_epochs(o, 0));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_threads(o, 100000));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set_umap_neighbors(o, 1));
@@ -93,7 +93,9 @@ static void check_option_errors(void) {
     EXPECT_STATUS(N2D_OK, n2d_options_set_manifold(o, "tsne"));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "no.such.key", "1"));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "ae.epochs", "many"));
-    EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "n_clusters", "0"));
+    EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "n_clusters", "-1"));
+    EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "n_clusters", "several"));
+    EXPECT_STATUS(N2D_OK, n2d_options_set(o, "n_clusters", "auto"));
     EXPECT_STATUS(N2D_ERROR_INVALID_ARGUMENT, n2d_options_set(o, "gmm.covariance_type", "round"));
     EXPECT_STATUS(N2D_OK, n2d_options_set(o, "clusterer", "kmeans"));
     EXPECT_STATUS(N2D_OK, n2d_options_set_manifold(o, "none"));
