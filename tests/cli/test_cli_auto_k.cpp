@@ -68,7 +68,9 @@ TEST_CASE("fit --clusters auto refuses k ranges that cannot work, saying what to
         {" --clusters auto --k-criterion aic", "--k-criterion"},
         {" --clusters some", "--clusters"},
     };
-    for (const auto& [args, message] : cases) {
+    for (const auto& c : cases) {
+        const std::string& args = c.first;  // not a structured binding: clang 14's INFO cannot capture one
+        const std::string& message = c.second;
         const auto r = run(base + args);
         INFO(args, ": ", r.err);
         CHECK(r.status != 0);

@@ -211,7 +211,9 @@ TEST_CASE("model files written before options version 3 still load and predict w
     // Written by a build from before k-selection (tests/golden/model/make_model_fixtures.sh).
     const std::string dir = std::string(N2D_SOURCE_DIR) + "/tests/golden/model/";
     const auto points = n2d::read_csv(dir + "points.csv");
-    for (const auto& [name, version] : {std::pair<std::string, std::uint32_t>{"v1_kmeans", 1}, {"v2_spectral", 2}}) {
+    for (const auto& fixture : {std::pair<std::string, std::uint32_t>{"v1_kmeans", 1}, {"v2_spectral", 2}}) {
+        const std::string& name = fixture.first;  // not a structured binding: clang 14's INFO cannot capture one
+        const std::uint32_t version = fixture.second;
         INFO(name);
         const auto image = n2d::read_file(dir + name + ".n2d");
         n2d::ByteReader in = n2d::ModelFile::parse(image, name).reader("n2d.options");
