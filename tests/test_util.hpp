@@ -10,10 +10,24 @@
 #include <string>
 #include <vector>
 
+#include "n2d/core/error.hpp"
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/rng.hpp"
 
 namespace n2d::inline v0::test {
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The message of the n2d::Error that `f` throws ("" when it returns).
+template <class F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
 
 // The shared datasets directory (N2D_DATA_DIR, else ../shared/datasets beside the checkout),
 // or an empty path when absent or N2D_DATA_DIR=none — tests that need it skip with a message.

@@ -11,7 +11,7 @@
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using n2d::test::contains;
 
 const std::string kQuickFit = "fit synthetic --embedder none --manifold none --quiet";
 

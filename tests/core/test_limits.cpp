@@ -24,18 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// The message of the n2d::Error that `f` throws ("" when it returns).
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 void put(const fs::path& p, const std::string& text) {
     std::ofstream f(p, std::ios::binary);

@@ -51,14 +51,7 @@ Fixture& fixture() {
     return f;
 }
 
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const n2d::Error& e) {
-        return e.what();
-    }
-    return "";
-}
+using n2d::test::error_of;
 
 }  // namespace
 
