@@ -209,7 +209,8 @@ TEST_CASE("model files written before options version 3 still load and predict w
         const std::uint32_t version = fixture.second;
         INFO(name);
         const auto image = n2d::read_file(dir + name + ".n2d");
-        n2d::ByteReader in = n2d::ModelFile::parse(image, name).reader("n2d.options");
+        const auto file = n2d::ModelFile::parse(image, name);  // the reader points into it: keep it alive
+        n2d::ByteReader in = file.reader("n2d.options");
         CHECK(in.get<std::uint32_t>() == version);
         const auto model = n2d::N2D::load(dir + name + ".n2d");
         CHECK(model.options().n_clusters == 3);
