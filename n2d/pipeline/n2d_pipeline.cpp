@@ -250,6 +250,7 @@ N2D& N2D::fit(ConstMatrixView x) {
     }
     embedder_->fit(x, StageContext{derive_seed(seed, kEmbedderStream), options_.progress, dev});
     Matrix latent = embedder_->transform(x);
+    scaled = Matrix();  // only the embedder reads the scaled copy; x keeps just its shape from here
     seconds_.embedder = seconds_since(t);
 
     t = std::chrono::steady_clock::now();
