@@ -133,7 +133,9 @@ N2D_API n2d_status n2d_options_set_cluster_method(n2d_options* options, const ch
  * cluster the latent codes directly. */
 N2D_API n2d_status n2d_options_set_manifold(n2d_options* options, const char* manifold);
 /* Any option by the names a model file records (`n2d info MODEL`): n_clusters, seed, threads,
- * embedder (autoencoder|none), manifold, clusterer, ae.architecture ("500,500,2000"),
+ * embedder (autoencoder|none), manifold, clusterer, scale (none|minmax|standard: per-column
+ * scaling of the input, fitted on the training data and kept in the model; default none),
+ * ae.architecture ("500,500,2000"),
  * ae.latent_dim, ae.hidden_activation, ae.epochs, ae.batch_size, ae.patience, ae.optimizer,
  * ae.learning_rate, umap.n_components, umap.n_neighbors, umap.min_dist, umap.spread,
  * umap.metric, umap.n_epochs, gmm.covariance_type, gmm.n_init, gmm.max_iter, gmm.tol,

@@ -30,5 +30,6 @@
 #include "n2d/pipeline/stage.hpp"
 #include "n2d/pipeline/builtin_stages.hpp"
 #include "n2d/pipeline/n2d_pipeline.hpp"
+#include "n2d/pipeline/scaler.hpp"
 #include "n2d/pipeline/options_text.hpp"
 #include "n2d/pipeline/baselines.hpp"

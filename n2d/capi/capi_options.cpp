@@ -66,7 +66,7 @@ std::size_t parse_size(const std::string& key, const std::string& v) {
 // Keys apply_options_text understands (it ignores others, so unknown keys are caught here).
 constexpr const char* kTextKeys[] = {
     "ae.architecture", "ae.hidden_activation", "ae.epochs", "ae.batch_size", "ae.patience", "ae.optimizer",
-    "ae.learning_rate", "umap.n_neighbors", "umap.min_dist", "umap.spread", "umap.metric", "umap.n_epochs",
+    "scale", "ae.learning_rate", "umap.n_neighbors", "umap.min_dist", "umap.spread", "umap.metric", "umap.n_epochs",
     "gmm.covariance_type", "gmm.n_init", "gmm.max_iter", "gmm.tol", "gmm.reg_covar", "kmeans.n_init",
     "kmeans.max_iter", "hdbscan.min_cluster_size", "hdbscan.min_samples", "tsne.n_components", "tsne.perplexity",
     "tsne.early_exaggeration", "tsne.learning_rate", "tsne.n_iter", "tsne.angle", "isomap.n_components",

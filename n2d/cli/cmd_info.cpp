@@ -58,6 +58,8 @@ void print_model_summary(const char* path) {
                 model.embedder().input_dim(), model.embedder().output_dim(), model.manifold().kind().c_str(),
                 model.manifold().input_dim(), model.manifold().output_dim(), model.clusterer().kind().c_str(),
                 model.clusterer().n_clusters());
+    std::printf("scaling:      %s%s\n", to_string(model.scaler().kind()),
+                model.scaler().kind() == Scaling::none ? "" : " (per column, fitted on the training data; predict applies it)");
     std::printf("options:\n");
     for (const auto& [key, value] : describe_options(model.options())) std::printf("  %-24s %s\n", key.c_str(), value.c_str());
     std::printf("sections:\n");

@@ -93,6 +93,12 @@ std::vector<AblationCell> run_ablation(ConstMatrixView x, const N2D& fitted,
     N2D_REQUIRE(fitted.fitted() && x.cols == fitted.input_dim(),
                 "run_ablation: pass the data the model was fitted on (" + std::to_string(fitted.input_dim()) +
                     " columns), after fit");
+    // The baselines see the input as the pipeline did: scaled when it was.
+    Matrix scaled;
+    if (fitted.scaler().kind() != Scaling::none) {
+        scaled = fitted.scaler().transform(x);
+        x = scaled.view();
+    }
     const bool has_codes =
         fitted.options().embedder == EmbedderKind::autoencoder && fitted.latent().rows() == x.rows;
     std::map<AblationInput, Representation> inputs;

@@ -15,11 +15,14 @@ namespace {
 
 // Options version 2 adds the stage kind codes of t-SNE, Isomap, LLE (manifold 2-4) and spectral
 // clustering (clusterer 3); version 3 allows n_clusters 0 (k chosen by fit; the clusterer holds
-// the chosen k). Each model is written with the lowest version that describes it, so older
+// the chosen k); version 4 says the input is scaled: the n2d.scaler section holds the scaling and
+// its per-column parameters (an older build must refuse such a model rather than ignore the
+// section and predict from unscaled data). Each model is written with the lowest version that describes it, so older
 // builds keep loading the models they can use.
-constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 3;
+constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 4;
 constexpr const char* kMeta = "n2d.meta";
 constexpr const char* kOptions = "n2d.options";
+constexpr const char* kScaler = "n2d.scaler";
 constexpr const char* kEmbedder = "stage.embedder";
 constexpr const char* kManifold = "stage.manifold";
 constexpr const char* kClusterer = "stage.clusterer";
@@ -93,7 +96,8 @@ std::vector<unsigned char> N2D::save_to_bytes() const {
 
     ByteWriter opts;
     const bool version1_kinds = static_cast<int>(options_.manifold) <= 1 && static_cast<int>(options_.clusterer) <= 2;
-    opts.put<std::uint32_t>(options_.n_clusters == 0 ? 3 : version1_kinds ? 1 : 2);
+    const bool scaled = scaler_.kind() != Scaling::none;
+    opts.put<std::uint32_t>(scaled ? 4 : options_.n_clusters == 0 ? 3 : version1_kinds ? 1 : 2);
     opts.put<std::uint64_t>(options_.n_clusters);  // 0 = chosen by fit (version 3)
     opts.put<std::uint64_t>(options_.seed);
     opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.embedder));
@@ -108,6 +112,11 @@ std::vector<unsigned char> N2D::save_to_bytes() const {
         opts.put_string(v);
     }
     mf.add(kOptions, std::move(opts));
+    if (scaled) {
+        ByteWriter sc;
+        scaler_.save(sc);
+        mf.add(kScaler, std::move(sc));
+    }
 
     mf.add(kEmbedder, stage_bytes(*embedder_));
     mf.add(kManifold, stage_bytes(*manifold_learner_));
@@ -142,12 +151,14 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
     }
     N2DOptions o;
     bool auto_k = false;
+    std::uint32_t options_version = 0;
     std::vector<std::pair<std::string, std::string>> text;
     {
         ByteReader in = mf.reader(kOptions);
         const auto v = in.get<std::uint32_t>();
         in.expect(v >= 1 && v <= kOptionsVersion, "options version " + std::to_string(v) +
-                                                      " is not supported (this build reads 1 to 3); a newer n2d wrote it");
+                                                      " is not supported (this build reads 1 to 4); a newer n2d wrote it");
+        options_version = v;
         o.n_clusters = static_cast<std::size_t>(in.get<std::uint64_t>());
         o.seed = in.get<std::uint64_t>();
         const auto e = in.get<std::uint8_t>(), m = in.get<std::uint8_t>(), c = in.get<std::uint8_t>();
@@ -172,12 +183,29 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
         in.expect(o.n_clusters < (std::size_t(1) << 31), "n_clusters " + std::to_string(o.n_clusters));
     }
     apply_options_text(o, text);
+    const std::string where = "n2d: model file '" + source + "': ";
+    // Version 4 and only it has the scaler section, whose scaling the options text names too.
+    Scaler scaler;
+    if (options_version >= 4) {
+        if (!mf.has(kScaler))
+            N2D_FAIL(where + "options version 4 needs the '" + std::string(kScaler) +
+                     "' section, which is missing; the file is incomplete, save the model again");
+        ByteReader in = mf.reader(kScaler);
+        scaler = Scaler::load(in);
+        in.expect(in.at_end(), std::to_string(in.remaining()) + " unread bytes after the scaler");
+        if (scaler.kind() != o.scaling || scaler.input_dim() != prov.input_dim)
+            N2D_FAIL(where + "the scaler is " + to_string(scaler.kind()) + " over " + std::to_string(scaler.input_dim()) +
+                     " columns but the model records scaling " + to_string(o.scaling) + " and an input width of " +
+                     std::to_string(prov.input_dim) + "; the file is inconsistent, save the model again");
+    } else if (mf.has(kScaler) || o.scaling != Scaling::none) {
+        N2D_FAIL(where + "options version " + std::to_string(options_version) +
+                 " cannot have input scaling (it came with version 4); the file is inconsistent, save the model again");
+    }
 
     auto embedder = load_stage<Embedder>(mf, kEmbedder, loaders.embedders, builtin_embedder);
     auto manifold = load_stage<ManifoldLearner>(mf, kManifold, loaders.manifolds, builtin_manifold);
     auto clusterer = load_stage<Clusterer>(mf, kClusterer, loaders.clusterers, builtin_clusterer);
 
-    const std::string where = "n2d: model file '" + source + "': ";
     if (embedder->input_dim() != prov.input_dim)
         N2D_FAIL(where + "the embedder takes " + std::to_string(embedder->input_dim()) +
                     " columns but the model records an input width of " + std::to_string(prov.input_dim) +
@@ -206,6 +234,7 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
     // n_clusters 0, but a loaded one is the fit that chose k.
     N2D model(std::move(o), std::move(embedder), std::move(manifold), nullptr);
     model.clusterer_ = std::move(clusterer);
+    model.scaler_ = std::move(scaler);
     model.input_dim_ = static_cast<std::size_t>(prov.input_dim);
     model.provenance_ = std::move(prov);
     return model;

@@ -116,6 +116,9 @@ N2DOptions resolved(N2DOptions o) {
 }
 
 void validate(const N2DOptions& o) {
+    N2D_REQUIRE(static_cast<unsigned>(o.scaling) <= static_cast<unsigned>(Scaling::standard),
+                "N2DOptions::scaling has the unknown code " + std::to_string(static_cast<unsigned>(o.scaling)) +
+                    "; use Scaling::none, minmax or standard");
     if (o.n_clusters == 0 && o.clusterer != ClustererKind::hdbscan) {
         const auto& ks = o.k_selection;
         const std::string range = "N2DOptions::k_selection: the k range " + std::to_string(ks.min_k) + ".." +
@@ -230,6 +233,7 @@ N2D& N2D::fit(ConstMatrixView x) {
     // The stages are refitted one after another, so until the last one finishes the model is
     // unfitted: a cancelled or failed fit leaves it so (fit again) rather than mixing two fits.
     input_dim_ = 0;
+    scaler_ = Scaler();
     labels_.clear();
     latent_ = Matrix();
     manifold_ = Matrix();
@@ -238,8 +242,15 @@ N2D& N2D::fit(ConstMatrixView x) {
     Device* dev = device_->type() == DeviceType::cpu ? nullptr : device_.get();
 
     auto t = std::chrono::steady_clock::now();
+    Scaler scaler(options_.scaling, x);
+    Matrix scaled;
+    if (scaler.kind() != Scaling::none) {
+        scaled = scaler.transform(x);
+        x = scaled.view();
+    }
     embedder_->fit(x, StageContext{derive_seed(seed, kEmbedderStream), options_.progress, dev});
     Matrix latent = embedder_->transform(x);
+    scaled = Matrix();  // only the embedder reads the scaled copy; x keeps just its shape from here
     seconds_.embedder = seconds_since(t);
 
     t = std::chrono::steady_clock::now();
@@ -262,6 +273,7 @@ N2D& N2D::fit(ConstMatrixView x) {
 
     latent_ = std::move(latent);
     manifold_ = std::move(embedding);
+    scaler_ = std::move(scaler);
     input_dim_ = x.cols;
     provenance_.rows = x.rows;
     provenance_.input_dim = x.cols;
@@ -283,6 +295,11 @@ N2DOutput N2D::predict_all(ConstMatrixView x) const {
         N2D_FAIL("n2d: the model was trained on data with " + std::to_string(input_dim_) + " columns but got " +
                     std::to_string(x.cols) + " columns; pass data with the training data's features in the same order");
     require_finite(x, "N2D::predict data");
+    Matrix scaled;
+    if (scaler_.kind() != Scaling::none) {
+        scaled = scaler_.transform(x);
+        x = scaled.view();
+    }
     N2DOutput out;
     out.latent = embedder_->transform(x);
     out.manifold = manifold_learner_->transform(out.latent);

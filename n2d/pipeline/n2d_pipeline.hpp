@@ -31,6 +31,7 @@
 #include "n2d/manifold/tsne.hpp"
 #include "n2d/nn/autoencoder.hpp"
 #include "n2d/pipeline/k_selection.hpp"
+#include "n2d/pipeline/scaler.hpp"
 #include "n2d/pipeline/stage.hpp"
 #include "n2d/umap/umap.hpp"
 
@@ -70,6 +71,11 @@ ClustererKind parse_clusterer_kind(const std::string& name);
 struct N2DOptions {
     std::size_t n_clusters = 10;  // 0 = unknown: chosen by fit in k_selection's range
     KSelectionOptions k_selection;
+    // Per-column scaling of the input before the embedder (scaler.hpp), fitted on the training
+    // data and saved in the model, so predict scales new data the same way; the latent codes and
+    // manifold are then those of the scaled data. none (the default) keeps the library's
+    // behaviour and models byte-identical to earlier versions'.
+    Scaling scaling = Scaling::none;
     EmbedderKind embedder = EmbedderKind::autoencoder;  // none = cluster the raw data's manifold
     ManifoldKind manifold = ManifoldKind::umap;         // none = cluster the latent codes directly
     ClustererKind clusterer = ClustererKind::gmm;
@@ -202,6 +208,8 @@ public:
     // Empty when k was given, with HDBSCAN, and for a loaded model (the model file keeps the
     // chosen fit, not the curve).
     const KSelection& k_selection() const noexcept { return k_selection_; }
+    // The input scaling fitted by the last fit (or loaded): kind() none when there is none.
+    const Scaler& scaler() const noexcept { return scaler_; }
     const Embedder& embedder() const { return *embedder_; }
     const ManifoldLearner& manifold() const { return *manifold_learner_; }
     const Clusterer& clusterer() const { return *clusterer_; }
@@ -220,6 +228,7 @@ private:
     void require_fitted(const char* what) const;
     N2DOptions options_;
     std::shared_ptr<Device> device_;  // declared before the stages: they may hold it until destroyed
+    Scaler scaler_;
     std::unique_ptr<Embedder> embedder_;
     std::unique_ptr<ManifoldLearner> manifold_learner_;
     std::unique_ptr<Clusterer> clusterer_;

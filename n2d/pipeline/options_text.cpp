@@ -92,6 +92,7 @@ OptionsText describe_options(const N2DOptions& o) {
     t.emplace_back("embedder", to_string(o.embedder));
     t.emplace_back("manifold", to_string(o.manifold));
     t.emplace_back("clusterer", to_string(o.clusterer));
+    if (o.scaling != Scaling::none) t.emplace_back("scale", to_string(o.scaling));  // none: as before scaling existed
     if (o.embedder == EmbedderKind::autoencoder) {
         const auto& a = o.autoencoder;
         t.emplace_back("ae.architecture", sizes(a.architecture));
@@ -155,7 +156,8 @@ OptionsText describe_options(const N2DOptions& o) {
 
 void apply_options_text(N2DOptions& o, const OptionsText& text) {
     for (const auto& [key, v] : text) {
-        if (key == "ae.architecture") o.autoencoder.architecture = to_sizes(key, v);
+        if (key == "scale") o.scaling = parse_scaling(v);
+        else if (key == "ae.architecture") o.autoencoder.architecture = to_sizes(key, v);
         else if (key == "ae.hidden_activation") o.autoencoder.hidden_activation = parse_activation(v);
         else if (key == "ae.epochs") o.autoencoder.epochs = to_size(key, v);
         else if (key == "ae.batch_size") o.autoencoder.batch_size = to_size(key, v);

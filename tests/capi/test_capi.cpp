@@ -162,7 +162,8 @@ TEST_CASE("n2d_options_set accepts every key n2d/n2d.h documents") {
         {"kmeans.n_init", "3"}, {"kmeans.max_iter", "40"}, {"manifold", "isomap"}, {"clusterer", "sc"},
         {"tsne.perplexity", "20"}, {"tsne.n_iter", "500"}, {"isomap.n_neighbors", "7"}, {"lle.n_neighbors", "9"},
         {"lle.reg", "0.01"}, {"sc.affinity", "rbf"}, {"sc.n_neighbors", "12"}, {"sc.gamma", "0.5"},
-        {"n_clusters", "auto"}, {"k.min", "3"}, {"k.max", "12"}, {"k.criterion", "bic"}, {"k.silhouette_sample", "1000"}};
+        {"n_clusters", "auto"}, {"k.min", "3"}, {"k.max", "12"}, {"k.criterion", "bic"}, {"k.silhouette_sample", "1000"},
+        {"scale", "standard"}, {"scale", "minmax"}, {"scale", "none"}};
     for (const auto& p : pairs) {
         INFO(p[0], " = ", p[1], ": ", n2d_last_error());
         CHECK(n2d_options_set(o, p[0], p[1]) == N2D_OK);
@@ -172,6 +173,8 @@ TEST_CASE("n2d_options_set accepts every key n2d/n2d.h documents") {
     CHECK(n2d_options_set(o, "sc.affinity", "cosine") == N2D_ERROR_INVALID_ARGUMENT);
     CHECK(n2d_options_set(o, "manifold", "pca") == N2D_ERROR_INVALID_ARGUMENT);
     CHECK(std::string(n2d_last_error()).find("umap, tsne, isomap, lle or none") != std::string::npos);
+    CHECK(n2d_options_set(o, "scale", "zscore") == N2D_ERROR_INVALID_ARGUMENT);
+    CHECK(std::string(n2d_last_error()).find("none, minmax, standard") != std::string::npos);
     // strtoull alone took these as 2^64 - 1, silently (found by fuzzing the options text).
     for (const char* key : {"seed", "n_clusters", "ae.epochs", "gmm.n_init"})
         for (const char* bad : {" -1", "+3", "99999999999999999999", "1 "}) {
