@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -17,15 +16,6 @@
 namespace n2d::inline v0::test {
 
 namespace {
-
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // Columns: a ramp, a constant, raw 0-100 style values, large offsets with a small spread.
 Matrix mixed_columns() {
