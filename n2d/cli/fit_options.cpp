@@ -45,13 +45,16 @@ KSelectionOptions k_selection_from(const Args& a, bool auto_k) {
 
 }  // namespace
 
-Scaling default_scaling(const std::string& data) { return is_named_dataset(data) ? Scaling::none : kFileScaling; }
+Scaling default_scaling(const std::string& data, bool pretrained_weights) {
+    return is_named_dataset(data) || pretrained_weights ? Scaling::none : kFileScaling;
+}
 
 N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     N2DOptions o;
     o.n_clusters = k;
     const std::string& name = a.positionals()[0];
-    o.scaling = parse_scaling(a.get_choice("--scale", to_string(default_scaling(name)), {"none", "minmax", "standard"}));
+    const Scaling scaling = default_scaling(name, a.has("--weights"));
+    o.scaling = parse_scaling(a.get_choice("--scale", to_string(scaling), {"none", "minmax", "standard"}));
     o.embedder = a.get_choice("--embedder", "ae", {"ae", "none"}) == "ae" ? EmbedderKind::autoencoder : EmbedderKind::none;
     o.manifold = parse_manifold_kind(a.get_choice("--manifold", "umap", {"umap", "tsne", "isomap", "lle", "none"}));
     o.clusterer = parse_clusterer_kind(a.get_choice("--cluster", "gmm", {"gmm", "kmeans", "sc", "hdbscan"}));

@@ -19,9 +19,11 @@ inline constexpr std::size_t kPaperEpochs = 1000, kSyntheticEpochs = 10;
 // reconstruction loss by its size alone; on data already in one common range minmax changes
 // little, while standard scaling blows up near-constant columns (image borders) into noise
 // (measured in the README's "Your own data"). Named datasets already have the paper's
-// preprocessing, so nothing is added on top of it.
+// preprocessing, so nothing is added on top of it. Pretrained --weights expect the inputs they
+// were trained on, which only the user knows, so with them nothing is added either (and runs
+// with --weights give what they gave before --scale existed).
 inline constexpr Scaling kFileScaling = Scaling::minmax;
-Scaling default_scaling(const std::string& data);
+Scaling default_scaling(const std::string& data, bool pretrained_weights);
 
 // N2DOptions from the command line for `data` and k clusters (0 = auto); throws UsageError for
 // options that do not fit together.
