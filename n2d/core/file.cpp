@@ -1,5 +1,6 @@
 #include "n2d/core/detail/file.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -45,6 +46,13 @@ void require_file_target(const std::string& path) {
                                                                              : "is not a folder";
     N2D_FAIL("n2d: cannot write '" + path + "': the folder '" + folder + "' " + why +
              "; create it first or choose another path");
+}
+
+std::string temporary_path_for(const std::string& path, unsigned long process_id) {
+    // The process id keeps processes apart, the counter threads (and calls) of one process:
+    // two threads saving to the same path must not write into one temporary file.
+    static std::atomic<std::uint64_t> counter{0};
+    return path + ".tmp." + std::to_string(process_id) + "." + std::to_string(counter.fetch_add(1));
 }
 
 std::vector<unsigned char> read_file(const std::string& path) {
@@ -111,7 +119,7 @@ std::string write_failure(int err, const std::string& path) {
 
 void write_file_atomically(const std::string& path, const void* data, std::size_t size) {
     require_file_target(path);
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    const std::string tmp = temporary_path_for(path, static_cast<unsigned long>(::getpid()));
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         N2D_FAIL("n2d: cannot create '" + tmp + "' to write '" + path + "': " + write_failure(errno, path) +

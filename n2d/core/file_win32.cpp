@@ -92,7 +92,7 @@ std::filesystem::path executable_path() {
 }
 
 void write_file_atomically(const std::string& path, const void* data, std::size_t size) {
-    const std::string tmp = path + ".tmp." + std::to_string(GetCurrentProcessId());
+    const std::string tmp = temporary_path_for(path, GetCurrentProcessId());
     const std::wstring wpath = wide_path(path), wtmp = wide_path(tmp);  // first: refuses a path that is not UTF-8
     require_file_target(path);
     HANDLE h = CreateFileW(wtmp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);

@@ -294,6 +294,36 @@ TEST_CASE("files are written atomically and read back") {
     CHECK_THROWS_WITH_AS(read_file(missing), doctest::Contains("cannot open"), Error);
 }
 
+TEST_CASE("threads saving to one path at once: every save succeeds and the file is one of them, whole") {
+    const test::ScratchDir dir("n2d-core-race");
+    const std::string path = test::utf8(dir.path() / "model.bin");
+    constexpr int kThreads = 4, kRounds = 10;
+    // Each thread writes its own byte; a file mixing two writers' bytes would show a shared
+    // temporary file.
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            const std::string content(200000, static_cast<char>('a' + t));
+            for (int r = 0; r < kRounds; ++r) {
+                try {
+                    write_file_atomically(path, content.data(), content.size());
+                } catch (const Error&) {
+                    ++failures;
+                }
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(failures.load() == 0);
+    const auto back = read_file(path);
+    REQUIRE(back.size() == 200000);
+    CHECK(std::set<unsigned char>(back.begin(), back.end()).size() == 1);
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+    CHECK(names == std::vector<std::string>{"model.bin"});
+    CHECK(temporary_path_for(path, 7) != temporary_path_for(path, 7));
+}
+
 TEST_CASE("user errors and internal errors are distinct exception types") {
     CHECK_THROWS_AS(N2D_REQUIRE(1 + 1 == 3, "a bad argument"), n2d::Error);
     try {

@@ -20,6 +20,8 @@ void write_file_atomically(const std::string& path, const void* data, std::size_
 // Throws n2d::Error unless `path` could name a new or replaced file: not empty, not a folder,
 // and its folder exists. Cheap: callers check outputs with it before hours of work.
 void require_file_target(const std::string& path);
+// A temporary file name beside `path`, unique within and across processes.
+std::string temporary_path_for(const std::string& path, unsigned long process_id);
 // The folder holding `path` ("." for a bare file name), as UTF-8.
 std::string parent_folder(const std::string& path);
 // std::fopen for a UTF-8 path; nullptr with errno set on failure.
