@@ -191,7 +191,7 @@ const ModelSectionInfo& ModelFile::find(const std::string& name) const {
                 "'; it was written by a different pipeline configuration or is incomplete");
 }
 
-ByteReader ModelFile::reader(const std::string& name) const {
+ByteReader ModelFile::reader(const std::string& name) const& {
     const auto& s = find(name);
     return ByteReader(image_.data() + s.offset, static_cast<std::size_t>(s.size),
                       "section '" + name + "' (file offset " + std::to_string(s.offset) + ") of model file '" + source_ + "'");

@@ -66,8 +66,10 @@ public:
     const std::vector<ModelSectionInfo>& sections() const noexcept { return sections_; }
     bool has(const std::string& name) const noexcept;
     // A reader over section `name`, whose error messages name the file, the section and its
-    // file offset; throws n2d::Error when the section is absent.
-    ByteReader reader(const std::string& name) const;
+    // file offset; throws n2d::Error when the section is absent. The reader points into this
+    // object, so a temporary ModelFile cannot hand one out.
+    ByteReader reader(const std::string& name) const&;
+    ByteReader reader(const std::string& name) const&& = delete;
     // The raw bytes of a section.
     std::vector<unsigned char> bytes(const std::string& name) const;
 
