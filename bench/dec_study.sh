@@ -5,6 +5,7 @@
 #   n2d       AE -> UMAP -> GMM                       (the paper)
 #   n2d+dec   AE -> DEC fine-tuning -> UMAP -> GMM    (--finetune dec)
 #   dec       AE -> DEC fine-tuning -> its own layer  (--cluster dec)
+#   ae+km     AE -> k-means on the codes              (DEC's starting point, --manifold none --cluster kmeans)
 # Prints one line per (dataset, seed, pipeline): ACC, NMI and the seconds of the stages after the
 # autoencoder (fine-tuning + manifold + clustering); the JSON lines stay in OUTDIR.
 #
@@ -31,11 +32,11 @@ while getopts "e:s:m:i:b:o:" opt; do
         i) max_iter=$OPTARG ;;
         b) n2d=$OPTARG ;;
         o) out=$OPTARG ;;
-        *) sed -n 2,18p "$0"; exit 2 ;;
+        *) sed -n 2,19p "$0"; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || { sed -n 2,18p "$0"; exit 2; }
+[ $# -gt 0 ] || { sed -n 2,19p "$0"; exit 2; }
 mkdir -p "$out"
 
 summary() {  # dataset seed pipeline json-file
@@ -60,6 +61,8 @@ for data in "$@"; do
         common=(fit "$data" --seed "$seed" --quiet --json)
         "$n2d" "${common[@]}" --epochs "$epochs" --save-weights "$w" > "$out/$data-s$seed-n2d.json"
         summary "$data" "$seed" n2d "$out/$data-s$seed-n2d.json"
+        "$n2d" "${common[@]}" --weights "$w" --manifold none --cluster kmeans > "$out/$data-s$seed-ae+km.json"
+        summary "$data" "$seed" ae+km "$out/$data-s$seed-ae+km.json"
         "$n2d" "${common[@]}" --weights "$w" --finetune "$mode" --dec-max-iter "$max_iter" \
             > "$out/$data-s$seed-n2d+$mode.json"
         summary "$data" "$seed" "n2d+$mode" "$out/$data-s$seed-n2d+$mode.json"
