@@ -105,8 +105,8 @@ const CommandSpec kFit{
      {"--synthetic-samples", "N", "DATA synthetic: number of samples (default 6000, at least 6)"},
      {"--synthetic-dim", "D", "DATA synthetic: number of features (default 32, at least 3)"},
      {"--quiet", "", "no progress on stderr"},
-     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds; k_selection with "
-                    "--clusters auto) on stdout"}},
+     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, finetune, seconds; k_selection "
+                    "with --clusters auto; dec with --finetune) on stdout"}},
     {{"--n_clusters", "--clusters"},
      {"--umap_dim", "--manifold-dim"},
      {"--umap-dim", "--manifold-dim"},
