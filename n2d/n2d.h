@@ -127,7 +127,8 @@ N2D_API n2d_status n2d_options_set_umap_neighbors(n2d_options* options, size_t n
 N2D_API n2d_status n2d_options_set_umap_min_dist(n2d_options* options, double min_dist); /* 0..spread */
 N2D_API n2d_status n2d_options_set_umap_dim(n2d_options* options, size_t n_components); /* >= 1 */
 /* "gmm", "kmeans", "sc" (spectral clustering; new points get their nearest fitted neighbours'
- * majority label) or "hdbscan" (finds its own number of clusters; noise is labelled -1). */
+ * majority label), "hdbscan" (finds its own number of clusters; noise is labelled -1) or "dec"
+ * (DEC's fine-tuned clustering layer: needs finetune dec|idec and manifold none). */
 N2D_API n2d_status n2d_options_set_cluster_method(n2d_options* options, const char* method);
 /* "umap", "tsne" (no transform: predicting new data fails), "isomap", "lle", or "none" to
  * cluster the latent codes directly. */
@@ -144,7 +145,10 @@ N2D_API n2d_status n2d_options_set_manifold(n2d_options* options, const char* ma
  * tsne.learning_rate, tsne.n_iter, tsne.angle, isomap.n_components, isomap.n_neighbors,
  * lle.n_components, lle.n_neighbors, lle.reg, sc.affinity (nearest_neighbors|rbf),
  * sc.n_neighbors, sc.gamma, sc.n_init, k.min, k.max, k.criterion (silhouette|bic),
- * k.silhouette_sample (points the silhouette is computed on, default 5000); and "device" (cpu, opencl[:N], cuda[:N], auto: where fit runs; not
+ * k.silhouette_sample (points the silhouette is computed on, default 5000); finetune
+ * (none|dec|idec: DEC self-training of the autoencoder, default none), dec.alpha,
+ * dec.update_interval, dec.tol, dec.max_iter, dec.batch_size, dec.gamma (IDEC), dec.optimizer,
+ * dec.learning_rate, dec.momentum; and "device" (cpu, opencl[:N], cuda[:N], auto: where fit runs; not
  * recorded in the model; an unavailable device fails at fit with the reason). Unknown keys and
  * unparsable values fail. */
 N2D_API n2d_status n2d_options_set(n2d_options* options, const char* key, const char* value);

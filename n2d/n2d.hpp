@@ -17,6 +17,7 @@
 #include "n2d/data/writers.hpp"
 #include "n2d/knn/knn.hpp"
 #include "n2d/nn/autoencoder.hpp"
+#include "n2d/nn/dec.hpp"
 #include "n2d/umap/umap.hpp"
 #include "n2d/manifold/tsne.hpp"
 #include "n2d/manifold/isomap.hpp"

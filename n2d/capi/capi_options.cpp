@@ -34,7 +34,7 @@ n2d::ClustererKind parse_clusterer(const std::string& v) {
     try {
         return n2d::parse_clusterer_kind(v == "spectral" ? "sc" : v);
     } catch (const n2d::Error&) {
-        throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "cluster method '" + v + "' is unknown; use gmm, kmeans, sc or hdbscan");
+        throw StatusError(N2D_ERROR_INVALID_ARGUMENT, "cluster method '" + v + "' is unknown; use gmm, kmeans, sc, hdbscan or dec");
     }
 }
 
@@ -71,7 +71,9 @@ constexpr const char* kTextKeys[] = {
     "kmeans.max_iter", "hdbscan.min_cluster_size", "hdbscan.min_samples", "tsne.n_components", "tsne.perplexity",
     "tsne.early_exaggeration", "tsne.learning_rate", "tsne.n_iter", "tsne.angle", "isomap.n_components",
     "isomap.n_neighbors", "lle.n_components", "lle.n_neighbors", "lle.reg", "sc.affinity", "sc.n_neighbors", "sc.gamma",
-    "sc.n_init", "k.min", "k.max", "k.criterion", "k.silhouette_sample"};
+    "sc.n_init", "k.min", "k.max", "k.criterion", "k.silhouette_sample", "finetune", "dec.alpha",
+    "dec.update_interval", "dec.tol", "dec.max_iter", "dec.batch_size", "dec.gamma", "dec.optimizer",
+    "dec.learning_rate", "dec.momentum"};
 
 // The size-valued options with their ranges, shared by the typed setters and n2d_options_set.
 struct SizeOption {

@@ -64,8 +64,16 @@ const CommandSpec kFit{
      {"--tsne-iterations", "N", "t-SNE optimisation iterations (default 1000, >= 250)"},
      {"--isomap-neighbors", "N", "Isomap n_neighbors (default 5, as the paper)"},
      {"--lle-neighbors", "N", "LLE n_neighbors (default: --umap-neighbors, as the paper)"},
-     {"--cluster", "METHOD", "gmm, kmeans, sc (spectral clustering) or hdbscan (default gmm); hdbscan finds its own "
-                             "number of clusters, noise = -1"},
+     {"--cluster", "METHOD", "gmm, kmeans, sc (spectral clustering), hdbscan or dec (default gmm); hdbscan finds its own "
+                             "number of clusters, noise = -1; dec labels with DEC's fine-tuned clustering layer on the "
+                             "codes (implies --finetune dec and --manifold none)"},
+     {"--finetune", "none|dec|idec", "DEC self-training of the autoencoder before the manifold: dec (KL of the "
+                                     "Student-t assignments to their sharpened target, the encoder), idec (plus the "
+                                     "reconstruction loss, the whole autoencoder); default none"},
+     {"--dec-max-iter", "N", "fine-tuning: optimiser steps at most (default 20000)"},
+     {"--dec-update-interval", "N", "fine-tuning: steps between target updates (default 140)"},
+     {"--dec-tol", "T", "fine-tuning: stop when fewer than this fraction of labels change between updates (default 0.001)"},
+     {"--dec-gamma", "G", "idec: weight of the clustering loss (default 0.1)"},
      {"--sc-neighbors", "N", "spectral clustering: kNN affinity neighbours (default 10)"},
      {"--min-cluster-size", "N", "hdbscan: smallest cluster (default 5, >= 2)"},
      {"--min-samples", "M", "hdbscan: core distance to the M-th nearest point, itself counted (default: --min-cluster-size)"},
@@ -97,8 +105,8 @@ const CommandSpec kFit{
      {"--synthetic-samples", "N", "DATA synthetic: number of samples (default 6000, at least 6)"},
      {"--synthetic-dim", "D", "DATA synthetic: number of features (default 32, at least 3)"},
      {"--quiet", "", "no progress on stderr"},
-     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, seconds; k_selection with "
-                    "--clusters auto) on stdout"}},
+     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, finetune, seconds; k_selection "
+                    "with --clusters auto; dec with --finetune) on stdout"}},
     {{"--n_clusters", "--clusters"},
      {"--umap_dim", "--manifold-dim"},
      {"--umap-dim", "--manifold-dim"},
@@ -219,6 +227,7 @@ int run_fit(int argc, const char* const* argv) {
     progress.note("n2d fit: " + data.name + " (" + std::to_string(data.x.rows()) + " x " + std::to_string(data.x.cols()) +
                   ", " + clusters_asked + "), pipeline " + to_string(options.embedder) + " -> " +
                   to_string(options.manifold) + " -> " + to_string(options.clusterer) +
+                  (options.finetune != FinetuneKind::none ? ", fine-tuned by " + std::string(to_string(options.finetune)) : "") +
                   (options.scaling != Scaling::none ? ", input scaled " + std::string(to_string(options.scaling)) : "") +
                   (options.embedder == EmbedderKind::autoencoder && options.pretrained_weights.empty()
                        ? ", " + std::to_string(options.autoencoder.epochs) + " autoencoder epochs"
@@ -286,9 +295,18 @@ int run_fit(int argc, const char* const* argv) {
         j.add("pipeline", std::string(to_string(options.embedder)) + "+" + to_string(options.manifold) + "+" +
                               to_string(options.clusterer));
         if (const auto q = manifold_quality(model)) j.add(q->first, q->second);
-        j.add("seconds", JsonObject()
-                             .add("load", load_seconds)
-                             .add("autoencoder", sec.embedder)
+        const FinetuneReport& ft = model.finetune_report();
+        j.add("finetune", to_string(options.finetune));
+        if (ft.ran)
+            j.add("dec", JsonObject()
+                             .add("iterations", static_cast<std::uint64_t>(ft.iterations))
+                             .add("target_updates", static_cast<std::uint64_t>(ft.target_updates))
+                             .add("converged", ft.converged)
+                             .add("last_delta", ft.last_delta));
+        JsonObject seconds;
+        seconds.add("load", load_seconds).add("autoencoder", sec.embedder);
+        if (ft.ran) seconds.add("finetune", sec.finetune);
+        j.add("seconds", seconds
                              .add("umap", sec.manifold)  // the manifold stage, whichever learner (kept for old readers)
                              .add("manifold", sec.manifold)
                              .add("cluster", sec.clusterer)
@@ -320,6 +338,10 @@ int run_fit(int argc, const char* const* argv) {
     if (labelled) std::printf("  %-22s %s\n", "N2D", score_line(score).c_str());
     if (const auto q = manifold_quality(model)) std::printf("  %-22s %s %.6g\n", to_string(options.manifold), q->first, q->second);
     if (!ablation.empty()) print_ablation(ablation, data);
+    if (const FinetuneReport& ft = model.finetune_report(); ft.ran)
+        std::printf("fine-tuning (%s): %zu steps, %zu target updates, %s (%.4f of labels changed at the last), %.1f s\n",
+                    to_string(options.finetune), ft.iterations, ft.target_updates,
+                    ft.converged ? "converged" : "stopped at --dec-max-iter", ft.last_delta, sec.finetune);
     std::printf("time: autoencoder %.1f s, %s %.1f s, cluster %.1f s, total %.1f s (+ %.1f s loading)\n", sec.embedder,
                 to_string(options.manifold), sec.manifold, sec.clusterer, sec.total, load_seconds);
     return 0;

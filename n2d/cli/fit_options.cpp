@@ -43,6 +43,32 @@ KSelectionOptions k_selection_from(const Args& a, bool auto_k) {
     return ks;
 }
 
+// --finetune and its settings; --cluster dec implies --finetune dec and --manifold none.
+void finetune_from(const Args& a, N2DOptions& o) {
+    const bool dec_layer = o.clusterer == ClustererKind::dec;
+    o.finetune = parse_finetune_kind(a.get_choice("--finetune", dec_layer ? "dec" : "none", {"none", "dec", "idec"}));
+    if (dec_layer) {
+        if (o.finetune == FinetuneKind::none)
+            throw UsageError("n2d fit: --cluster dec labels with the fine-tuned clustering layer; use --finetune dec or "
+                             "idec (or leave --finetune out)");
+        if (a.has("--manifold") && a.get_string("--manifold", "") != "none")
+            throw UsageError("n2d fit: --cluster dec clusters the codes directly; drop " + a.spelling("--manifold") +
+                             " (or use --manifold none)");
+        o.manifold = ManifoldKind::none;
+    }
+    const bool settings = a.has("--dec-max-iter") || a.has("--dec-update-interval") || a.has("--dec-tol") || a.has("--dec-gamma");
+    if (o.finetune == FinetuneKind::none && settings)
+        throw UsageError("n2d fit: --dec-max-iter, --dec-update-interval, --dec-tol and --dec-gamma need --finetune dec|idec");
+    if (o.finetune != FinetuneKind::idec && a.has("--dec-gamma"))
+        throw UsageError("n2d fit: --dec-gamma weighs IDEC's clustering loss; it needs --finetune idec");
+    if (o.finetune != FinetuneKind::none && o.embedder != EmbedderKind::autoencoder)
+        throw UsageError("n2d fit: --finetune fine-tunes the autoencoder; it needs --embedder ae");
+    o.dec.max_iter = a.get_uint("--dec-max-iter", o.dec.max_iter, 0, 100000000);
+    o.dec.update_interval = a.get_uint("--dec-update-interval", o.dec.update_interval, 1, 100000000);
+    o.dec.tol = a.get_double("--dec-tol", o.dec.tol, 0.0, 1.0);
+    o.dec.gamma = a.get_double("--dec-gamma", o.dec.gamma, 0.0, 1e6);
+}
+
 }  // namespace
 
 Scaling default_scaling(const std::string& data, bool pretrained_weights) {
@@ -57,7 +83,8 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     o.scaling = parse_scaling(a.get_choice("--scale", to_string(scaling), {"none", "minmax", "standard"}));
     o.embedder = a.get_choice("--embedder", "ae", {"ae", "none"}) == "ae" ? EmbedderKind::autoencoder : EmbedderKind::none;
     o.manifold = parse_manifold_kind(a.get_choice("--manifold", "umap", {"umap", "tsne", "isomap", "lle", "none"}));
-    o.clusterer = parse_clusterer_kind(a.get_choice("--cluster", "gmm", {"gmm", "kmeans", "sc", "hdbscan"}));
+    o.clusterer = parse_clusterer_kind(a.get_choice("--cluster", "gmm", {"gmm", "kmeans", "sc", "hdbscan", "dec"}));
+    finetune_from(a, o);
     if (o.clusterer != ClustererKind::hdbscan && (a.has("--min-cluster-size") || a.has("--min-samples")))
         throw UsageError("n2d fit: --min-cluster-size and --min-samples need --cluster hdbscan");
     if (o.clusterer != ClustererKind::spectral && a.has("--sc-neighbors"))

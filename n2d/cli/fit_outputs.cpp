@@ -14,7 +14,7 @@ namespace n2d::inline v0::cli {
 namespace {
 
 const char* clusterer_title(ClustererKind c) {
-    return c == ClustererKind::kmeans ? "k-means" : c == ClustererKind::gmm ? "GMM" : c == ClustererKind::spectral ? "SC" : "HDBSCAN";
+    return c == ClustererKind::kmeans ? "k-means" : c == ClustererKind::gmm ? "GMM" : c == ClustererKind::spectral ? "SC" : c == ClustererKind::dec ? "DEC" : "HDBSCAN";
 }
 
 }  // namespace

@@ -36,6 +36,9 @@ namespace n2d::inline v0 {
 
 class Device;
 class ThreadPool;
+namespace nn {
+class DecTrainer;  // DEC fine-tuning (n2d/nn/dec.hpp) trains the network in place
+}
 
 // A per-batch transform of the network's inputs only (targets stay the clean data), as the
 // seeds' `x_lambda` of a denoising autoencoder.
@@ -165,6 +168,7 @@ public:
     struct State;
 
 private:
+    friend class nn::DecTrainer;
     explicit Autoencoder(std::unique_ptr<State> state);
     Matrix forward_rows(ConstMatrixView x, bool codes_only) const;
     const State& built_state(const char* what) const;

@@ -63,6 +63,10 @@ std::size_t AutoencoderEmbedder::input_dim() const { return ae_ ? ae_->input_dim
 std::size_t AutoencoderEmbedder::output_dim() const { return ae_ ? ae_->latent_dim() : 0; }
 
 const Autoencoder& AutoencoderEmbedder::autoencoder() const { return detail::require_fitted(ae_, "autoencoder"); }
+Autoencoder& AutoencoderEmbedder::autoencoder() {
+    detail::require_fitted(ae_, "autoencoder");
+    return *ae_;
+}
 
 void AutoencoderEmbedder::save(ByteWriter& out) const {
     const auto& ae = detail::require_fitted(ae_, "autoencoder");

@@ -13,6 +13,7 @@
 #include "n2d/manifold/lle.hpp"
 #include "n2d/manifold/tsne.hpp"
 #include "n2d/nn/autoencoder.hpp"
+#include "n2d/nn/dec.hpp"
 #include "n2d/pipeline/stage.hpp"
 #include "n2d/umap/umap.hpp"
 
@@ -42,6 +43,7 @@ public:
 
     bool fitted() const noexcept { return ae_ != nullptr; }
     const Autoencoder& autoencoder() const;  // throws before fit
+    Autoencoder& autoencoder();              // for fine-tuning in place (fit_dec); throws before fit
     bool trained_in_fit() const noexcept { return trained_; }
 
 private:
@@ -210,6 +212,32 @@ private:
     SpectralClusteringOptions options_;
     std::unique_ptr<SpectralClustering> sc_;
     std::size_t input_dim_ = 0;
+};
+
+// DEC's clustering layer as a clusterer of latent codes: Student-t soft assignments to k
+// centres (n2d/nn/dec.hpp), labels the nearest centre. fit places the centres by k-means (DEC's
+// initialisation); the pipeline, after fine-tuning, gives it the trained centres instead.
+class DecClusterer final : public Clusterer {
+public:
+    // k centres, the Student-t alpha, and the k-means runs fit uses.
+    DecClusterer(std::size_t n_clusters, double alpha, std::size_t kmeans_n_init = 20);
+    std::string kind() const override { return "dec"; }
+    void fit(ConstMatrixView x, const StageContext& ctx) override;
+    // Takes trained centres (k × d) as the fit.
+    void set_centers(Matrix centers);
+    std::vector<int> predict(ConstMatrixView x) const override;
+    Matrix predict_proba(ConstMatrixView x) const override;  // q
+    std::size_t n_clusters() const override { return n_clusters_; }
+    std::size_t input_dim() const override { return centers_.cols(); }
+    void save(ByteWriter& out) const override;
+    static std::unique_ptr<DecClusterer> load(ByteReader& in);
+    const Matrix& centers() const noexcept { return centers_; }
+
+private:
+    std::size_t n_clusters_;
+    double alpha_;
+    std::size_t kmeans_n_init_;
+    Matrix centers_;  // empty before fit
 };
 
 }  // namespace n2d

@@ -17,9 +17,11 @@ namespace {
 // clustering (clusterer 3); version 3 allows n_clusters 0 (k chosen by fit; the clusterer holds
 // the chosen k); version 4 says the input is scaled: the n2d.scaler section holds the scaling and
 // its per-column parameters (an older build must refuse such a model rather than ignore the
-// section and predict from unscaled data). Each model is written with the lowest version that describes it, so older
+// section and predict from unscaled data); version 5 adds the clusterer code 4, DEC's clustering
+// layer (a DEC/IDEC fine-tuned encoder alone needs no new version: its weights are ordinary
+// weights, and its options text keys are ignored by older builds). Each model is written with the lowest version that describes it, so older
 // builds keep loading the models they can use.
-constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 4;
+constexpr std::uint32_t kMetaVersion = 1, kOptionsVersion = 5;
 constexpr const char* kMeta = "n2d.meta";
 constexpr const char* kOptions = "n2d.options";
 constexpr const char* kScaler = "n2d.scaler";
@@ -71,6 +73,7 @@ std::unique_ptr<Clusterer> builtin_clusterer(const std::string& kind, ByteReader
     if (kind == "kmeans") return KMeansClusterer::load(in);
     if (kind == "hdbscan") return HdbscanClusterer::load(in);
     if (kind == "spectral") return SpectralClusterer::load(in);
+    if (kind == "dec") return DecClusterer::load(in);
     return nullptr;
 }
 
@@ -97,7 +100,8 @@ std::vector<unsigned char> N2D::save_to_bytes() const {
     ByteWriter opts;
     const bool version1_kinds = static_cast<int>(options_.manifold) <= 1 && static_cast<int>(options_.clusterer) <= 2;
     const bool scaled = scaler_.kind() != Scaling::none;
-    opts.put<std::uint32_t>(scaled ? 4 : options_.n_clusters == 0 ? 3 : version1_kinds ? 1 : 2);
+    const bool dec_layer = options_.clusterer == ClustererKind::dec;
+    opts.put<std::uint32_t>(dec_layer ? 5 : scaled ? 4 : options_.n_clusters == 0 ? 3 : version1_kinds ? 1 : 2);
     opts.put<std::uint64_t>(options_.n_clusters);  // 0 = chosen by fit (version 3)
     opts.put<std::uint64_t>(options_.seed);
     opts.put<std::uint8_t>(static_cast<std::uint8_t>(options_.embedder));
@@ -157,12 +161,12 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
         ByteReader in = mf.reader(kOptions);
         const auto v = in.get<std::uint32_t>();
         in.expect(v >= 1 && v <= kOptionsVersion, "options version " + std::to_string(v) +
-                                                      " is not supported (this build reads 1 to 4); a newer n2d wrote it");
+                                                      " is not supported (this build reads 1 to 5); a newer n2d wrote it");
         options_version = v;
         o.n_clusters = static_cast<std::size_t>(in.get<std::uint64_t>());
         o.seed = in.get<std::uint64_t>();
         const auto e = in.get<std::uint8_t>(), m = in.get<std::uint8_t>(), c = in.get<std::uint8_t>();
-        const bool known = v == 1 ? e <= 1 && m <= 1 && c <= 2 : e <= 1 && m <= 4 && c <= 3;
+        const bool known = v == 1 ? e <= 1 && m <= 1 && c <= 2 : e <= 1 && m <= 4 && c <= (v >= 5 ? 4 : 3);
         auto_k = o.n_clusters == 0;
         in.expect(!auto_k || v >= 3, "n_clusters 0 in an options version " + std::to_string(v) + " section");
         in.expect(known, "stage kind codes " + std::to_string(e) + "/" + std::to_string(m) + "/" +
@@ -184,11 +188,12 @@ N2D N2D::load_from_bytes(std::vector<unsigned char> image, const std::string& so
     }
     apply_options_text(o, text);
     const std::string where = "n2d: model file '" + source + "': ";
-    // Version 4 and only it has the scaler section, whose scaling the options text names too.
+    // Version 4 always has the scaler section, version 5 when the options text names a scaling.
     Scaler scaler;
-    if (options_version >= 4) {
+    const bool scaled = options_version == 4 || (options_version >= 5 && (mf.has(kScaler) || o.scaling != Scaling::none));
+    if (scaled) {
         if (!mf.has(kScaler))
-            N2D_FAIL(where + "options version 4 needs the '" + std::string(kScaler) +
+            N2D_FAIL(where + "options version " + std::to_string(options_version) + " with input scaling needs the '" + std::string(kScaler) +
                      "' section, which is missing; the file is incomplete, save the model again");
         ByteReader in = mf.reader(kScaler);
         scaler = Scaler::load(in);

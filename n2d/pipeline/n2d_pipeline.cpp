@@ -1,6 +1,7 @@
 #include "n2d/pipeline/n2d_pipeline.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
@@ -26,7 +27,8 @@ const char* to_string(EmbedderKind k) noexcept { return k == EmbedderKind::autoe
 namespace {
 
 constexpr const char* kManifoldNames[] = {"umap", "none", "tsne", "isomap", "lle"};
-constexpr const char* kClustererNames[] = {"gmm", "kmeans", "hdbscan", "sc"};
+constexpr const char* kClustererNames[] = {"gmm", "kmeans", "hdbscan", "sc", "dec"};
+constexpr const char* kFinetuneNames[] = {"none", "dec", "idec"};
 
 template <class Kind, std::size_t N>
 Kind parse_kind(const std::string& name, const char* const (&names)[N], const char* what) {
@@ -47,6 +49,10 @@ ManifoldKind parse_manifold_kind(const std::string& name) {
 }
 ClustererKind parse_clusterer_kind(const std::string& name) {
     return parse_kind<ClustererKind>(name, kClustererNames, "clusterer");
+}
+const char* to_string(FinetuneKind k) noexcept { return kFinetuneNames[static_cast<std::size_t>(k)]; }
+FinetuneKind parse_finetune_kind(const std::string& name) {
+    return parse_kind<FinetuneKind>(name, kFinetuneNames, "fine-tuning");
 }
 
 AutoencoderOptions N2DOptions::default_autoencoder() {
@@ -143,6 +149,20 @@ void validate(const N2DOptions& o) {
     N2D_REQUIRE(o.spectral.n_clusters == 0 || o.spectral.n_clusters == o.n_clusters,
                 "N2DOptions::spectral.n_clusters is " + std::to_string(o.spectral.n_clusters) + " but n_clusters is " +
                     std::to_string(o.n_clusters) + "; set n_clusters (spectral.n_clusters 0 follows it)");
+    N2D_REQUIRE(static_cast<unsigned>(o.finetune) <= static_cast<unsigned>(FinetuneKind::idec),
+                "N2DOptions::finetune holds an unknown value; use FinetuneKind::none, dec or idec");
+    if (o.finetune != FinetuneKind::none) {
+        const std::string what = std::string("N2DOptions::finetune ") + to_string(o.finetune);
+        N2D_REQUIRE(o.embedder == EmbedderKind::autoencoder,
+                    what + " fine-tunes the autoencoder; use the autoencoder embedder (or finetune none)");
+        N2D_REQUIRE(o.n_clusters != 0, what + " needs a known number of clusters; set n_clusters (>= 2)");
+        DecOptions d = o.dec;
+        d.n_clusters = o.n_clusters;
+        validate(d);
+    }
+    N2D_REQUIRE(o.clusterer != ClustererKind::dec || (o.finetune != FinetuneKind::none && o.manifold == ManifoldKind::none),
+                "N2DOptions: the dec clusterer labels with the fine-tuned clustering layer, so it needs finetune dec or "
+                "idec and manifold none (it clusters the codes directly)");
     N2D_REQUIRE(o.embedder == EmbedderKind::autoencoder || (o.pretrained_weights.empty() && o.save_weights.empty()),
                 "N2DOptions: pretrained_weights / save_weights need the autoencoder embedder");
     N2D_REQUIRE(o.resume_checkpoint.empty() || (o.embedder == EmbedderKind::autoencoder && o.pretrained_weights.empty()),
@@ -179,6 +199,7 @@ std::unique_ptr<Clusterer> make_clusterer_stage(const N2DOptions& options) {
         case ClustererKind::kmeans: return std::make_unique<KMeansClusterer>(o.kmeans);
         case ClustererKind::hdbscan: return std::make_unique<HdbscanClusterer>(o.hdbscan);
         case ClustererKind::spectral: return std::make_unique<SpectralClusterer>(o.spectral);
+        case ClustererKind::dec: return std::make_unique<DecClusterer>(o.n_clusters, o.dec.alpha, o.dec.kmeans_n_init);
     }
     detail::throw_internal(__FILE__, __LINE__, "clusterer kind", "unknown ClustererKind");
 }
@@ -249,9 +270,29 @@ N2D& N2D::fit(ConstMatrixView x) {
         x = scaled.view();
     }
     embedder_->fit(x, StageContext{derive_seed(seed, kEmbedderStream), options_.progress, dev});
+    seconds_.embedder = seconds_since(t);
+    finetune_ = {};
+    std::optional<DecResult> dec;
+    if (options_.finetune != FinetuneKind::none) {
+        t = std::chrono::steady_clock::now();
+        auto* ae = dynamic_cast<AutoencoderEmbedder*>(embedder_.get());
+        N2D_REQUIRE(ae != nullptr, "N2D::fit: finetune " + std::string(to_string(options_.finetune)) +
+                                       " needs the built-in autoencoder embedder, not a user embedder of kind '" +
+                                       embedder_->kind() + "'; drop the fine-tuning or the user embedder");
+        DecOptions d = options_.dec;
+        d.mode = options_.finetune == FinetuneKind::idec ? DecMode::idec : DecMode::dec;
+        d.n_clusters = options_.n_clusters;
+        d.seed = derive_seed(seed, detail::kFinetuneStream);
+        d.progress = options_.progress;
+        d.pool = nullptr;
+        dec = fit_dec(ae->autoencoder(), x, d);
+        finetune_ = {true, dec->iterations, dec->target_updates, dec->converged, dec->last_delta};
+        seconds_.finetune = seconds_since(t);
+    }
+    t = std::chrono::steady_clock::now();
     Matrix latent = embedder_->transform(x);
     scaled = Matrix();  // only the embedder reads the scaled copy; x keeps just its shape from here
-    seconds_.embedder = seconds_since(t);
+    seconds_.embedder += seconds_since(t);
 
     t = std::chrono::steady_clock::now();
     Matrix embedding = manifold_learner_->fit_transform(latent, StageContext{derive_seed(seed, kManifoldStream), options_.progress, dev});
@@ -264,6 +305,10 @@ N2D& N2D::fit(ConstMatrixView x) {
         clusterer_ = std::move(found.clusterer);
         labels_ = std::move(found.labels);
         k_selection_ = std::move(found.selection);
+    } else if (auto* layer = dynamic_cast<DecClusterer*>(clusterer_.get()); layer && dec) {
+        layer->set_centers(std::move(dec->centers));  // the fine-tuned clustering layer is the fit
+        labels_ = layer->predict(embedding);
+        k_selection_ = KSelection{};
     } else {
         labels_ = clusterer_->fit_predict(embedding, cluster_ctx);
         k_selection_ = KSelection{};

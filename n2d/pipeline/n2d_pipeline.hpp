@@ -30,6 +30,7 @@
 #include "n2d/manifold/lle.hpp"
 #include "n2d/manifold/tsne.hpp"
 #include "n2d/nn/autoencoder.hpp"
+#include "n2d/nn/dec.hpp"
 #include "n2d/pipeline/k_selection.hpp"
 #include "n2d/pipeline/scaler.hpp"
 #include "n2d/pipeline/stage.hpp"
@@ -41,14 +42,18 @@ enum class EmbedderKind { autoencoder, none };
 // The paper's manifold learners and clusterers (its --manifold_learner and --cluster); the
 // enumerators' values are their codes in the model file.
 enum class ManifoldKind { umap, none, tsne, isomap, lle };
-enum class ClustererKind { gmm, kmeans, hdbscan, spectral };
+enum class ClustererKind { gmm, kmeans, hdbscan, spectral, dec };
+// Fine-tuning of the autoencoder after its training (n2d/nn/dec.hpp).
+enum class FinetuneKind { none, dec, idec };
 
 const char* to_string(EmbedderKind k) noexcept;
 const char* to_string(ManifoldKind k) noexcept;
 const char* to_string(ClustererKind k) noexcept;
+const char* to_string(FinetuneKind k) noexcept;
 // The names to_string gives, back to kinds; throws n2d::Error listing the names.
 ManifoldKind parse_manifold_kind(const std::string& name);
 ClustererKind parse_clusterer_kind(const std::string& name);
+FinetuneKind parse_finetune_kind(const std::string& name);
 
 // Defaults are the paper's (and the seeds' n2d.py): AE [d, 500, 500, 2000, n_clusters] (ReLU,
 // linear latent, MSE, Adam 1e-3, batch 256), UMAP(n_neighbors 20, n_components n_clusters,
@@ -79,6 +84,8 @@ struct N2DOptions {
     EmbedderKind embedder = EmbedderKind::autoencoder;  // none = cluster the raw data's manifold
     ManifoldKind manifold = ManifoldKind::umap;         // none = cluster the latent codes directly
     ClustererKind clusterer = ClustererKind::gmm;
+    // dec labels with the fine-tuned clustering layer itself (the nearest centre under
+    // the Student-t kernel: DEC as published); it needs finetune dec or idec and manifold none.
     // t-SNE has no transform: a pipeline with it clusters its training data (fit, fit_predict)
     // but predict on new data throws. Spectral clustering labels new points by their nearest
     // fitted neighbours (SpectralClustering::predict).
@@ -98,6 +105,14 @@ struct N2DOptions {
     // HDBSCAN finds its own number of clusters (noise -1); n_clusters then only sizes the
     // autoencoder latent and UMAP output, and N2D::n_clusters() reports what HDBSCAN found.
     HdbscanOptions hdbscan;
+
+    // DEC self-training: dec or idec fine-tunes the trained (or pretrained) autoencoder with
+    // fit_dec before the codes go on, so the manifold and clusterer see the fine-tuned codes
+    // and the model saves the fine-tuned weights. `dec` holds its settings; its mode,
+    // n_clusters, seed, progress and pool are the pipeline's. Needs the autoencoder embedder
+    // and a known n_clusters. none (the default) keeps models byte-identical to earlier ones.
+    FinetuneKind finetune = FinetuneKind::none;
+    DecOptions dec;
 
     // Pretrained autoencoder weights (Autoencoder::save_weights) used instead of training
     // (the seeds' `weights=`); train_pretrained continues training them instead.
@@ -144,6 +159,16 @@ Assessment assess(const std::vector<int>& truth, const std::vector<int>& pred);
 // Seconds spent in each stage of the last fit.
 struct StageSeconds {
     double embedder = 0, manifold = 0, clusterer = 0, total = 0;
+    double finetune = 0;  // DEC/IDEC fine-tuning (after the embedder, not part of its time)
+};
+
+// What the last fit's DEC/IDEC fine-tuning did (ran false without fine-tuning or for a loaded model).
+struct FinetuneReport {
+    bool ran = false;
+    std::size_t iterations = 0;      // optimiser steps
+    std::size_t target_updates = 0;
+    bool converged = false;          // stopped by DecOptions::tol rather than max_iter
+    double last_delta = 0.0;         // fraction of labels changed at the last target update
 };
 
 // Everything a prediction computes, for callers who want the intermediate representations.
@@ -208,6 +233,7 @@ public:
     // Empty when k was given, with HDBSCAN, and for a loaded model (the model file keeps the
     // chosen fit, not the curve).
     const KSelection& k_selection() const noexcept { return k_selection_; }
+    const FinetuneReport& finetune_report() const noexcept { return finetune_; }
     // The input scaling fitted by the last fit (or loaded): kind() none when there is none.
     const Scaler& scaler() const noexcept { return scaler_; }
     const Embedder& embedder() const { return *embedder_; }
@@ -237,6 +263,7 @@ private:
     Matrix latent_, manifold_;
     StageSeconds seconds_;
     KSelection k_selection_;
+    FinetuneReport finetune_;
     Provenance provenance_;
 };
 

@@ -76,6 +76,12 @@ SpectralAffinity parse_affinity(const std::string& key, const std::string& v) {
     N2D_FAIL("n2d: saved option '" + key + "' has the value '" + v + "'; it must be nearest_neighbors or rbf");
 }
 
+// The fine-tuning optimiser being restored, created on its first key.
+OptimizerOptions& dec_optimizer_of(N2DOptions& o) {
+    if (!o.dec.optimizer) o.dec.optimizer = OptimizerOptions{};
+    return *o.dec.optimizer;
+}
+
 }  // namespace
 
 OptionsText describe_options(const N2DOptions& o) {
@@ -147,9 +153,24 @@ OptionsText describe_options(const N2DOptions& o) {
         t.emplace_back("sc.n_neighbors", std::to_string(c.n_neighbors));
         t.emplace_back("sc.gamma", num(c.gamma));
         t.emplace_back("sc.n_init", std::to_string(c.n_init));
-    } else {
+    } else if (o.clusterer == ClustererKind::hdbscan) {
         t.emplace_back("hdbscan.min_cluster_size", std::to_string(o.hdbscan.min_cluster_size));
         t.emplace_back("hdbscan.min_samples", std::to_string(o.hdbscan.min_samples));
+    }
+    if (o.finetune != FinetuneKind::none) {  // none: no keys, as before fine-tuning existed
+        const auto& d = o.dec;
+        t.emplace_back("finetune", to_string(o.finetune));
+        t.emplace_back("dec.alpha", num(d.alpha));
+        t.emplace_back("dec.update_interval", std::to_string(d.update_interval));
+        t.emplace_back("dec.tol", num(d.tol));
+        t.emplace_back("dec.max_iter", std::to_string(d.max_iter));
+        t.emplace_back("dec.batch_size", std::to_string(d.batch_size));
+        if (o.finetune == FinetuneKind::idec) t.emplace_back("dec.gamma", num(d.gamma));
+        if (d.optimizer) {  // unset: the mode's default (dec_optimizer)
+            t.emplace_back("dec.optimizer", to_string(d.optimizer->type));
+            t.emplace_back("dec.learning_rate", num(d.optimizer->learning_rate));
+            t.emplace_back("dec.momentum", num(d.optimizer->momentum));
+        }
     }
     return t;
 }
@@ -198,6 +219,16 @@ void apply_options_text(N2DOptions& o, const OptionsText& text) {
         else if (key == "k.min") o.k_selection.min_k = to_size(key, v);
         else if (key == "k.max") o.k_selection.max_k = to_size(key, v);
         else if (key == "k.criterion") o.k_selection.criterion = parse_k_criterion(v);
+        else if (key == "finetune") o.finetune = parse_finetune_kind(v);
+        else if (key == "dec.alpha") o.dec.alpha = to_double(key, v);
+        else if (key == "dec.update_interval") o.dec.update_interval = to_size(key, v);
+        else if (key == "dec.tol") o.dec.tol = to_double(key, v);
+        else if (key == "dec.max_iter") o.dec.max_iter = to_size(key, v);
+        else if (key == "dec.batch_size") o.dec.batch_size = to_size(key, v);
+        else if (key == "dec.gamma") o.dec.gamma = to_double(key, v);
+        else if (key == "dec.optimizer") dec_optimizer_of(o).type = parse_optimizer(v);
+        else if (key == "dec.learning_rate") dec_optimizer_of(o).learning_rate = to_double(key, v);
+        else if (key == "dec.momentum") dec_optimizer_of(o).momentum = to_double(key, v);
         else if (key == "k.silhouette_sample") o.k_selection.silhouette_sample = to_size(key, v);
     }
 }

@@ -14,6 +14,7 @@ namespace n2d::inline v0::detail {
 // model; the ablation (baselines.cpp) uses the manifold stream so its learners equal the pipeline's.
 // kKSelectionStream draws the points that score each candidate k (n_clusters = 0).
 constexpr std::uint64_t kEmbedderStream = 1, kManifoldStream = 2, kClustererStream = 3, kKSelectionStream = 4;
+constexpr std::uint64_t kFinetuneStream = 5;  // DEC/IDEC's k-means initialisation
 
 // Each built-in stage's state starts with a version so its layout can evolve.
 constexpr std::uint32_t kStageStateVersion = 1;
