@@ -64,16 +64,24 @@ void warp_image(const float* in, float* out, std::size_t height, std::size_t wid
         float* o = out + r * w;
         for (std::ptrdiff_t col = 0; col < w; ++col) {
             const double u = static_cast<double>(col) - cx - dx;
-            const double sx = bx + c * u, sy = by + s * u;
-            const double fx0 = std::floor(sx), fy0 = std::floor(sy);
-            if (fx0 < -1.0 || fy0 < -1.0 || fx0 >= static_cast<double>(w) || fy0 >= static_cast<double>(h)) {
+            // Shifted by one so that truncation is floor: a pre-image at or beyond one pixel
+            // outside the image samples nothing but fill.
+            const double gx = bx + c * u + 1.0, gy = by + s * u + 1.0;
+            if (!(gx > 0.0 && gy > 0.0 && gx < static_cast<double>(w + 1) && gy < static_cast<double>(h + 1))) {
                 o[col] = 0.0f;
                 continue;
             }
-            const double fx = sx - fx0, fy = sy - fy0;
-            const auto x0 = static_cast<std::ptrdiff_t>(fx0), y0 = static_cast<std::ptrdiff_t>(fy0);
-            const double top = (1.0 - fx) * at(y0, x0) + fx * at(y0, x0 + 1);
-            const double bottom = (1.0 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1);
+            const auto ix = static_cast<std::ptrdiff_t>(gx), iy = static_cast<std::ptrdiff_t>(gy);
+            const double fx = gx - static_cast<double>(ix), fy = gy - static_cast<double>(iy);
+            const std::ptrdiff_t x0 = ix - 1, y0 = iy - 1;
+            double p00, p01, p10, p11;
+            if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {  // inside: no bounds checks
+                const float* q = in + y0 * w + x0;
+                p00 = q[0], p01 = q[1], p10 = q[w], p11 = q[w + 1];
+            } else {
+                p00 = at(y0, x0), p01 = at(y0, x0 + 1), p10 = at(y0 + 1, x0), p11 = at(y0 + 1, x0 + 1);
+            }
+            const double top = (1.0 - fx) * p00 + fx * p01, bottom = (1.0 - fx) * p10 + fx * p11;
             o[col] = static_cast<float>((1.0 - fy) * top + fy * bottom);
         }
     }
