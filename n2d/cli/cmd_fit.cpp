@@ -48,7 +48,7 @@ const CommandSpec kFit{
      {"--scale", "none|minmax|standard", "per-column scaling of the input before the autoencoder, fitted on this data "
                                          "and kept in the model for predict: minmax into [0, 1], standard to zero mean "
                                          "and unit variance (default: minmax for a data file; none for named datasets, "
-                                         "which have the paper's preprocessing)"},
+                                         "which have the paper's preprocessing, and with --augment)"},
      {"--epochs", "N", "autoencoder training epochs (default 1000; 10 for synthetic)"},
      {"--batch-size", "B", "autoencoder batch size (default 256)"},
      {"--architecture", "W1,W2,..", "autoencoder hidden layer widths (default 500,500,2000)"},
@@ -80,6 +80,13 @@ const CommandSpec kFit{
      {"--gmm-n-init", "N", "GMM initialisations, the best lower bound wins (default 10)"},
      {"--gmm-covariance", "TYPE", "full, tied, diag or spherical (default full)"},
      {"--patience", "P", "stop autoencoder training after P epochs without improvement (default 0 = off)"},
+     {"--augment", "", "augment the autoencoder's training images as DEC-DA: every sample of every batch shifted and "
+                       "rotated at random (bilinear, zero filled), reproducible from --seed; the image shape is known "
+                       "for mnist, mnist-test, fashion and usps, else give --image-shape; predict does not augment"},
+     {"--image-shape", "HxW", "with --augment: the images' height x width (one channel, row-major), e.g. 28x28"},
+     {"--augment-shift", "F", "with --augment: the largest shift, as a fraction of the image's height and width "
+                              "(default 0.1, at most 0.5)"},
+     {"--augment-rotate", "DEG", "with --augment: the largest rotation in degrees (default 10)"},
      {"--seed", "S", "seed of every stage (default 0)"},
      {"--threads", "T", "worker threads (default: $N2D_NUM_THREADS, else all cores)"},
      {"--device", "NAME", "where the stages run: cpu, opencl[:N], cuda[:N] or auto (the first GPU, else cpu); default cpu; `n2d info` lists them"},
@@ -106,7 +113,7 @@ const CommandSpec kFit{
      {"--synthetic-dim", "D", "DATA synthetic: number of features (default 32, at least 3)"},
      {"--quiet", "", "no progress on stderr"},
      {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, finetune, seconds; k_selection "
-                    "with --clusters auto; dec with --finetune) on stdout"}},
+                    "with --clusters auto; dec with --finetune; augment) on stdout"}},
     {{"--n_clusters", "--clusters"},
      {"--umap_dim", "--manifold-dim"},
      {"--umap-dim", "--manifold-dim"},
@@ -229,6 +236,7 @@ int run_fit(int argc, const char* const* argv) {
                   to_string(options.manifold) + " -> " + to_string(options.clusterer) +
                   (options.finetune != FinetuneKind::none ? ", fine-tuned by " + std::string(to_string(options.finetune)) : "") +
                   (options.scaling != Scaling::none ? ", input scaled " + std::string(to_string(options.scaling)) : "") +
+                  (options.autoencoder.augmentation.enabled ? ", training images augmented" : "") +
                   (options.embedder == EmbedderKind::autoencoder && options.pretrained_weights.empty()
                        ? ", " + std::to_string(options.autoencoder.epochs) + " autoencoder epochs"
                        : std::string()));
@@ -287,6 +295,14 @@ int run_fit(int argc, const char* const* argv) {
         if (labelled) j.add("acc", score.accuracy).add("nmi", score.nmi).add("ari", score.ari);
         if (!model.k_selection().scores.empty()) j.add("k_selection", k_selection_json(model.k_selection()));
         j.add("scale", to_string(options.scaling));
+        if (const ImageAugmentation& aug = options.autoencoder.augmentation; aug.enabled)
+            j.add("augment", JsonObject()
+                                 .add("height", static_cast<std::uint64_t>(aug.height))
+                                 .add("width", static_cast<std::uint64_t>(aug.width))
+                                 .add("max_shift", aug.max_shift)
+                                 .add("max_rotation", aug.max_rotation));
+        else
+            j.add("augment", false);
         j.add("seed", static_cast<std::uint64_t>(options.seed));
         j.add("device", model.device_name());
         // Epochs trained in this run: none when pretrained weights replace training.

@@ -69,7 +69,52 @@ void finetune_from(const Args& a, N2DOptions& o) {
     o.dec.gamma = a.get_double("--dec-gamma", o.dec.gamma, 0.0, 1e6);
 }
 
+// --image-shape HxW: positive sides of at most 5 digits.
+std::pair<std::size_t, std::size_t> parse_image_shape(const std::string& text) {
+    const auto x = text.find_first_of("xX");
+    const auto side = [](const std::string& t) {
+        return !t.empty() && t.size() <= 5 && t.find_first_not_of("0123456789") == std::string::npos && std::stoul(t) > 0;
+    };
+    const std::string h = x == std::string::npos ? "" : text.substr(0, x);
+    const std::string w = x == std::string::npos ? "" : text.substr(x + 1);
+    if (!side(h) || !side(w))
+        throw UsageError("n2d fit: option '--image-shape' is '" + text + "'; write it HxW, e.g. 28x28");
+    return {std::stoul(h), std::stoul(w)};
+}
+
+// --augment and its knobs: the images' shape from --image-shape, else the named dataset's.
+ImageAugmentation augmentation_from(const Args& a, const Dataset& data) {
+    const std::string& name = a.positionals()[0];
+    if (!a.has("--augment")) {
+        for (const char* flag : {"--image-shape", "--augment-shift", "--augment-rotate"})
+            if (a.has(flag)) throw UsageError(std::string("n2d fit: ") + flag + " needs --augment");
+        return {};
+    }
+    std::pair<std::size_t, std::size_t> shape;
+    if (auto text = a.value("--image-shape")) shape = parse_image_shape(*text);
+    else if (auto known = known_image_shape(name)) shape = *known;
+    else
+        throw UsageError("n2d fit: --augment needs the shape of the images, which is not known for '" + name + "' (" +
+                         std::to_string(data.x.cols()) + " columns); pass --image-shape HxW (e.g. 28x28 for " +
+                         "784 columns), or drop --augment for data that are not images");
+    const auto [h, w] = shape;
+    if (h * w != data.x.cols())
+        throw UsageError("n2d fit: --image-shape " + std::to_string(h) + "x" + std::to_string(w) + " has " +
+                         std::to_string(h * w) + " pixels but '" + name + "' has " + std::to_string(data.x.cols()) +
+                         " columns; give the shape of the images its rows hold (one channel, row-major)");
+    ImageAugmentation aug = ImageAugmentation::images(h, w);
+    aug.max_shift = a.get_double("--augment-shift", aug.max_shift, 0.0, 0.5);
+    aug.max_rotation = a.get_double("--augment-rotate", aug.max_rotation, 0.0, 180.0);
+    return aug;
+}
+
 }  // namespace
+
+std::optional<std::pair<std::size_t, std::size_t>> known_image_shape(const std::string& data) {
+    if (data == "mnist" || data == "mnist-test" || data == "fashion") return std::pair<std::size_t, std::size_t>{28, 28};
+    if (data == "usps") return std::pair<std::size_t, std::size_t>{16, 16};
+    return std::nullopt;
+}
 
 Scaling default_scaling(const std::string& data, bool pretrained_weights) {
     return is_named_dataset(data) || pretrained_weights ? Scaling::none : kFileScaling;
@@ -79,8 +124,14 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     N2DOptions o;
     o.n_clusters = k;
     const std::string& name = a.positionals()[0];
-    const Scaling scaling = default_scaling(name, a.has("--weights"));
+    // Augmentation moves pixels between columns, so the columns keep their common scale.
+    const bool augment = a.has("--augment");
+    const Scaling scaling = augment ? Scaling::none : default_scaling(name, a.has("--weights"));
     o.scaling = parse_scaling(a.get_choice("--scale", to_string(scaling), {"none", "minmax", "standard"}));
+    if (augment && o.scaling != Scaling::none)
+        throw UsageError("n2d fit: --augment moves pixels between columns, but --scale " +
+                         std::string(to_string(o.scaling)) + " scales each column on its own; drop --scale (with "
+                         "--augment the data is used as it is: bring the images into one range, e.g. [0, 1], beforehand)");
     o.embedder = a.get_choice("--embedder", "ae", {"ae", "none"}) == "ae" ? EmbedderKind::autoencoder : EmbedderKind::none;
     o.manifold = parse_manifold_kind(a.get_choice("--manifold", "umap", {"umap", "tsne", "isomap", "lle", "none"}));
     o.clusterer = parse_clusterer_kind(a.get_choice("--cluster", "gmm", {"gmm", "kmeans", "sc", "hdbscan", "dec"}));
@@ -97,6 +148,7 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     ae.batch_size = a.get_uint("--batch-size", 256, 1, 1 << 24);
     ae.architecture = a.get_size_list("--architecture", ae.architecture);
     ae.patience = a.get_uint("--patience", 0, 0, 1000000);
+    ae.augmentation = augmentation_from(a, data);
     if (a.has("--latent-dim")) o.autoencoder.latent_dim = a.get_uint("--latent-dim", 0, 1, 1 << 16);
     if (a.has("--manifold-dim")) {
         const std::size_t dim = a.get_uint("--manifold-dim", 0, 1, 1 << 16);
@@ -124,6 +176,11 @@ N2DOptions options_from(const Args& a, const Dataset& data, std::size_t k) {
     if (o.embedder == EmbedderKind::none &&
         (a.has("--weights") || a.has("--save-weights") || a.has("--latent-dim") || checkpoint_flags))
         throw UsageError("n2d fit: --weights, --save-weights, --latent-dim, --checkpoint and --resume need --embedder ae");
+    if (a.has("--augment") && o.embedder == EmbedderKind::none)
+        throw UsageError("n2d fit: --augment augments the autoencoder's training; it needs --embedder ae");
+    if (a.has("--augment") && !o.pretrained_weights.empty())
+        throw UsageError("n2d fit: --weights uses pretrained weights without training, so nothing is augmented; drop "
+                         "--augment");
     if (a.has("--weights") && checkpoint_flags)
         throw UsageError("n2d fit: --weights uses pretrained weights without training; drop --checkpoint/--resume");
     if (a.has("--checkpoint-every") && ae.checkpoint_path.empty())

@@ -2,6 +2,9 @@
 // runs the fit and reports it).
 #pragma once
 #include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "n2d/cli/args.hpp"
 #include "n2d/data/dataset.hpp"
@@ -24,6 +27,10 @@ inline constexpr std::size_t kPaperEpochs = 1000, kSyntheticEpochs = 10;
 // with --weights give what they gave before --scale existed).
 inline constexpr Scaling kFileScaling = Scaling::minmax;
 Scaling default_scaling(const std::string& data, bool pretrained_weights);
+
+// The image shape (height, width) of a named image dataset, for --augment: mnist, mnist-test,
+// fashion 28 x 28, usps 16 x 16; none for other data (--image-shape gives it).
+std::optional<std::pair<std::size_t, std::size_t>> known_image_shape(const std::string& data);
 
 // N2DOptions from the command line for `data` and k clusters (0 = auto); throws UsageError for
 // options that do not fit together.

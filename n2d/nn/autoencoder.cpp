@@ -51,6 +51,7 @@ void validate(const AutoencoderOptions& o) {
     N2D_REQUIRE(o.checkpoint_path.empty() || o.checkpoint_every > 0,
                 "autoencoder checkpoint_every is 0; checkpoint every N >= 1 epochs (default 10)");
     validate(o.optimizer);
+    validate(o.augmentation);
     const auto& t = o.input_transform;
     switch (t.kind) {
         case InputTransform::Kind::none: break;

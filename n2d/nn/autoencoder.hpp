@@ -29,6 +29,7 @@
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/progress.hpp"
 #include "n2d/core/rng.hpp"
+#include "n2d/nn/augment.hpp"
 #include "n2d/nn/loss.hpp"
 #include "n2d/nn/optimizer.hpp"
 
@@ -40,8 +41,8 @@ namespace nn {
 class DecTrainer;  // DEC fine-tuning (n2d/nn/dec.hpp) trains the network in place
 }
 
-// A per-batch transform of the network's inputs only (targets stay the clean data), as the
-// seeds' `x_lambda` of a denoising autoencoder.
+// A per-batch transform of the network's inputs only (targets stay the clean data — with image
+// augmentation on, the augmented images), as the seeds' `x_lambda` of a denoising autoencoder.
 struct InputTransform {
     enum class Kind { none, gaussian_noise, masking_noise, custom };
     Kind kind = Kind::none;
@@ -79,7 +80,14 @@ struct AutoencoderOptions {
     // the optimiser state is kept). 0 = off.
     std::size_t patience = 0;
     double min_delta = 0.0;
-    std::uint64_t seed = 0;       // drives initialisation, shuffling and the input transform
+    std::uint64_t seed = 0;       // drives initialisation, shuffling, augmentation and the input transform
+    // Random small rotations and shifts of each training row seen as an image (augment.hpp),
+    // applied before the input transform. As DEC-DA, the network reconstructs the augmented
+    // image — its target is what it was given — so the loss stays a plain reconstruction loss
+    // that can reach 0 and the codes must describe each seen variant (a clean target would ask
+    // the network to undo a random shift it cannot know, a different, invariance objective).
+    // Off by default; encode/reconstruct never augment.
+    ImageAugmentation augmentation;
     InputTransform input_transform;
     // Called after every epoch (stage "autoencoder", step = epoch within this fit, loss =
     // epoch loss, samples/s, ETA); returning false stops training with n2d::Cancelled,

@@ -56,6 +56,15 @@ void require_same_training(const AutoencoderOptions& saved, const AutoencoderOpt
     same(custom || (st.kind == at.kind && st.amount == at.amount), "input transform",
          "kind " + std::to_string(int(st.kind)) + " amount " + num(st.amount),
          "kind " + std::to_string(int(at.kind)) + " amount " + num(at.amount));
+    const auto augmentation = [&](const ImageAugmentation& a) {
+        return a.enabled ? std::to_string(a.height) + " x " + std::to_string(a.width) + " images, shift " +
+                               num(a.max_shift) + ", rotation " + num(a.max_rotation)
+                         : std::string("off");
+    };
+    const ImageAugmentation &sa = saved.augmentation, &aa = asked.augmentation;
+    same(sa.enabled == aa.enabled && (!sa.enabled || (sa.height == aa.height && sa.width == aa.width &&
+                                                      sa.max_shift == aa.max_shift && sa.max_rotation == aa.max_rotation)),
+         "augmentation", augmentation(sa), augmentation(aa));
 }
 
 }  // namespace

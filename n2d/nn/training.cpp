@@ -11,6 +11,7 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/nn/autoencoder.hpp"
+#include "n2d/nn/detail/augment.hpp"
 #include "n2d/nn/detail/network.hpp"
 
 namespace n2d::inline v0 {
@@ -79,6 +80,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
                                            " columns but the autoencoder was built for " +
                                            std::to_string(s.input_dim) + "; build it with input_dim = x.cols");
     require_finite(x, "autoencoder fit data");
+    require_image_width(o.augmentation, x.cols);
     if (o.loss == Loss::binary_crossentropy) require_unit_interval(x);
     s.restored_epoch.reset();
     const bool checkpointing = !o.checkpoint_path.empty();
@@ -101,6 +103,7 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
     const std::size_t n = x.rows, dim = s.input_dim, n_layers = L.layers.size();
     const std::size_t batch = std::min(o.batch_size, n);
     const bool transform = o.input_transform.kind != InputTransform::Kind::none;
+    const bool augment = o.augmentation.enabled;
     s.ensure_training_buffers();
 
     // Workspace for the largest batch.
@@ -140,10 +143,14 @@ Autoencoder& Autoencoder::fit(ConstMatrixView x) {
         for (std::size_t b0 = 0; b0 < n; b0 += batch) {
             const std::size_t rows = std::min(batch, n - b0);
             const std::uint64_t step = ++s.step;
-            // Gather the batch's rows (host), upload them as targets, then the transformed inputs.
+            // Gather the batch's rows (host; augmented on the way when asked), upload them as
+            // targets, then the transformed inputs.
             MatrixView hb = host_batch.view().row_block(0, rows);
-            pool->parallel_for(0, rows, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
-                for (std::size_t i = lo; i < hi; ++i) std::memcpy(hb.row(i), x.row(order[b0 + i]), dim * sizeof(float));
+            pool->parallel_for(0, rows, augment ? 16 : 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
+                for (std::size_t i = lo; i < hi; ++i) {
+                    if (augment) nn::augment_row(o.augmentation, x.row(order[b0 + i]), hb.row(i), o.seed, step, i);
+                    else std::memcpy(hb.row(i), x.row(order[b0 + i]), dim * sizeof(float));
+                }
             });
             dev.upload(target.view(0, rows * dim), hb.data);
             if (transform) {

@@ -1,12 +1,13 @@
 // Autoencoder serialisation: the ByteWriter payload (embedded by the one-file model) and the
 // standalone weights file around it.
 //
-// Payload, version 1 (little-endian; arrays are u64 count + data 64-byte aligned):
+// Payload, versions 1 and 2 (little-endian; arrays are u64 count + data 64-byte aligned):
 //   u32 magic "N2AE", u32 version,
 //   u64 input_dim, u64[] architecture, u64 latent_dim,
 //   u8 hidden/latent/output activation, u8 has_alpha, f32 alpha, u8 loss,
 //   optimizer: u8 type, f64 learning_rate, beta1, beta2, epsilon, momentum, u8 nesterov,
 //   u64 batch_size, epochs, patience, f64 min_delta, u64 seed, u8 transform kind, f64 amount,
+//   [version 2: u8 augmentation enabled, u64 height, u64 width, f64 max_shift, f64 max_rotation,]
 //   u64 optimizer steps, f64[] loss history,
 //   u64 layer count, then per layer f32[] W (fan_in×fan_out row-major) and f32[] b,
 //   u8 optimizer state arrays k (0 = none), then for each of the k arrays per layer W and b.
@@ -15,6 +16,8 @@
 // the fit call in progress (a checkpoint): u64 epochs done, u8 stopped, f64 best loss, u64
 // wait, u8 has_best, u64 best epoch, u64 rows, u64 cols, u32 data CRC-32, then when has_best
 // the best weights per layer as above. Version 1 (no such byte) is still read.
+// A payload is written with the lowest version that describes it: 2 only when image augmentation
+// is on, so files without it stay byte-identical to (and loadable by) earlier builds.
 // load_weights also reads Keras HDF5 weights files (keras_weights.cpp).
 #include <cmath>
 #include <cstring>
@@ -31,7 +34,7 @@ namespace n2d::inline v0 {
 
 namespace {
 
-constexpr std::uint32_t kPayloadVersion = 1;
+constexpr std::uint32_t kPayloadVersion = 2;  // the newest this build reads
 constexpr char kFileMagic[8] = {'N', '2', 'D', 'A', 'E', 'W', 'T', 'S'};
 constexpr std::uint32_t kFileVersion = 2;
 constexpr std::size_t kHeaderSize = 64;
@@ -109,7 +112,8 @@ void Autoencoder::save(ByteWriter& w, bool include_optimizer_state) const {
     const State& s = built_state("save");
     const AutoencoderOptions& o = s.options;
     w.put<std::uint32_t>(payload_magic());
-    w.put<std::uint32_t>(kPayloadVersion);
+    const ImageAugmentation& aug = o.augmentation;
+    w.put<std::uint32_t>(aug.enabled ? 2 : 1);
     w.put<std::uint64_t>(s.input_dim);
     std::vector<std::uint64_t> arch(o.architecture.begin(), o.architecture.end());
     w.put_vector(arch);
@@ -133,6 +137,13 @@ void Autoencoder::save(ByteWriter& w, bool include_optimizer_state) const {
     const bool builtin = o.input_transform.kind != InputTransform::Kind::custom;
     w.put<std::uint8_t>(static_cast<std::uint8_t>(builtin ? o.input_transform.kind : InputTransform::Kind::none));
     w.put<double>(builtin ? o.input_transform.amount : 0.0);
+    if (aug.enabled) {
+        w.put<std::uint8_t>(1);
+        w.put<std::uint64_t>(aug.height);
+        w.put<std::uint64_t>(aug.width);
+        w.put<double>(aug.max_shift);
+        w.put<double>(aug.max_rotation);
+    }
     w.put<std::uint64_t>(s.step);
     w.put_vector(s.history);
 
@@ -147,8 +158,8 @@ void Autoencoder::save(ByteWriter& w, bool include_optimizer_state) const {
 Autoencoder Autoencoder::load(ByteReader& r) {
     r.expect(r.get<std::uint32_t>() == payload_magic(), "not autoencoder data (magic \"N2AE\" missing)");
     const auto version = r.get<std::uint32_t>();
-    r.expect(version == kPayloadVersion, "autoencoder format version " + std::to_string(version) +
-                                             " is not supported (this build reads version 1)");
+    r.expect(version >= 1 && version <= kPayloadVersion, "autoencoder format version " + std::to_string(version) +
+                                                             " is not supported (this build reads versions 1 and 2)");
     const auto input_dim = r.get<std::uint64_t>();
     const auto arch = r.get_vector<std::uint64_t>(4096);
     AutoencoderOptions o;
@@ -175,11 +186,20 @@ Autoencoder Autoencoder::load(ByteReader& r) {
     o.seed = r.get<std::uint64_t>();
     o.input_transform.kind = get_enum<InputTransform::Kind>(r, 3, "input transform");
     o.input_transform.amount = r.get<double>();
+    if (version >= 2) {
+        ImageAugmentation& aug = o.augmentation;
+        aug.enabled = r.get<std::uint8_t>() != 0;
+        aug.height = static_cast<std::size_t>(r.get<std::uint64_t>());
+        aug.width = static_cast<std::size_t>(r.get<std::uint64_t>());
+        aug.max_shift = r.get<double>();
+        aug.max_rotation = r.get<double>();
+    }
 
     std::unique_ptr<State> s;
     try {
         N2D_REQUIRE(input_dim > 0 && input_dim <= (std::uint64_t(1) << 24), "input_dim " + std::to_string(input_dim));
         validate(o);
+        require_image_width(o.augmentation, static_cast<std::size_t>(input_dim));
         // Refuse sizes the remaining bytes cannot hold before allocating anything for them.
         const std::size_t count = nn::make_layout(static_cast<std::size_t>(input_dim), o).parameter_count();
         N2D_REQUIRE(count <= r.remaining() / sizeof(float),

@@ -168,6 +168,14 @@ void validate(const N2DOptions& o) {
     N2D_REQUIRE(o.resume_checkpoint.empty() || (o.embedder == EmbedderKind::autoencoder && o.pretrained_weights.empty()),
                 "N2DOptions: resume_checkpoint needs the autoencoder embedder and no pretrained_weights (a checkpoint "
                 "continues a training run; pretrained weights replace it)");
+    const ImageAugmentation& aug = o.autoencoder.augmentation;
+    N2D_REQUIRE(!aug.enabled || o.embedder == EmbedderKind::autoencoder,
+                "N2DOptions: autoencoder.augmentation needs the autoencoder embedder (it augments its training batches)");
+    // Per-column scaling gives each pixel its own scale, which moving pixels between columns mixes.
+    N2D_REQUIRE(!aug.enabled || o.scaling == Scaling::none,
+                "N2DOptions: autoencoder.augmentation moves pixels between columns, but scaling " +
+                    std::string(to_string(o.scaling)) + " scales each column on its own; use Scaling::none and bring "
+                    "the images into one range (e.g. [0, 1]) beforehand");
 }
 
 Assessment assess(const std::vector<int>& truth, const std::vector<int>& pred) {
@@ -246,6 +254,7 @@ N2D& N2D::fit(ConstMatrixView x) {
                                                    std::to_string(options_.n_clusters) + " clusters; lower n_clusters");
     const bool choose_k = options_.n_clusters == 0 && options_.clusterer != ClustererKind::hdbscan;
     if (choose_k) detail::require_k_range(options_.k_selection, x.rows);  // before the long stages
+    if (options_.embedder == EmbedderKind::autoencoder) require_image_width(options_.autoencoder.augmentation, x.cols);
     require_finite(x, "N2D::fit data");
     const auto t0 = std::chrono::steady_clock::now();
     const std::uint64_t seed = options_.seed;

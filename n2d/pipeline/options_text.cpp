@@ -70,6 +70,15 @@ std::vector<std::size_t> to_sizes(const std::string& key, const std::string& v) 
     return out;
 }
 
+// "HxW": an image augmentation for that shape (DEC-DA's shift and rotation until the keys
+// that follow it say otherwise).
+ImageAugmentation parse_image_shape(const std::string& key, const std::string& v) {
+    const auto x = v.find('x');
+    if (x == std::string::npos)
+        N2D_FAIL("n2d: saved option '" + key + "' has the value '" + v + "'; it must be an image shape HxW");
+    return ImageAugmentation::images(to_size(key, v.substr(0, x)), to_size(key, v.substr(x + 1)));
+}
+
 SpectralAffinity parse_affinity(const std::string& key, const std::string& v) {
     if (v == "nearest_neighbors") return SpectralAffinity::nearest_neighbors;
     if (v == "rbf") return SpectralAffinity::rbf;
@@ -109,6 +118,11 @@ OptionsText describe_options(const N2DOptions& o) {
         t.emplace_back("ae.patience", std::to_string(a.patience));
         t.emplace_back("ae.optimizer", to_string(a.optimizer.type));
         t.emplace_back("ae.learning_rate", num(a.optimizer.learning_rate));
+        if (a.augmentation.enabled) {  // absent when off, as before augmentation existed
+            t.emplace_back("ae.augment", std::to_string(a.augmentation.height) + "x" + std::to_string(a.augmentation.width));
+            t.emplace_back("ae.augment_shift", num(a.augmentation.max_shift));
+            t.emplace_back("ae.augment_rotation", num(a.augmentation.max_rotation));
+        }
         if (!o.pretrained_weights.empty()) t.emplace_back("ae.pretrained_weights", o.pretrained_weights);
         if (!o.save_weights.empty()) t.emplace_back("ae.save_weights", o.save_weights);
     }
@@ -185,6 +199,9 @@ void apply_options_text(N2DOptions& o, const OptionsText& text) {
         else if (key == "ae.patience") o.autoencoder.patience = to_size(key, v);
         else if (key == "ae.optimizer") o.autoencoder.optimizer.type = parse_optimizer(v);
         else if (key == "ae.learning_rate") o.autoencoder.optimizer.learning_rate = to_double(key, v);
+        else if (key == "ae.augment") o.autoencoder.augmentation = parse_image_shape(key, v);
+        else if (key == "ae.augment_shift") o.autoencoder.augmentation.max_shift = to_double(key, v);
+        else if (key == "ae.augment_rotation") o.autoencoder.augmentation.max_rotation = to_double(key, v);
         else if (key == "ae.pretrained_weights") o.pretrained_weights = v;
         else if (key == "ae.save_weights") o.save_weights = v;
         else if (key == "umap.n_neighbors") o.umap.n_neighbors = to_size(key, v);

@@ -42,7 +42,7 @@ TEST_CASE("no allocation inside the training loop" * doctest::skip(N2D_UNDER_TSA
     Rng rng(3);
     for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = rng.uniform_float();
     ThreadPool pool(2);
-    for (int config = 0; config < 3; ++config) {
+    for (int config = 0; config < 4; ++config) {
         CAPTURE(config);
         AutoencoderOptions o;
         o.architecture = {32, 16};
@@ -61,6 +61,10 @@ TEST_CASE("no allocation inside the training loop" * doctest::skip(N2D_UNDER_TSA
             o.optimizer = OptimizerOptions::sgd(0.05, 0.9);
             o.patience = 2;
             o.input_transform = InputTransform::masking_noise(0.2);
+        }
+        if (config == 3) {  // the 12 columns as 3 x 4 images, augmented, then noised
+            o.augmentation = ImageAugmentation::images(3, 4);
+            o.input_transform = InputTransform::gaussian_noise(0.05);
         }
         std::size_t at_epoch2 = 0, at_epoch4 = 0;
         o.progress = [&](const Progress& p) {
