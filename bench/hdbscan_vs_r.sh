@@ -22,7 +22,7 @@ writeLines(as.character(res\$cluster), '$dir/r_labels.txt')
 cat(sprintf('R dbscan::hdbscan %s: %.3f s (%d clusters, %d noise)\n', packageVersion('dbscan'), t, max(res\$cluster), sum(res\$cluster == 0)))
 cat(t, file = '$dir/r_seconds')
 "
-./build/n2d fit "$dir/x.csv" --clusters 1 --embedder none --manifold none --cluster hdbscan \
+./build/n2d fit "$dir/x.csv" --clusters 1 --embedder none --manifold none --cluster hdbscan --scale none \
     --min-cluster-size 10 --threads 1 --quiet --json --predictions "$dir/ours.txt" > "$dir/ours.json"
 ours=$(sed 's/.*"cluster": \([0-9.e+-]*\).*/\1/' "$dir/ours.json")
 # R writes noise as 0 and clusters from 1: shift ours (-1 noise) the same way for assess.

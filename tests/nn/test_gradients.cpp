@@ -10,6 +10,7 @@
 #include "n2d/device/detail/device.hpp"
 #include "n2d/nn/detail/layers.hpp"
 #include "n2d/nn/detail/loss.hpp"
+#include "finite_differences.hpp"
 
 using namespace n2d;
 
@@ -42,20 +43,7 @@ std::vector<float> to_float(const std::vector<double>& v) { return {v.begin(), v
 // Compares analytic gradients with central differences of f over the entries of p.
 template <class F>
 void check_gradient(std::vector<double>& p, const std::vector<float>& analytic, F&& f, const char* what) {
-    REQUIRE(p.size() == analytic.size());
-    const double h = 1e-6;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-        const double keep = p[i];
-        p[i] = keep + h;
-        const double up = f();
-        p[i] = keep - h;
-        const double down = f();
-        p[i] = keep;
-        const double fd = (up - down) / (2 * h);
-        CAPTURE(what);
-        CAPTURE(i);
-        CHECK(std::fabs(analytic[i] - fd) <= 2e-4 + 1e-3 * std::fabs(fd));
-    }
+    test::check_central_differences(p, analytic, f, 1e-6, 2e-4, 1e-3, what);
 }
 
 }  // namespace
