@@ -115,8 +115,16 @@ void write_file_atomically(const std::string& path, const void* data, std::size_
     }
     if (!FlushFileBuffers(h)) fail("cannot flush", GetLastError(), true);
     if (!CloseHandle(h)) fail("cannot flush", GetLastError(), false);
-    if (!MoveFileExW(wtmp.c_str(), wpath.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-        fail("cannot move the new file into place at", GetLastError(), false);
+    // Replacing a file that another thread or process is replacing or reading at the same moment
+    // (or that a virus scanner or indexer holds open) fails for a moment with access denied or a
+    // sharing violation: try again for a while before giving up.
+    for (int attempt = 0;; ++attempt) {
+        if (MoveFileExW(wtmp.c_str(), wpath.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) break;
+        const DWORD err = GetLastError();
+        const bool transient = err == ERROR_ACCESS_DENIED || err == ERROR_SHARING_VIOLATION;
+        if (!transient || attempt == 200) fail("cannot move the new file into place at", err, false);
+        Sleep(attempt < 10 ? 1 : 10);
+    }
 }
 
 }  // namespace n2d

@@ -43,6 +43,14 @@ inline std::string slurp(const fs::path& p) {
     return s.str();
 }
 
+// A binary file's bytes (slurp's text mode would stop at a 0x1A byte on Windows).
+inline std::string slurp_bytes(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
 // A path quoted for the shell std::system uses (sh, or cmd.exe on Windows).
 inline std::string q(const fs::path& p) {
 #if defined(_WIN32)

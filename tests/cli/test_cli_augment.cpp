@@ -26,13 +26,13 @@ TEST_CASE("fit --augment: --json, 1 vs 4 threads bit-identical, info shows it, p
     CHECK(contains(r.out, "\"scale\": \"none\""));  // --augment keeps the columns' common scale
     r = run(base + " --augment --image-shape 8x8 --augment-rotate 20 --threads 4 --latent-out " + q(codes4));
     REQUIRE(r.status == 0);
-    const std::string one = slurp(codes1);
+    const std::string one = slurp_bytes(codes1);
     CHECK(one.size() > 300 * 3 * sizeof(float));
-    CHECK(one == slurp(codes4));
+    CHECK(one == slurp_bytes(codes4));
     r = run(base + " --scale none --latent-out " + q(plain));
     REQUIRE(r.status == 0);
     CHECK(contains(r.out, "\"augment\": false"));
-    CHECK(one != slurp(plain));
+    CHECK(one != slurp_bytes(plain));
 
     r = run("info " + q(model));
     CHECK(r.status == 0);
@@ -42,7 +42,7 @@ TEST_CASE("fit --augment: --json, 1 vs 4 threads bit-identical, info shows it, p
     // predict encodes the rows as they are: the codes fit gave the training rows.
     r = run("predict " + q(model) + " " + q(csv) + " --latent-out " + q(predicted));
     CHECK(r.status == 0);
-    CHECK(slurp(predicted) == one);
+    CHECK(slurp_bytes(predicted) == one);
 }
 
 TEST_CASE("fit --augment refuses data without an image shape, a wrong shape and stray knobs (exit 2)") {

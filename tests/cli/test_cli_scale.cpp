@@ -33,9 +33,9 @@ TEST_CASE("fit --scale: the default per input kind, --json, info and predict wit
     // autoencoder's transform is per row; UMAP's transform of training rows is not its fit).
     r = run("predict " + q(model) + " " + q(csv) + " --latent-out " + q(predict_codes));
     CHECK(r.status == 0);
-    const std::string codes = slurp(fit_codes);
+    const std::string codes = slurp_bytes(fit_codes);
     CHECK(codes.size() > 300 * 3 * sizeof(float));
-    CHECK(codes == slurp(predict_codes));
+    CHECK(codes == slurp_bytes(predict_codes));
 
     r = run(base + " --scale none --model-out " + q(model));
     REQUIRE(r.status == 0);
