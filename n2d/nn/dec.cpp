@@ -108,7 +108,12 @@ Matrix dec_target_distribution(ConstMatrixView q) {
 }
 
 std::vector<int> dec_predict(const Autoencoder& ae, ConstMatrixView x, ConstMatrixView centers, double alpha) {
-    const Matrix q = dec_soft_assignment(ae.encode(x), centers, alpha);
+    return nn::argmax_rows(dec_soft_assignment(ae.encode(x), centers, alpha));
+}
+
+namespace nn {
+
+std::vector<int> argmax_rows(const Matrix& q) {
     std::vector<int> labels(q.rows());
     for (std::size_t i = 0; i < q.rows(); ++i) {
         const float* r = q.row(i);
@@ -116,8 +121,6 @@ std::vector<int> dec_predict(const Autoencoder& ae, ConstMatrixView x, ConstMatr
     }
     return labels;
 }
-
-namespace nn {
 
 double kl_loss_gradient(ConstMatrixView z, ConstMatrixView centers, ConstMatrixView p, double alpha, double weight,
                         MatrixView dz, std::vector<double>& dmu) {

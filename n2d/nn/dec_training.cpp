@@ -123,7 +123,7 @@ double DecTrainer::gradients(ConstMatrixView xb, ConstMatrixView pb, ConstMatrix
         for (std::size_t i = 0; i < rows * m.latent; ++i) m.host_dz.data()[i] += m.host_dr.data()[i];
     m.dev.upload(g.sub(0, rows * m.latent), m.host_dz.data());
     m.backward(0, m.enc, rows, g, g_next);
-    center_grad = Matrix(m.k, m.latent);
+    if (center_grad.rows() != m.k || center_grad.cols() != m.latent) center_grad = Matrix(m.k, m.latent);  // once per fit
     for (std::size_t i = 0; i < m.dmu.size(); ++i) center_grad.data()[i] = static_cast<float>(m.dmu[i]);
     return idec ? recon + m.o.gamma * kl : kl;
 }
@@ -161,15 +161,6 @@ namespace {
 
 constexpr std::uint64_t kDecKMeansStream = 0x64656B6D;  // "dekm"
 
-std::vector<int> argmax_rows(const Matrix& q) {
-    std::vector<int> labels(q.rows());
-    for (std::size_t i = 0; i < q.rows(); ++i) {
-        const float* r = q.row(i);
-        labels[i] = static_cast<int>(std::max_element(r, r + q.cols()) - r);
-    }
-    return labels;
-}
-
 }  // namespace
 
 DecResult fit_dec(Autoencoder& ae, ConstMatrixView x, const DecOptions& options) {
@@ -205,7 +196,7 @@ DecResult fit_dec(Autoencoder& ae, ConstMatrixView x, const DecOptions& options)
         r.iterations = ite;  // optimiser steps taken so far
         if (ite % o.update_interval == 0 || ite == o.max_iter) {
             r.soft_assignments = dec_soft_assignment(ae.encode(x), r.centers, o.alpha, pool);
-            r.labels = argmax_rows(r.soft_assignments);
+            r.labels = nn::argmax_rows(r.soft_assignments);
             std::size_t changed = 0;
             for (std::size_t i = 0; i < n; ++i) changed += r.labels[i] != last[i];
             r.last_delta = static_cast<double>(changed) / static_cast<double>(n);

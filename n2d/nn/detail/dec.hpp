@@ -18,6 +18,9 @@ namespace n2d::inline v0::nn {
 // accumulated in double in row order. The gradient holds for any p ≥ 0 (rows need not sum to 1):
 //   ∂L/∂z_i = (1/B)·((α+1)/α)·Σ_j (p_ij − s_i q_ij)(z_i − μ_j)/(1 + ‖z_i − μ_j‖²/α),  s_i = Σ_j p_ij
 // and ∂L/∂μ_j is minus the same terms summed over i.
+// Each row's largest entry's column (the lowest on ties): the labels of soft assignments.
+std::vector<int> argmax_rows(const Matrix& q);
+
 double kl_loss_gradient(ConstMatrixView z, ConstMatrixView centers, ConstMatrixView p, double alpha, double weight,
                         MatrixView dz, std::vector<double>& dmu);
 
