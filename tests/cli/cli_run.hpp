@@ -80,9 +80,12 @@ inline Run run(const std::string& args, const std::string& shell_prefix = "") {
 #if defined(_WIN32)
     cmd = '"' + cmd + '"';  // cmd.exe /c drops the outer pair of quotes
 #endif
-    const int raw = std::system(cmd.c_str());
+    int raw = std::system(cmd.c_str());
     Run r;
 #if defined(_WIN32)
+    // 9009 is cmd.exe's "not recognised as a command": the shell could not start the tool at
+    // all (wine does this now and then under load), which n2d itself never returns. Try again.
+    for (int attempt = 0; raw == 9009 && attempt < 3; ++attempt) raw = std::system(cmd.c_str());
     r.status = raw;
 #else
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
