@@ -7,6 +7,7 @@
 #include "n2d/core/error.hpp"
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/progress.hpp"
+#include "n2d/core/resource_usage.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/core/version.hpp"
 #include "n2d/blas/gemm.hpp"

@@ -112,7 +112,7 @@ const CommandSpec kFit{
      {"--synthetic-samples", "N", "DATA synthetic: number of samples (default 6000, at least 6)"},
      {"--synthetic-dim", "D", "DATA synthetic: number of features (default 32, at least 3)"},
      {"--quiet", "", "no progress on stderr"},
-     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, finetune, seconds; k_selection "
+     {"--json", "", "print one JSON object (dataset, n, dim, clusters, acc, nmi, ari, finetune, seconds, peak_rss_bytes; k_selection "
                     "with --clusters auto; dec with --finetune; augment) on stdout"}},
     {{"--n_clusters", "--clusters"},
      {"--umap_dim", "--manifold-dim"},
@@ -199,6 +199,7 @@ int run_fit(int argc, const char* const* argv) {
     Dataset data = load_data(args);
     if (auto lab = args.value("--labels")) attach_labels(data, load_labels(*lab), *lab);
     const double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
+    const std::size_t load_peak_bytes = peak_resident_bytes();
     const bool labelled = !data.labels.empty();
     if (!args.has("--clusters") && !labelled)
         throw UsageError("n2d fit: the number of clusters is unknown for '" + args.positionals()[0] +
@@ -327,6 +328,13 @@ int run_fit(int argc, const char* const* argv) {
                              .add("manifold", sec.manifold)
                              .add("cluster", sec.clusterer)
                              .add("total", sec.total));
+        // The process's resident high-water mark when each step ended (0 where the system does not say).
+        const StagePeakBytes& mem = model.peak_bytes();
+        JsonObject peak;
+        peak.add("load", static_cast<std::uint64_t>(load_peak_bytes)).add("autoencoder", static_cast<std::uint64_t>(mem.embedder));
+        if (ft.ran) peak.add("finetune", static_cast<std::uint64_t>(mem.finetune));
+        j.add("peak_rss_bytes", peak.add("manifold", static_cast<std::uint64_t>(mem.manifold))
+                                    .add("cluster", static_cast<std::uint64_t>(mem.clusterer)));
         if (!ablation.empty()) {
             std::vector<JsonObject> b;
             for (const auto& r : baselines_from_ablation(ablation, data.x.cols())) {
@@ -360,6 +368,13 @@ int run_fit(int argc, const char* const* argv) {
                     ft.converged ? "converged" : "stopped at --dec-max-iter", ft.last_delta, sec.finetune);
     std::printf("time: autoencoder %.1f s, %s %.1f s, cluster %.1f s, total %.1f s (+ %.1f s loading)\n", sec.embedder,
                 to_string(options.manifold), sec.manifold, sec.clusterer, sec.total, load_seconds);
+    if (const StagePeakBytes& mem = model.peak_bytes(); mem.clusterer > 0) {
+        constexpr double kMiB = 1024.0 * 1024.0;
+        std::printf("peak memory (resident): %.0f MiB after loading, %.0f MiB after the autoencoder, %.0f MiB after %s, "
+                    "%.0f MiB at the end\n",
+                    double(load_peak_bytes) / kMiB, double(mem.embedder) / kMiB, double(mem.manifold) / kMiB,
+                    to_string(options.manifold), double(mem.clusterer) / kMiB);
+    }
     return 0;
 }
 

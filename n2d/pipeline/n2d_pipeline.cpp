@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "n2d/core/error.hpp"
+#include "n2d/core/resource_usage.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/device/detail/device.hpp"
 #include "n2d/metrics/metrics.hpp"
@@ -268,6 +269,7 @@ N2D& N2D::fit(ConstMatrixView x) {
     latent_ = Matrix();
     manifold_ = Matrix();
     seconds_ = {};
+    peak_bytes_ = {};
     // The CPU runs the stages' own host code (a null device); other devices get their ops.
     Device* dev = device_->type() == DeviceType::cpu ? nullptr : device_.get();
 
@@ -280,6 +282,7 @@ N2D& N2D::fit(ConstMatrixView x) {
     }
     embedder_->fit(x, StageContext{derive_seed(seed, kEmbedderStream), options_.progress, dev});
     seconds_.embedder = seconds_since(t);
+    peak_bytes_.embedder = peak_resident_bytes();
     finetune_ = {};
     std::optional<DecResult> dec;
     if (options_.finetune != FinetuneKind::none) {
@@ -297,6 +300,7 @@ N2D& N2D::fit(ConstMatrixView x) {
         dec = fit_dec(ae->autoencoder(), x, d);
         finetune_ = {true, dec->iterations, dec->target_updates, dec->converged, dec->last_delta};
         seconds_.finetune = seconds_since(t);
+        peak_bytes_.finetune = peak_resident_bytes();
     }
     t = std::chrono::steady_clock::now();
     Matrix latent = embedder_->transform(x);
@@ -306,6 +310,7 @@ N2D& N2D::fit(ConstMatrixView x) {
     t = std::chrono::steady_clock::now();
     Matrix embedding = manifold_learner_->fit_transform(latent, StageContext{derive_seed(seed, kManifoldStream), options_.progress, dev});
     seconds_.manifold = seconds_since(t);
+    peak_bytes_.manifold = peak_resident_bytes();
 
     t = std::chrono::steady_clock::now();
     const StageContext cluster_ctx{derive_seed(seed, kClustererStream), options_.progress, dev};
@@ -323,6 +328,7 @@ N2D& N2D::fit(ConstMatrixView x) {
         k_selection_ = KSelection{};
     }
     seconds_.clusterer = seconds_since(t);
+    peak_bytes_.clusterer = peak_resident_bytes();
     seconds_.total = seconds_since(t0);
 
     latent_ = std::move(latent);

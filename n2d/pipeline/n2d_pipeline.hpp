@@ -162,6 +162,13 @@ struct StageSeconds {
     double finetune = 0;  // DEC/IDEC fine-tuning (after the embedder, not part of its time)
 };
 
+// The process's peak resident set (peak_resident_bytes) when each stage of the last fit ended:
+// a high-water mark over the whole process, so each is at least the one before it (0 where
+// the system does not say, and finetune stays 0 without fine-tuning).
+struct StagePeakBytes {
+    std::size_t embedder = 0, finetune = 0, manifold = 0, clusterer = 0;
+};
+
 // What the last fit's DEC/IDEC fine-tuning did (ran false without fine-tuning or for a loaded model).
 struct FinetuneReport {
     bool ran = false;
@@ -222,6 +229,7 @@ public:
     Assessment assess(const std::vector<int>& truth) const;
 
     const StageSeconds& seconds() const noexcept { return seconds_; }
+    const StagePeakBytes& peak_bytes() const noexcept { return peak_bytes_; }
     const N2DOptions& options() const noexcept { return options_; }
     // The device the last fit ran on ("cpu" before a fit).
     std::string device_name() const;
@@ -262,6 +270,7 @@ private:
     std::vector<int> labels_;
     Matrix latent_, manifold_;
     StageSeconds seconds_;
+    StagePeakBytes peak_bytes_;
     KSelection k_selection_;
     FinetuneReport finetune_;
     Provenance provenance_;

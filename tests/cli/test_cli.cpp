@@ -78,6 +78,18 @@ TEST_CASE("fit, save, predict, assess and info on a CSV file") {
                             "\"autoencoder\"", "\"umap\"", "\"cluster\"", "\"total\""})
         CHECK(r.out.find(key) != std::string::npos);
     CHECK(count_lines(slurp(pred)) == 400);
+    // peak_rss_bytes: the resident high-water mark after each step, so positive and never falling.
+    const std::size_t mem = r.out.find("\"peak_rss_bytes\": {");
+    REQUIRE(mem != std::string::npos);
+    double previous = 0;
+    for (const char* step : {"\"load\": ", "\"autoencoder\": ", "\"manifold\": ", "\"cluster\": "}) {
+        const std::size_t at = r.out.find(step, mem);
+        REQUIRE(at != std::string::npos);
+        const double bytes = std::stod(r.out.substr(at + std::string(step).size()));
+        CHECK(bytes >= previous);
+        CHECK(bytes > 1e6);  // at least the tool itself
+        previous = bytes;
+    }
 
     r = run("assess " + q(labels) + " " + q(pred));
     CHECK(r.status == 0);

@@ -339,3 +339,14 @@ TEST_CASE("user errors and internal errors are distinct exception types") {
     }
     CHECK_THROWS_WITH_AS(N2D_FAIL("n2d: exact message"), "n2d: exact message", n2d::Error);
 }
+
+TEST_CASE("peak_resident_bytes counts memory the process has touched, in bytes") {
+    constexpr std::size_t kBytes = 64u << 20;
+    std::vector<unsigned char> block(kBytes);
+    for (std::size_t i = 0; i < kBytes; i += 4096) block[i] = static_cast<unsigned char>(i >> 12);
+    const std::size_t peak = n2d::peak_resident_bytes();
+    CHECK(peak >= kBytes);          // all of `block` is resident now (a unit slip of 1024 fails here)
+    CHECK(peak < (std::size_t(1) << 40));
+    CHECK(block[kBytes - 4096] == static_cast<unsigned char>((kBytes - 4096) >> 12));
+    CHECK(n2d::peak_resident_bytes() >= peak);  // a high-water mark never falls
+}
