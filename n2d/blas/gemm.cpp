@@ -78,11 +78,11 @@ constexpr simd_detail::KernelTables<gemm_detail::GemmKernels> kGemmTables{
 
 // Per-thread packing buffers: grown on demand, kept for the thread's lifetime (no allocation per
 // call once warm). Pool workers are long-lived threads, so this is effectively pool-owned.
-struct Scratch {
+struct GemmScratch {
     AlignedArray<float> a, b, tile;
     AlignedArray<float> row, col;  // vector-matrix path: one row of sums, one gathered row of op(A)
 };
-Scratch& scratch() { return per_thread<Scratch>(); }
+GemmScratch& scratch() { return per_thread<GemmScratch>(); }
 float* ensure(AlignedArray<float>& buf, std::size_t n) {
     if (buf.size() < n) buf = AlignedArray<float>(n);
     return buf.data();
@@ -195,7 +195,7 @@ struct Problem {
     // C[i0:i1, j0:j1] on the calling thread; i0 and j0 are multiples of MR and NR.
     void run_block(std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1) const {
         const std::size_t mr = kr->mr, nr = kr->nr;
-        Scratch& s = scratch();
+        GemmScratch& s = scratch();
         float* tile = ensure(s.tile, mr * nr);
         float* apack = ensure(s.a, mr * kc);
         // B is read in place when it is not transposed and only a few micro-panels of A use it.
@@ -274,7 +274,7 @@ inline float at(Trans t, const float* X, std::size_t ld, std::size_t r, std::siz
 // Columns [j0, j1) of a problem with at most kGemvRows rows. Each element is a fixed sequence of
 // kernel calls whatever the column range, so the result does not depend on the split.
 void gemv_cols(const VectorKernels& vk, const Problem& P, std::size_t j0, std::size_t j1) {
-    Scratch& s = scratch();
+    GemmScratch& s = scratch();
     const std::size_t n = j1 - j0;
     float* acc = ensure(s.row, n);
     for (std::size_t i = 0; i < P.m; ++i) {

@@ -9,14 +9,14 @@
 namespace n2d::inline v0 {
 
 namespace {
-constexpr std::uint32_t kMagic = 0x4D4D4732;  // "2GMM"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kGmmMagic = 0x4D4D4732;  // "2GMM"
+constexpr std::uint32_t kGmmVersion = 1;
 }  // namespace
 
 void GaussianMixture::save(ByteWriter& out) const {
     require_fitted("save");
-    out.put<std::uint32_t>(kMagic);
-    out.put<std::uint32_t>(kVersion);
+    out.put<std::uint32_t>(kGmmMagic);
+    out.put<std::uint32_t>(kGmmVersion);
     out.put<std::uint64_t>(options_.n_components);
     out.put<std::uint32_t>(std::uint32_t(options_.covariance_type));
     out.put<double>(options_.tol);
@@ -38,10 +38,10 @@ void GaussianMixture::save(ByteWriter& out) const {
 }
 
 GaussianMixture GaussianMixture::load(ByteReader& in) {
-    in.expect(in.get<std::uint32_t>() == kMagic, "not a GaussianMixture record (bad magic)");
+    in.expect(in.get<std::uint32_t>() == kGmmMagic, "not a GaussianMixture record (bad magic)");
     const auto version = in.get<std::uint32_t>();
-    in.expect(version == kVersion, "GaussianMixture record version " + std::to_string(version) +
-                                       " is not supported (expected " + std::to_string(kVersion) + ")");
+    in.expect(version == kGmmVersion, "GaussianMixture record version " + std::to_string(version) +
+                                       " is not supported (expected " + std::to_string(kGmmVersion) + ")");
     GaussianMixtureOptions o;
     o.n_components = std::size_t(in.get<std::uint64_t>());
     const auto type = in.get<std::uint32_t>();

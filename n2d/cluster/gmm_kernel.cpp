@@ -239,13 +239,13 @@ N2D_TARGET_AVX2 double block_avx2(const GmmParams& p, const float* x, std::size_
 struct GmmKernels {
     decltype(&block_generic) block;
 };
-constexpr GmmKernels kGeneric{block_generic};
+constexpr GmmKernels kGmmGeneric{block_generic};
 #if defined(N2D_ARCH_X86_64)
-constexpr GmmKernels kAvx2{block_avx2};
+constexpr GmmKernels kGmmAvx2{block_avx2};
 #endif
 // AVX-512 runs the AVX2 body; on aarch64 the baseline body is the NEON one.
-constexpr simd_detail::KernelTables<GmmKernels> kTables{&kGeneric, N2D_IF_X86_64(&kAvx2), N2D_IF_X86_64(&kAvx2),
-                                                        N2D_IF_AARCH64(&kGeneric)};
+constexpr simd_detail::KernelTables<GmmKernels> kGmmTables{&kGmmGeneric, N2D_IF_X86_64(&kGmmAvx2), N2D_IF_X86_64(&kGmmAvx2),
+                                                        N2D_IF_AARCH64(&kGmmGeneric)};
 
 }  // namespace
 
@@ -267,7 +267,7 @@ void GmmScratch::resize(std::size_t k, std::size_t d) {
 
 double gmm_block(const GmmParams& p, const float* x, std::size_t stride, std::size_t rows, const double* resp_in,
                  const double* shift, double* logprob, double* resp_out, int* labels, double* stats, GmmScratch& s) {
-    return simd_detail::pick_kernels(kTables, "GMM")
+    return simd_detail::pick_kernels(kGmmTables, "GMM")
         .block(p, x, stride, rows, resp_in, shift, logprob, resp_out, labels, stats, s);
 }
 

@@ -15,8 +15,8 @@ namespace n2d::inline v0 {
 
 namespace {
 
-constexpr std::uint32_t kMagic = 0x42444832;  // "2HDB"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kHdbscanMagic = 0x42444832;  // "2HDB"
+constexpr std::uint32_t kHdbscanVersion = 1;
 
 void validate(const HdbscanOptions& o) {
     N2D_REQUIRE(o.min_cluster_size >= 2, "Hdbscan: min_cluster_size must be >= 2 (got " +
@@ -153,8 +153,8 @@ Matrix Hdbscan::predict_proba(ConstMatrixView x) const {
 
 void Hdbscan::save(ByteWriter& out) const {
     require_fitted("save");
-    out.put<std::uint32_t>(kMagic);
-    out.put<std::uint32_t>(kVersion);
+    out.put<std::uint32_t>(kHdbscanMagic);
+    out.put<std::uint32_t>(kHdbscanVersion);
     out.put<std::uint64_t>(options_.min_cluster_size);
     out.put<std::uint64_t>(options_.min_samples);
     out.put<std::uint64_t>(data_.rows());
@@ -169,10 +169,10 @@ void Hdbscan::save(ByteWriter& out) const {
 }
 
 Hdbscan Hdbscan::load(ByteReader& in) {
-    in.expect(in.get<std::uint32_t>() == kMagic, "not an Hdbscan record (bad magic)");
+    in.expect(in.get<std::uint32_t>() == kHdbscanMagic, "not an Hdbscan record (bad magic)");
     const auto version = in.get<std::uint32_t>();
-    in.expect(version == kVersion, "Hdbscan record version " + std::to_string(version) + " is not supported (expected " +
-                                       std::to_string(kVersion) + ")");
+    in.expect(version == kHdbscanVersion, "Hdbscan record version " + std::to_string(version) + " is not supported (expected " +
+                                       std::to_string(kHdbscanVersion) + ")");
     HdbscanOptions o;
     o.min_cluster_size = std::size_t(in.get<std::uint64_t>());
     o.min_samples = std::size_t(in.get<std::uint64_t>());

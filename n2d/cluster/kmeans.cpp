@@ -16,8 +16,8 @@ namespace n2d::inline v0 {
 
 namespace {
 
-constexpr std::uint32_t kMagic = 0x4E4D4B32;  // "2KMN"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kKMeansMagic = 0x4E4D4B32;  // "2KMN"
+constexpr std::uint32_t kKMeansVersion = 1;
 
 // sklearn _is_same_clustering: is `a` a relabelling of `b`?
 bool same_clustering(const std::vector<int>& a, const std::vector<int>& b, std::size_t k) {
@@ -220,8 +220,8 @@ std::vector<int> KMeans::predict(ConstMatrixView x) const {
 
 void KMeans::save(ByteWriter& out) const {
     require_fitted("save");
-    out.put<std::uint32_t>(kMagic);
-    out.put<std::uint32_t>(kVersion);
+    out.put<std::uint32_t>(kKMeansMagic);
+    out.put<std::uint32_t>(kKMeansVersion);
     out.put<std::uint64_t>(options_.n_clusters);
     out.put<std::uint64_t>(options_.n_init);
     out.put<std::uint64_t>(options_.max_iter);
@@ -237,10 +237,10 @@ void KMeans::save(ByteWriter& out) const {
 }
 
 KMeans KMeans::load(ByteReader& in) {
-    in.expect(in.get<std::uint32_t>() == kMagic, "not a KMeans record (bad magic)");
+    in.expect(in.get<std::uint32_t>() == kKMeansMagic, "not a KMeans record (bad magic)");
     const auto version = in.get<std::uint32_t>();
-    in.expect(version == kVersion, "KMeans record version " + std::to_string(version) + " is not supported (expected " +
-                                       std::to_string(kVersion) + ")");
+    in.expect(version == kKMeansVersion, "KMeans record version " + std::to_string(version) + " is not supported (expected " +
+                                       std::to_string(kKMeansVersion) + ")");
     KMeansOptions o;
     o.n_clusters = std::size_t(in.get<std::uint64_t>());
     o.n_init = std::size_t(in.get<std::uint64_t>());

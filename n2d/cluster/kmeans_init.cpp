@@ -55,13 +55,13 @@ using CandidateFn = decltype(&candidate_generic);
 struct SeedKernels {
     CandidateFn candidate;
 };
-constexpr SeedKernels kGeneric{candidate_generic};
+constexpr SeedKernels kSeedGeneric{candidate_generic};
 #if defined(N2D_ARCH_X86_64)
-constexpr SeedKernels kAvx2{candidate_avx2};
+constexpr SeedKernels kSeedAvx2{candidate_avx2};
 #endif
 // AVX-512 runs the AVX2 body; on aarch64 the baseline body is the NEON one.
-constexpr simd_detail::KernelTables<SeedKernels> kTables{&kGeneric, N2D_IF_X86_64(&kAvx2), N2D_IF_X86_64(&kAvx2),
-                                                         N2D_IF_AARCH64(&kGeneric)};
+constexpr simd_detail::KernelTables<SeedKernels> kSeedTables{&kSeedGeneric, N2D_IF_X86_64(&kSeedAvx2), N2D_IF_X86_64(&kSeedAvx2),
+                                                         N2D_IF_AARCH64(&kSeedGeneric)};
 }  // namespace
 
 std::vector<std::size_t> kmeans_plusplus(ConstMatrixView x, std::size_t k, Rng& rng, ThreadPool* pool) {
@@ -80,7 +80,7 @@ std::vector<std::size_t> kmeans_plusplus(ConstMatrixView x, std::size_t k, Rng& 
     std::vector<float> xt(d * n), acc(tp.num_threads() * kSeedChunk);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t f = 0; f < d; ++f) xt[f * n + i] = x(i, f);
-    const CandidateFn kernel = simd_detail::pick_kernels(kTables, "k-means++").candidate;
+    const CandidateFn kernel = simd_detail::pick_kernels(kSeedTables, "k-means++").candidate;
     std::vector<double> closest(n), cand_dist(trials * n), cumsum(n), chunk_pot(n_chunks * trials);
     tp.parallel_for(0, n, kSeedChunk, [&](std::size_t lo, std::size_t hi, std::size_t w) {
         chunk_pot[lo / kSeedChunk * trials] =

@@ -14,8 +14,8 @@ namespace n2d::inline v0 {
 
 namespace {
 
-constexpr std::uint32_t kMagic = 0x53504543;  // "SPEC"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kSpectralMagic = 0x53504543;  // "SPEC"
+constexpr std::uint32_t kSpectralVersion = 1;
 
 void validate(const SpectralClusteringOptions& o) {
     N2D_REQUIRE(o.n_clusters >= 1, "SpectralClustering: n_clusters must be >= 1");
@@ -176,8 +176,8 @@ std::vector<int> SpectralClustering::predict(ConstMatrixView x) const {
 
 void SpectralClustering::save(ByteWriter& out) const {
     require_fitted("save");
-    out.put<std::uint32_t>(kMagic);
-    out.put<std::uint32_t>(kVersion);
+    out.put<std::uint32_t>(kSpectralMagic);
+    out.put<std::uint32_t>(kSpectralVersion);
     out.put<std::uint64_t>(options_.n_clusters);
     out.put<std::uint32_t>(options_.affinity == SpectralAffinity::rbf ? 1u : 0u);
     out.put<std::uint64_t>(options_.n_neighbors);
@@ -192,10 +192,10 @@ void SpectralClustering::save(ByteWriter& out) const {
 }
 
 SpectralClustering SpectralClustering::load(ByteReader& in) {
-    in.expect(in.get<std::uint32_t>() == kMagic, "not a SpectralClustering record (bad magic)");
+    in.expect(in.get<std::uint32_t>() == kSpectralMagic, "not a SpectralClustering record (bad magic)");
     const auto version = in.get<std::uint32_t>();
-    in.expect(version == kVersion, "SpectralClustering record version " + std::to_string(version) +
-                                       " is not supported (expected " + std::to_string(kVersion) + ")");
+    in.expect(version == kSpectralVersion, "SpectralClustering record version " + std::to_string(version) +
+                                       " is not supported (expected " + std::to_string(kSpectralVersion) + ")");
     SpectralClusteringOptions o;
     o.n_clusters = std::size_t(in.get<std::uint64_t>());
     const auto affinity = in.get<std::uint32_t>();

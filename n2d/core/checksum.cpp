@@ -17,7 +17,7 @@ constexpr std::array<std::array<std::uint32_t, 256>, 4> make_tables() {
         for (int s = 1; s < 4; ++s) t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xFF];
     return t;
 }
-constexpr auto kTables = make_tables();
+constexpr auto kCrcTables = make_tables();
 }  // namespace
 
 std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc) noexcept {
@@ -25,12 +25,12 @@ std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc) noexc
     crc = ~crc;
     while (size >= 4) {
         crc ^= std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
-        crc = kTables[3][crc & 0xFF] ^ kTables[2][(crc >> 8) & 0xFF] ^ kTables[1][(crc >> 16) & 0xFF] ^
-              kTables[0][crc >> 24];
+        crc = kCrcTables[3][crc & 0xFF] ^ kCrcTables[2][(crc >> 8) & 0xFF] ^ kCrcTables[1][(crc >> 16) & 0xFF] ^
+              kCrcTables[0][crc >> 24];
         p += 4;
         size -= 4;
     }
-    while (size--) crc = kTables[0][(crc ^ *p++) & 0xFF] ^ (crc >> 8);
+    while (size--) crc = kCrcTables[0][(crc ^ *p++) & 0xFF] ^ (crc >> 8);
     return ~crc;
 }
 
@@ -48,6 +48,13 @@ std::uint32_t adler32(const void* data, std::size_t size, std::uint32_t adler) n
         b %= 65521;
     }
     return (b << 16) | a;
+}
+
+std::string hex32(std::uint32_t v) {
+    static const char* digits = "0123456789abcdef";
+    std::string s = "0x00000000";
+    for (int i = 0; i < 8; ++i) s[9 - i] = digits[(v >> (4 * i)) & 15u];
+    return s;
 }
 
 }  // namespace n2d

@@ -7,16 +7,18 @@
 #include <cstring>
 #include <memory>
 
+#include "n2d/core/detail/deflate_tables.hpp"
 #include "n2d/core/error.hpp"
 
 namespace n2d::inline v0 {
 
-namespace {
-
-[[noreturn]] void fail(const std::string& context, std::size_t offset, const std::string& problem) {
+void fail_compressed(const std::string& context, std::size_t offset, const std::string& problem) {
     N2D_FAIL("n2d: " + context + ": byte offset " + std::to_string(offset) + ": " + problem +
                 "; the file is damaged or truncated: obtain it again (see datasets/README.md)");
 }
+
+namespace {
+
 
 // ---- Huffman lookup tables ---------------------------------------------------------------
 // A table entry packs: bits 0-4 code length, bits 5-7 kind, bits 8-12 extra-bit count (or the
@@ -34,15 +36,7 @@ constexpr std::uint32_t entry_value(std::uint32_t e) { return e >> 16; }
 constexpr unsigned kMaxCodeLength = 15;
 constexpr std::uint32_t kInvalidEntry = entry(kInvalid, 1, 0, 0);
 
-// RFC 1951 3.2.5: length symbols 257..285 and distance symbols 0..29.
-constexpr std::uint16_t kLengthBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                           31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-constexpr std::uint8_t kLengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                           2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr std::uint16_t kDistBase[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
-                                         193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-constexpr std::uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
-                                         6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+using detail::kDistBase, detail::kDistExtra, detail::kLengthBase, detail::kLengthExtra;
 
 // What a decoded symbol means, before its code length is known.
 std::uint32_t litlen_meaning(unsigned s) {
@@ -238,10 +232,10 @@ private:
     // Garbage decoded from the zero padding past the end is reported as truncation.
     [[noreturn]] void error(const std::string& problem) const {
         check_truncation();
-        fail(context_, offset_ + in_.byte_offset(), problem);
+        fail_compressed(context_, offset_ + in_.byte_offset(), problem);
     }
     void check_truncation() const {
-        if (in_.overrun()) fail(context_, offset_ + in_.byte_offset(), "unexpected end of compressed data (truncated)");
+        if (in_.overrun()) fail_compressed(context_, offset_ + in_.byte_offset(), "unexpected end of compressed data (truncated)");
     }
 
     // Keeps room for `extra` bytes plus 8 bytes of slack for the chunked match copy.
@@ -265,7 +259,7 @@ private:
         if ((len ^ 0xFFFFu) != nlen) error("stored block length " + std::to_string(len) + " does not match its complement");
         const unsigned char* src = in_.byte_position();
         if (in_.bytes_left() < len)
-            fail(context_, offset_ + in_.byte_offset(), "stored block of " + std::to_string(len) + " bytes is truncated");
+            fail_compressed(context_, offset_ + in_.byte_offset(), "stored block of " + std::to_string(len) + " bytes is truncated");
         reserve(len);
         std::memcpy(out_.data() + n_, src, len);
         n_ += len;

@@ -16,15 +16,6 @@ namespace {
 
 const char* const kFetchHint = "datasets/fetch puts them there; see datasets/README.md";
 
-bool is_dir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
-bool is_file(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-
 // `dir/name.gz` when it exists, else `dir/name`; an error saying what is missing otherwise.
 std::string find_file(const fs::path& dir, const std::string& name, const std::string& dataset) {
     const fs::path gz = dir / (name + ".gz"), raw = dir / name;

@@ -1,6 +1,7 @@
 // USPS .jf files and the UCI HAR folder layout.
 #include <algorithm>
 
+#include "n2d/core/detail/file.hpp"
 #include "n2d/data/detail/inflate.hpp"
 #include "n2d/data/readers.hpp"
 #include "n2d/data/detail/text_scan.hpp"
@@ -19,11 +20,6 @@ bool next_token(const char*& p, const char* e, const char*& b, const char*& t) {
     while (p != e && !text::is_blank(*p)) ++p;
     t = p;
     return true;
-}
-
-bool is_file(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
 }
 
 const char* const kHarHome =

@@ -97,7 +97,7 @@ void scan_row(const Rows& space, const float* q, std::size_t skip, std::size_t k
     for (std::size_t j = 0; j < k; ++j) out[j] = j < m ? heap[j] : Cand{std::numeric_limits<float>::infinity(), -1};
 }
 
-struct Scratch {
+struct ExactScratch {
     std::vector<float> tile, d;
     std::vector<Cand> heap, heap2;
     std::vector<const float*> ptrs;
@@ -114,7 +114,7 @@ void store(Neighbors& out, std::size_t q, const Cand* row) {
 // GEMM tiles, candidate re-ranking and the rounding proof for one block of query rows.
 template <class Rows>
 void gemm_block(const Rows& space, const float* queries, std::size_t q0, std::size_t qn, std::size_t k,
-                bool exclude_self, const std::vector<float>& xnorm, float max_norm, ThreadPool& pool, Scratch& s,
+                bool exclude_self, const std::vector<float>& xnorm, float max_norm, ThreadPool& pool, ExactScratch& s,
                 Neighbors& out) {
     const std::size_t n = space.size(), dim = space.dim();
     const std::size_t extra = std::max<std::size_t>(8, k / 2);
@@ -188,7 +188,7 @@ void gemm_block(const Rows& space, const float* queries, std::size_t q0, std::si
 // Direct kernel tiles for metrics without a GEMM form.
 template <class Rows>
 void direct_block(const Rows& space, const float* queries, std::size_t q0, std::size_t qn, std::size_t k,
-                  bool exclude_self, Scratch& s, Neighbors& out) {
+                  bool exclude_self, ExactScratch& s, Neighbors& out) {
     for (std::size_t i = 0; i < qn; ++i) {
         scan_row(space, queries + (q0 + i) * space.dim(), exclude_self ? q0 + i : std::size_t(-1), k, s.ptrs, s.d,
                  s.heap2, (s.row.resize(k), s.row.data()));
@@ -210,7 +210,7 @@ Neighbors search(const Rows& space, const float* queries, std::size_t nq, std::s
         for (float v : xnorm) max_norm = std::max(max_norm, v);
         max_norm = std::sqrt(max_norm);
     }
-    std::vector<Scratch> scratch(pool.num_threads());
+    std::vector<ExactScratch> scratch(pool.num_threads());
     const std::size_t n_blocks = (nq + kQueryBlock - 1) / kQueryBlock;
     // Batches of blocks between progress reports (the callback runs on this thread only).
     const std::size_t per_batch = std::max<std::size_t>(pool.num_threads() * 4, 1);

@@ -169,7 +169,7 @@ std::size_t apply(Graph& g, const Buckets<Update>& ub, std::size_t chunks, Threa
 }
 
 // Per-thread scratch for distance batches.
-struct Scratch {
+struct DescentScratch {
     std::vector<const float*> ptrs;
     std::vector<float> d;
     std::vector<std::int32_t> ids;
@@ -179,7 +179,7 @@ struct Scratch {
 // Proposes the pairs among `ids` (the first `n_new` are new candidates): new×new (p < q) and
 // new×old, each where it beats a current threshold.
 void join(const Space& space, const Graph& g, const std::int32_t* ids, std::size_t n_new, std::size_t n_all,
-          std::size_t chunk, Buckets<Update>& ub, Scratch& s) {
+          std::size_t chunk, Buckets<Update>& ub, DescentScratch& s) {
     for (std::size_t x = 0; x < n_new; ++x) {
         const std::int32_t p = ids[x];
         std::size_t cnt = 0;
@@ -200,12 +200,12 @@ void join(const Space& space, const Graph& g, const std::int32_t* ids, std::size
 }
 
 void init_from_forest(const Space& space, Graph& g, const std::vector<RpTree>& forest, Buckets<Update>& ub,
-                      std::vector<Scratch>& scratch, ThreadPool& pool) {
+                      std::vector<DescentScratch>& scratch, ThreadPool& pool) {
     for (const RpTree& tree : forest) {
         const std::size_t leaves = tree.n_leaves(), chunks = (leaves + kChunk - 1) / kChunk;
         ub.reset(chunks);
         pool.parallel_for(0, chunks, 1, [&](std::size_t lo, std::size_t hi, std::size_t w) {
-            Scratch& s = scratch[w];
+            DescentScratch& s = scratch[w];
             for (std::size_t c = lo; c < hi; ++c)
                 for (std::size_t leaf = c * kChunk; leaf < std::min(leaves, (c + 1) * kChunk); ++leaf) {
                     const auto a = static_cast<std::size_t>(tree.leaf_start[leaf]);
@@ -308,9 +308,9 @@ Neighbors nn_descent(const Space& space, const NnDescentParams& prm, ThreadPool&
     Neighbors out(n, k);
     if (k == 0) return out;
     Graph g(n, k);
-    std::vector<Scratch> scratch(pool.num_threads());
+    std::vector<DescentScratch> scratch(pool.num_threads());
     const std::size_t mc = prm.max_candidates;
-    for (Scratch& s : scratch) {
+    for (DescentScratch& s : scratch) {
         s.ptrs.resize(2 * mc);
         s.d.resize(2 * mc);
         s.ids.resize(2 * mc);
@@ -345,7 +345,7 @@ Neighbors nn_descent(const Space& space, const NnDescentParams& prm, ThreadPool&
             const std::size_t chunks = (b1 - b0 + kChunk - 1) / kChunk;
             ub.reset(chunks);
             pool.parallel_for(0, chunks, 1, [&](std::size_t lo, std::size_t hi, std::size_t w) {
-                Scratch& s = scratch[w];
+                DescentScratch& s = scratch[w];
                 for (std::size_t c = lo; c < hi; ++c)
                     for (std::size_t v = b0 + c * kChunk; v < std::min(b1, b0 + (c + 1) * kChunk); ++v) {
                         const std::size_t a = fresh.count[v], b = old.count[v];

@@ -29,8 +29,8 @@ struct KnnIndex::State {
 
 namespace {
 
-constexpr std::uint64_t kMagic = 0x3130584E4E4B324Eull;  // "N2KNNX01"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint64_t kKnnIndexMagic = 0x3130584E4E4B324Eull;  // "N2KNNX01"
+constexpr std::uint32_t kKnnIndexVersion = 1;
 
 // Search graph: each point's forward neighbours united with the reverse edges, closest first,
 // at most round(1.5 (k + 1)) per point (pynndescent's degree_prune). pynndescent also prunes
@@ -241,8 +241,8 @@ KnnGraph KnnIndex::query(ConstMatrixView queries, std::size_t k, float epsilon) 
 
 void KnnIndex::save(ByteWriter& out) const {
     const State& st = *state_;
-    out.put<std::uint64_t>(kMagic);
-    out.put<std::uint32_t>(kVersion);
+    out.put<std::uint64_t>(kKnnIndexMagic);
+    out.put<std::uint32_t>(kKnnIndexVersion);
     st.space.save(out);
     out.put<std::uint64_t>(st.graph.n);
     out.put<std::uint64_t>(st.graph.k);
@@ -259,10 +259,10 @@ void KnnIndex::save(ByteWriter& out) const {
 
 KnnIndex KnnIndex::load(ByteReader& in) {
     using namespace knn_detail;
-    in.expect(in.get<std::uint64_t>() == kMagic, "not a kNN index (bad magic)");
+    in.expect(in.get<std::uint64_t>() == kKnnIndexMagic, "not a kNN index (bad magic)");
     const auto version = in.get<std::uint32_t>();
-    in.expect(version == kVersion, "kNN index format version " + std::to_string(version) + " is not supported (expected " +
-                                       std::to_string(kVersion) + ")");
+    in.expect(version == kKnnIndexVersion, "kNN index format version " + std::to_string(version) + " is not supported (expected " +
+                                       std::to_string(kKnnIndexVersion) + ")");
     auto st = std::make_unique<State>();
     st->space = Space::load(in);
     const std::size_t n = st->space.size();

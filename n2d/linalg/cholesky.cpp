@@ -16,7 +16,7 @@ namespace n2d::inline v0 {
 namespace {
 
 constexpr std::size_t kBlock = 128;    // block column width (the rank of each trailing update)
-constexpr std::size_t kRowChunk = 256;  // rows per task in the panel and solve loops
+constexpr std::size_t kCholeskyRowChunk = 256;  // rows per task in the panel and solve loops
 constexpr std::size_t kGroupRows = 64;  // rows per task of the trailing update (a multiple of 4)
 
 // c[r][j] -= Σ_p a[r][p] · pt[p][j] for a 4 × 8 tile, p < kb (a: 4 rows of stride lda; pt: the
@@ -116,7 +116,7 @@ bool cholesky_factor(std::size_t n, double* a, ThreadPool& pool, const CholeskyP
         // transposed diagonal block (contiguous, vectorisable); the tiles get a packed copy.
         for (std::size_t j = 0; j < kb; ++j)
             for (std::size_t p = 0; p < kb; ++p) diag_t[j * kb + p] = p >= j ? a[(k0 + p) * n + k0 + j] : 0.0;
-        pool.parallel_for(k1, n, kRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        pool.parallel_for(k1, n, kCholeskyRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
             for (std::size_t i = lo; i < hi; ++i) {
                 double* ri = a + i * n + k0;
                 double* dst = pt.data() + ((i - k1) / 8) * kb * 8 + (i - k1) % 8;
@@ -191,7 +191,7 @@ void PackedCholesky::solve(double* b, ThreadPool& pool) const {
             for (std::size_t p = 0; p < i - j0; ++p) s -= ri[p] * b[j0 + p];
             b[i] = s / ri[i - j0];
         }
-        pool.parallel_for(j1, n, kRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        pool.parallel_for(j1, n, kCholeskyRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
             for (std::size_t i = lo; i < hi; ++i) {
                 const double* ri = panel + (i - j0) * jb;
                 double s = 0.0;
@@ -203,15 +203,15 @@ void PackedCholesky::solve(double* b, ThreadPool& pool) const {
     // Backward: Lᵀ x = y, last block first; the rows below a block reduce into it over fixed row
     // chunks (starting at the block's end), summed in chunk order.
     std::vector<double>& partial = partial_;
-    partial.resize(((n + kRowChunk - 1) / kRowChunk + 1) * kBlock);
+    partial.resize(((n + kCholeskyRowChunk - 1) / kCholeskyRowChunk + 1) * kBlock);
     for (std::size_t blk = offset_.size(); blk-- > 0;) {
         const std::size_t j0 = blk * kBlock, jb = std::min(kBlock, n - j0), j1 = j0 + jb;
         const double* panel = data_.data() + offset_[blk];
         if (j1 < n) {
-            const std::size_t chunks = (n - j1 + kRowChunk - 1) / kRowChunk;
+            const std::size_t chunks = (n - j1 + kCholeskyRowChunk - 1) / kCholeskyRowChunk;
             std::fill(partial.begin(), partial.begin() + static_cast<std::ptrdiff_t>(chunks * kBlock), 0.0);
-            pool.parallel_for(j1, n, kRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
-                double* acc = partial.data() + ((lo - j1) / kRowChunk) * kBlock;
+            pool.parallel_for(j1, n, kCholeskyRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
+                double* acc = partial.data() + ((lo - j1) / kCholeskyRowChunk) * kBlock;
                 for (std::size_t i = lo; i < hi; ++i) {
                     const double* ri = panel + (i - j0) * jb;
                     const double xi = b[i];

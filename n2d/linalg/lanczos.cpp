@@ -63,19 +63,19 @@ void jacobi_eigen(std::size_t n, std::vector<double> a, std::vector<double>& val
 
 namespace {
 
-constexpr std::size_t kRowChunk = 4096;
+constexpr std::size_t kLanczosRowChunk = 4096;
 
 // Column-major n-vectors with chunked, order-fixed reductions (thread-count independent).
 class Basis {
 public:
-    Basis(std::size_t n, ThreadPool& pool) : n_(n), pool_(pool), n_chunks_((n + kRowChunk - 1) / kRowChunk) {}
+    Basis(std::size_t n, ThreadPool& pool) : n_(n), pool_(pool), n_chunks_((n + kLanczosRowChunk - 1) / kLanczosRowChunk) {}
 
     // out[i] = <vecs_i, w> for `count` vectors stored contiguously from `vecs`. Four partial
     // sums per chunk break the add-latency chain; their order is fixed, so results are too.
     void dots(const double* vecs, std::size_t count, const double* w, double* out) {
         partial_.assign(n_chunks_ * count, 0.0);
-        pool_.parallel_for(0, n_, kRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
-            double* p = partial_.data() + (lo / kRowChunk) * count;
+        pool_.parallel_for(0, n_, kLanczosRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            double* p = partial_.data() + (lo / kLanczosRowChunk) * count;
             for (std::size_t i = 0; i < count; ++i) {
                 const double* v = vecs + i * n_;
                 double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
@@ -101,7 +101,7 @@ public:
     }
     // w -= Σ coef_i vecs_i (four vectors per sweep over w).
     void subtract(const double* vecs, std::size_t count, const double* coef, double* w) {
-        pool_.parallel_for(0, n_, kRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        pool_.parallel_for(0, n_, kLanczosRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
             std::size_t i = 0;
             for (; i + 4 <= count; i += 4) {
                 const double *v0 = vecs + i * n_, *v1 = v0 + n_, *v2 = v1 + n_, *v3 = v2 + n_;
@@ -223,7 +223,7 @@ LanczosResult lanczos_largest(std::size_t n, const SymmetricOperator& op, const 
         // Ritz vectors of the top `count` pairs into Y (column-major).
         auto ritz = [&](std::size_t count) {
             Y.assign(count * n, 0.0);
-            pool.parallel_for(0, n, kRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            pool.parallel_for(0, n, kLanczosRowChunk, [&](std::size_t lo, std::size_t hi, std::size_t) {
                 for (std::size_t t = 0; t < count; ++t) {
                     const std::size_t c = m - 1 - t;
                     double* y = Y.data() + t * n;

@@ -18,9 +18,9 @@ namespace {
 constexpr std::size_t kSourceBlock = 256;  // Dijkstra sources between progress reports
 constexpr std::size_t kQueryChunk = 16;
 
-class Reporter {
+class IsomapReporter {
 public:
-    Reporter(const ProgressCallback& cb, std::size_t total) : cb_(cb), total_(total), t0_(std::chrono::steady_clock::now()) {}
+    IsomapReporter(const ProgressCallback& cb, std::size_t total) : cb_(cb), total_(total), t0_(std::chrono::steady_clock::now()) {}
     void step(std::size_t done) const {
         if (!cb_) return;
         Progress p;
@@ -110,7 +110,7 @@ Matrix Isomap::fit_transform(ConstMatrixView x) {
     }
     const std::size_t r = use_landmarks ? sources.size() : n;
     const std::size_t n_blocks = (sources.size() + kSourceBlock - 1) / kSourceBlock;
-    const Reporter report(options_.progress, n_blocks + 2);
+    const IsomapReporter report(options_.progress, n_blocks + 2);
     std::vector<float> d(r * n);  // geodesics from each source (exact mode: n × n, then Kc in place)
     for (std::size_t b = 0; b < n_blocks; ++b) {
         const std::size_t lo = b * kSourceBlock, cnt = std::min(kSourceBlock, sources.size() - lo);

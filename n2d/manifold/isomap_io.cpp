@@ -9,8 +9,8 @@
 namespace n2d::inline v0 {
 
 namespace {
-constexpr std::uint64_t kMagic = 0x504D4F534944324Eull;  // "N2DISOMP"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint64_t kIsomapMagic = 0x504D4F534944324Eull;  // "N2DISOMP"
+constexpr std::uint32_t kIsomapVersion = 1;
 
 bool all_finite(const std::vector<double>& v) {
     for (double x : v)
@@ -21,8 +21,8 @@ bool all_finite(const std::vector<double>& v) {
 
 void Isomap::save(ByteWriter& out) const {
     const IsomapModel& m = model("save");
-    out.put<std::uint64_t>(kMagic);
-    out.put<std::uint32_t>(kVersion);
+    out.put<std::uint64_t>(kIsomapMagic);
+    out.put<std::uint32_t>(kIsomapVersion);
     out.put<std::uint64_t>(options_.n_neighbors);
     out.put<std::uint64_t>(options_.n_components);
     out.put<std::uint64_t>(options_.landmark_threshold);
@@ -51,10 +51,10 @@ void Isomap::save(ByteWriter& out) const {
 }
 
 Isomap Isomap::load(ByteReader& in) {
-    in.expect(in.get<std::uint64_t>() == kMagic, "not an Isomap model (bad magic)");
+    in.expect(in.get<std::uint64_t>() == kIsomapMagic, "not an Isomap model (bad magic)");
     const auto version = in.get<std::uint32_t>();
-    in.expect(version == kVersion, "Isomap format version " + std::to_string(version) + " is not supported (expected " +
-                                       std::to_string(kVersion) + ")");
+    in.expect(version == kIsomapVersion, "Isomap format version " + std::to_string(version) + " is not supported (expected " +
+                                       std::to_string(kIsomapVersion) + ")");
     IsomapOptions o;
     o.n_neighbors = std::size_t(in.get<std::uint64_t>());
     o.n_components = std::size_t(in.get<std::uint64_t>());

@@ -13,8 +13,8 @@ namespace n2d::inline v0 {
 
 namespace {
 
-constexpr std::uint32_t kMagic = 0x454C4C4E;  // "NLLE"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kLleMagic = 0x454C4C4E;  // "NLLE"
+constexpr std::uint32_t kLleVersion = 1;
 
 void check_finite(ConstMatrixView x, const char* what) {
     for (std::size_t i = 0; i < x.rows; ++i) {
@@ -26,9 +26,9 @@ void check_finite(ConstMatrixView x, const char* what) {
     }
 }
 
-class Reporter {
+class LleReporter {
 public:
-    explicit Reporter(const ProgressCallback& cb) : cb_(cb), start_(std::chrono::steady_clock::now()) {}
+    explicit LleReporter(const ProgressCallback& cb) : cb_(cb), start_(std::chrono::steady_clock::now()) {}
     void operator()(std::size_t step, double loss) const {
         if (!cb_) return;
         Progress p;
@@ -71,7 +71,7 @@ Matrix LocallyLinearEmbedding::fit_transform(ConstMatrixView x) {
                 "LocallyLinearEmbedding: tol = " + std::to_string(o.tol) + " is invalid; pass a finite value > 0");
     check_finite(x, "the input");
     ThreadPool& pool = pool_or_default(o.pool);
-    const Reporter report(o.progress);
+    const LleReporter report(o.progress);
     std::size_t step = 0;
 
     KnnOptions ko;
@@ -144,8 +144,8 @@ const LleOptions& LocallyLinearEmbedding::options() const { return options_; }
 
 void LocallyLinearEmbedding::save(ByteWriter& out) const {
     N2D_REQUIRE(fitted(), "LocallyLinearEmbedding: save called before fit; fit the model first");
-    out.put<std::uint32_t>(kMagic);
-    out.put<std::uint32_t>(kVersion);
+    out.put<std::uint32_t>(kLleMagic);
+    out.put<std::uint32_t>(kLleVersion);
     out.put<std::uint64_t>(options_.n_neighbors);
     out.put<std::uint64_t>(options_.n_components);
     out.put<double>(options_.reg);
@@ -163,10 +163,10 @@ void LocallyLinearEmbedding::save(ByteWriter& out) const {
 }
 
 LocallyLinearEmbedding LocallyLinearEmbedding::load(ByteReader& in) {
-    in.expect(in.get<std::uint32_t>() == kMagic, "not a LocallyLinearEmbedding record (bad magic)");
+    in.expect(in.get<std::uint32_t>() == kLleMagic, "not a LocallyLinearEmbedding record (bad magic)");
     const auto version = in.get<std::uint32_t>();
-    in.expect(version == kVersion, "LocallyLinearEmbedding record version " + std::to_string(version) +
-                                       " is not supported (expected " + std::to_string(kVersion) + ")");
+    in.expect(version == kLleVersion, "LocallyLinearEmbedding record version " + std::to_string(version) +
+                                       " is not supported (expected " + std::to_string(kLleVersion) + ")");
     LleOptions o;
     o.n_neighbors = std::size_t(in.get<std::uint64_t>());
     o.n_components = std::size_t(in.get<std::uint64_t>());

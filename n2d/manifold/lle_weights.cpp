@@ -32,7 +32,7 @@ std::vector<std::int32_t> training_neighbors(const KnnGraph& graph, std::size_t 
 
 namespace {
 
-struct Scratch {
+struct WeightsScratch {
     std::vector<double> c, g, w;
 };
 
@@ -70,14 +70,14 @@ std::vector<double> barycenter_weights(ConstMatrixView queries, ConstMatrixView 
     const std::size_t m = queries.rows, dim = queries.cols;
     std::vector<double> weights(m * k);
     std::vector<unsigned char> failed(m, 0);
-    std::vector<Scratch> scratch(pool.num_threads());
+    std::vector<WeightsScratch> scratch(pool.num_threads());
     for (auto& s : scratch) {
         s.c.resize(k * dim);
         s.g.resize(k * k);
         s.w.resize(k);
     }
     pool.parallel_for(0, m, 64, [&](std::size_t lo, std::size_t hi, std::size_t worker) {
-        Scratch& s = scratch[worker];
+        WeightsScratch& s = scratch[worker];
         for (std::size_t i = lo; i < hi; ++i) {
             const float* x = queries.row(i);
             const std::int32_t* nb = ind + i * k;

@@ -14,10 +14,10 @@ namespace n2d::inline v0 {
 
 namespace {
 
-constexpr std::uint32_t kMagic = 0x454E5354;  // "TSNE"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kTsneMagic = 0x454E5354;  // "TSNE"
+constexpr std::uint32_t kTsneVersion = 1;
 
-std::string num(double v) {
+std::string short_num(double v) {
     std::string s = std::to_string(v);
     while (s.size() > 1 && s.back() == '0') s.pop_back();
     if (!s.empty() && s.back() == '.') s.pop_back();
@@ -29,18 +29,18 @@ std::string num(double v) {
 void validate_tsne_options(const TsneOptions& o, std::size_t n) {
     N2D_REQUIRE(o.n_components >= 1, "t-SNE: n_components is 0; pass at least 1 (default 2)");
     N2D_REQUIRE(std::isfinite(o.perplexity) && o.perplexity > 0,
-                "t-SNE: perplexity = " + num(o.perplexity) + " is invalid; pass a finite value > 0 (default 30)");
+                "t-SNE: perplexity = " + short_num(o.perplexity) + " is invalid; pass a finite value > 0 (default 30)");
     N2D_REQUIRE(std::isfinite(o.early_exaggeration) && o.early_exaggeration >= 1,
-                "t-SNE: early_exaggeration = " + num(o.early_exaggeration) + " must be at least 1 (default 12)");
+                "t-SNE: early_exaggeration = " + short_num(o.early_exaggeration) + " must be at least 1 (default 12)");
     N2D_REQUIRE(std::isfinite(o.learning_rate) && o.learning_rate >= 0,
-                "t-SNE: learning_rate = " + num(o.learning_rate) +
+                "t-SNE: learning_rate = " + short_num(o.learning_rate) +
                     " is invalid; pass a value > 0, or 0 for sklearn's \"auto\" max(n / early_exaggeration / 4, 50)");
     N2D_REQUIRE(o.n_iter >= 250, "t-SNE: n_iter = " + std::to_string(o.n_iter) +
                                      " is too small; n_iter should be at least 250 (the exploration phase alone is 250)");
     N2D_REQUIRE(std::isfinite(o.min_grad_norm) && o.min_grad_norm >= 0,
-                "t-SNE: min_grad_norm = " + num(o.min_grad_norm) + " is invalid; pass a finite value >= 0 (default 1e-7)");
+                "t-SNE: min_grad_norm = " + short_num(o.min_grad_norm) + " is invalid; pass a finite value >= 0 (default 1e-7)");
     N2D_REQUIRE(o.angle >= 0 && o.angle <= 1,
-                "t-SNE: angle = " + num(o.angle) + " must be in [0, 1] (the Barnes–Hut θ; default 0.5)");
+                "t-SNE: angle = " + short_num(o.angle) + " must be in [0, 1] (the Barnes–Hut θ; default 0.5)");
     N2D_REQUIRE(o.method != TsneMethod::barnes_hut || o.n_components <= 3,
                 "t-SNE: 'n_components' should be inferior to 4 for the barnes_hut algorithm as it relies on "
                 "quad-tree or oct-tree (n_components = " + std::to_string(o.n_components) +
@@ -48,7 +48,7 @@ void validate_tsne_options(const TsneOptions& o, std::size_t n) {
     if (n == 0) return;
     N2D_REQUIRE(n >= 2, "t-SNE needs at least 2 samples, got " + std::to_string(n));
     N2D_REQUIRE(o.perplexity < double(n), "t-SNE: perplexity must be less than n_samples (perplexity = " +
-                                              num(o.perplexity) + ", n_samples = " + std::to_string(n) +
+                                              short_num(o.perplexity) + ", n_samples = " + std::to_string(n) +
                                               "); lower the perplexity or pass more samples");
 }
 
@@ -69,7 +69,7 @@ Matrix Tsne::fit_transform(ConstMatrixView x) {
     if (method == TsneMethod::barnes_hut) sparse = joint_probabilities_knn(x, options_.perplexity, pool, options_.progress);
     else dense = joint_probabilities_exact(x, options_.perplexity, pool);
     Matrix y = options_.init == TsneInit::pca ? pca_layout(x, options_.n_components, pool)
-                                              : random_layout(x.rows, options_.n_components, options_.seed);
+                                              : tsne_detail::random_layout(x.rows, options_.n_components, options_.seed);
     const OptimizeResult r = optimize(method == TsneMethod::barnes_hut ? &sparse : nullptr,
                                       method == TsneMethod::exact ? &dense : nullptr, y, options_,
                                       resolve_learning_rate(options_, x.rows), pool);
@@ -82,8 +82,8 @@ Matrix Tsne::fit_transform(ConstMatrixView x) {
 
 void Tsne::save(ByteWriter& out) const {
     N2D_REQUIRE(fitted(), "Tsne::save: the model is not fitted; call fit_transform first");
-    out.put<std::uint32_t>(kMagic);
-    out.put<std::uint32_t>(kVersion);
+    out.put<std::uint32_t>(kTsneMagic);
+    out.put<std::uint32_t>(kTsneVersion);
     const TsneOptions& o = options_;
     out.put<std::uint64_t>(o.n_components);
     out.put<double>(o.perplexity);
@@ -104,10 +104,10 @@ void Tsne::save(ByteWriter& out) const {
 }
 
 Tsne Tsne::load(ByteReader& in) {
-    in.expect(in.get<std::uint32_t>() == kMagic, "not a t-SNE record (bad magic)");
+    in.expect(in.get<std::uint32_t>() == kTsneMagic, "not a t-SNE record (bad magic)");
     const auto version = in.get<std::uint32_t>();
-    in.expect(version == kVersion, "t-SNE record version " + std::to_string(version) + " is not supported (expected " +
-                                       std::to_string(kVersion) + ")");
+    in.expect(version == kTsneVersion, "t-SNE record version " + std::to_string(version) + " is not supported (expected " +
+                                       std::to_string(kTsneVersion) + ")");
     TsneOptions o;
     const auto components = in.get<std::uint64_t>();
     in.expect(components >= 1 && components <= (1u << 16), "t-SNE record has an implausible n_components");

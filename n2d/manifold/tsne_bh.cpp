@@ -24,7 +24,7 @@ namespace {
 
 constexpr float kDuplicate = 1e-6f;   // sklearn's EPSILON: closer on every axis = same point
 constexpr std::size_t kMaxDepth = 96; // cells this deep stop splitting (float centres stop halving)
-constexpr std::size_t kGrain = 256;
+constexpr std::size_t kBhGrain = 256;
 
 template <int D>
 class TreeBuilder {
@@ -177,7 +177,7 @@ double gradient(const SparseP& p, float exaggeration, ConstMatrixView yv, float 
         y = packed.data();
     }
     TreeBuilder<D>(y, ws).build(n);
-    const std::size_t n_chunks = (n + kGrain - 1) / kGrain;
+    const std::size_t n_chunks = (n + kBhGrain - 1) / kBhGrain;
     ws.neg.resize(n * D);
     ws.chunk_z.resize(n_chunks);
     ws.chunk_error.resize(n_chunks);
@@ -186,13 +186,13 @@ double gradient(const SparseP& p, float exaggeration, ConstMatrixView yv, float 
     const std::size_t n_nodes = ws.nodes.size();
     const std::uint32_t* perm = ws.perm.data();
     double* neg = ws.neg.data();
-    pool.parallel_for(0, n, kGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
+    pool.parallel_for(0, n, kBhGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
         double z = 0.0;
         for (std::size_t t = lo; t < hi; ++t) {
             const std::size_t i = perm[t];
             z += repulsion<D>(nodes, n_nodes, y + i * D, theta2, neg + i * D);
         }
-        ws.chunk_z[lo / kGrain] = z;
+        ws.chunk_z[lo / kBhGrain] = z;
     });
     double z = 0.0;
     for (double s : ws.chunk_z) z += s;
@@ -200,7 +200,7 @@ double gradient(const SparseP& p, float exaggeration, ConstMatrixView yv, float 
 
     constexpr double c = D <= 2 ? 4.0 : 3.0;  // 2(α + 1)/α
     constexpr float tiny = std::numeric_limits<float>::min();
-    pool.parallel_for(0, n, kGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
+    pool.parallel_for(0, n, kBhGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
         double error = 0.0;
         for (std::size_t i = lo; i < hi; ++i) {
             const float* yi = y + i * D;
@@ -224,7 +224,7 @@ double gradient(const SparseP& p, float exaggeration, ConstMatrixView yv, float 
             }
             for (int a = 0; a < D; ++a) grad[i * D + a] = float(c * (pos[a] - neg[i * D + a] / z));
         }
-        ws.chunk_error[lo / kGrain] = error;
+        ws.chunk_error[lo / kBhGrain] = error;
     });
     if (!compute_error) return std::numeric_limits<double>::quiet_NaN();
     double error = 0.0;

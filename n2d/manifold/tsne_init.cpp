@@ -21,7 +21,7 @@ namespace tsne_detail {
 namespace {
 
 constexpr std::size_t kDenseUpTo = 64;  // widest data whose covariance is eigendecomposed densely
-constexpr std::size_t kGrain = 256;
+constexpr std::size_t kInitGrain = 256;
 
 // Leading `k` eigenvectors (columns, d each, descending eigenvalue) of the covariance of xc.
 std::vector<double> principal_directions(const std::vector<double>& xc, std::size_t n, std::size_t d, std::size_t k,
@@ -45,14 +45,14 @@ std::vector<double> principal_directions(const std::vector<double>& xc, std::siz
         return dirs;
     }
     // v ↦ Xcᵀ (Xc v) / n, with the row sums of Xcᵀ u reduced over fixed chunks in order.
-    const std::size_t n_chunks = (n + kGrain - 1) / kGrain;
+    const std::size_t n_chunks = (n + kInitGrain - 1) / kInitGrain;
     std::vector<double> u(n), partial(n_chunks * d);
     double trace = 0.0;
     for (double v : xc) trace += v * v;
     trace /= double(n);
     SymmetricOperator op = [&](const double* v, double* out) {
-        pool.parallel_for(0, n, kGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
-            double* part = partial.data() + (lo / kGrain) * d;
+        pool.parallel_for(0, n, kInitGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            double* part = partial.data() + (lo / kInitGrain) * d;
             std::fill(part, part + d, 0.0);
             for (std::size_t i = lo; i < hi; ++i) {
                 const double* r = xc.data() + i * d;

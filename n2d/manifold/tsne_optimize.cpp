@@ -20,7 +20,7 @@ namespace {
 constexpr std::size_t kExplorationIters = 250;
 constexpr std::size_t kCheckEvery = 50;
 constexpr float kMinGain = 0.01f;
-constexpr std::size_t kGrain = 4096;  // elements per update chunk
+constexpr std::size_t kOptimizeGrain = 4096;  // elements per update chunk
 
 struct Descent {
     const SparseP* sparse;
@@ -43,9 +43,9 @@ struct Descent {
     // Gains, update and step; returns ‖gains ∘ grad‖ (summed over fixed chunks in order).
     double step(float momentum) {
         const std::size_t total = grad.size();
-        chunk_norm.resize((total + kGrain - 1) / kGrain);
+        chunk_norm.resize((total + kOptimizeGrain - 1) / kOptimizeGrain);
         float* yp = y.data();
-        pool.parallel_for(0, total, kGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        pool.parallel_for(0, total, kOptimizeGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
             double norm = 0.0;
             for (std::size_t t = lo; t < hi; ++t) {
                 float g = grad[t];
@@ -57,7 +57,7 @@ struct Descent {
                 yp[t] += update[t];
                 norm += double(g) * double(g);
             }
-            chunk_norm[lo / kGrain] = norm;
+            chunk_norm[lo / kOptimizeGrain] = norm;
         });
         double norm = 0.0;
         for (double s : chunk_norm) norm += s;

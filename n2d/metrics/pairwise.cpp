@@ -79,14 +79,14 @@ struct PairwiseKernels {
     decltype(&sum_generic) sum;
     decltype(&count_generic) count;
 };
-constexpr PairwiseKernels kGeneric{distances_generic, sum_generic, count_generic};
+constexpr PairwiseKernels kPairwiseGeneric{distances_generic, sum_generic, count_generic};
 #if defined(N2D_ARCH_X86_64)
-constexpr PairwiseKernels kAvx2{distances_avx2, sum_avx2, count_avx2};
+constexpr PairwiseKernels kPairwiseAvx2{distances_avx2, sum_avx2, count_avx2};
 #endif
 // AVX-512 runs the AVX2 bodies; on aarch64 the baseline bodies are the NEON ones.
-constexpr simd_detail::KernelTables<PairwiseKernels> kTables{&kGeneric, N2D_IF_X86_64(&kAvx2),
-                                                             N2D_IF_X86_64(&kAvx2), N2D_IF_AARCH64(&kGeneric)};
-const PairwiseKernels& kernels() { return simd_detail::pick_kernels(kTables, "pairwise distances"); }
+constexpr simd_detail::KernelTables<PairwiseKernels> kPairwiseTables{&kPairwiseGeneric, N2D_IF_X86_64(&kPairwiseAvx2),
+                                                             N2D_IF_X86_64(&kPairwiseAvx2), N2D_IF_AARCH64(&kPairwiseGeneric)};
+const PairwiseKernels& pairwise_kernels() { return simd_detail::pick_kernels(kPairwiseTables, "pairwise distances"); }
 
 }  // namespace
 
@@ -101,17 +101,17 @@ std::vector<double> feature_major(ConstMatrixView x, const std::vector<std::size
 }
 
 void distances_to_point(const double* xt, std::size_t n, std::size_t d, const double* p, double* out, bool take_sqrt) {
-    kernels().distances(xt, n, d, p, out, take_sqrt);
+    pairwise_kernels().distances(xt, n, d, p, out, take_sqrt);
 }
 
 double range_sum(const double* v, std::size_t n) {
-    return kernels().sum(v, n);
+    return pairwise_kernels().sum(v, n);
 }
 
 std::size_t count_below(const double* v, std::size_t n, double bound) {
     std::uint64_t b;
     std::memcpy(&b, &bound, 8);
-    return kernels().count(v, n, b);
+    return pairwise_kernels().count(v, n, b);
 }
 
 }  // namespace n2d::detail

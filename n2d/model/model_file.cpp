@@ -33,12 +33,6 @@ T load(const std::vector<unsigned char>& buf, std::size_t at) {
     return v;
 }
 
-std::string hex32(std::uint32_t v) {
-    char s[16];
-    std::snprintf(s, sizeof s, "0x%08x", v);
-    return s;
-}
-
 bool valid_name(const std::string& name) {
     if (name.empty() || name.size() > kModelSectionNameMax) return false;
     return std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7F; });

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::uint64_t kAugmentStream = 0x61756720;  // "aug "
 
-std::string shape_text(const ImageAugmentation& a) {
+std::string image_shape_text(const ImageAugmentation& a) {
     return std::to_string(a.height) + " x " + std::to_string(a.width);
 }
 
@@ -24,10 +24,10 @@ std::string shape_text(const ImageAugmentation& a) {
 
 void validate(const ImageAugmentation& a) {
     if (!a.enabled) return;
-    N2D_REQUIRE(a.height > 0 && a.width > 0, "augmentation image shape " + shape_text(a) +
+    N2D_REQUIRE(a.height > 0 && a.width > 0, "augmentation image shape " + image_shape_text(a) +
                                                  " has no pixels; set height and width to the image's shape");
     N2D_REQUIRE(a.height <= (std::size_t(1) << 24) / a.width,
-                "augmentation image shape " + shape_text(a) + " is too large (at most 2^24 pixels)");
+                "augmentation image shape " + image_shape_text(a) + " is too large (at most 2^24 pixels)");
     N2D_REQUIRE(std::isfinite(a.max_shift) && a.max_shift >= 0.0 && a.max_shift < 1.0,
                 "augmentation max_shift is " + std::to_string(a.max_shift) +
                     "; it is a fraction of the image's side in [0, 1) (DEC-DA: 0.1)");
@@ -39,7 +39,7 @@ void validate(const ImageAugmentation& a) {
 void require_image_width(const ImageAugmentation& a, std::size_t columns) {
     if (!a.enabled) return;
     N2D_REQUIRE(a.height * a.width == columns,
-                "augmentation is set for " + shape_text(a) + " images (" + std::to_string(a.height * a.width) +
+                "augmentation is set for " + image_shape_text(a) + " images (" + std::to_string(a.height * a.width) +
                     " pixels) but the data has " + std::to_string(columns) +
                     " columns; set the augmentation's height and width to the shape of the images the rows hold "
                     "(one channel, row-major)");

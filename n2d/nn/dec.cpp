@@ -52,7 +52,7 @@ double kernel(double d2, double alpha) {
     return alpha == 1.0 ? 1.0 / (1.0 + d2) : std::pow(1.0 + d2 / alpha, -(alpha + 1.0) / 2.0);
 }
 
-double squared_distance(const float* a, const float* b, std::size_t d) {
+double squared_distance_f64(const float* a, const float* b, std::size_t d) {
     double s = 0.0;
     for (std::size_t c = 0; c < d; ++c) {
         const double t = double(a[c]) - double(b[c]);
@@ -65,7 +65,7 @@ double squared_distance(const float* a, const float* b, std::size_t d) {
 void soft_row(const float* z, ConstMatrixView centers, double alpha, double* out) {
     double sum = 0.0;
     for (std::size_t j = 0; j < centers.rows; ++j) {
-        out[j] = kernel(squared_distance(z, centers.row(j), centers.cols), alpha);
+        out[j] = kernel(squared_distance_f64(z, centers.row(j), centers.cols), alpha);
         sum += out[j];
     }
     for (std::size_t j = 0; j < centers.rows; ++j) out[j] /= sum;
@@ -135,7 +135,7 @@ double kl_loss_gradient(ConstMatrixView z, ConstMatrixView centers, ConstMatrixV
         const float* zi = z.row(i);
         double sum = 0.0, s = 0.0;
         for (std::size_t j = 0; j < k; ++j) {
-            const double d2 = squared_distance(zi, centers.row(j), d);
+            const double d2 = squared_distance_f64(zi, centers.row(j), d);
             q[j] = kernel(d2, alpha);
             w[j] = 1.0 / (1.0 + d2 / alpha);
             sum += q[j];

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/pipeline/detail/stage_state.hpp"
@@ -17,10 +18,6 @@ constexpr std::size_t kFullCovarianceMaxDim = 64;
 // pipeline's manifold stream, so a learner here equals the pipeline's own.
 constexpr std::uint64_t kBaselineStream = 100;
 using detail::kManifoldStream;
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 bool is_code_input(AblationInput in) { return in != AblationInput::raw && in != AblationInput::raw_umap; }
 

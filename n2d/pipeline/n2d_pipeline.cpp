@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/resource_usage.hpp"
 #include "n2d/core/rng.hpp"
@@ -15,10 +16,6 @@
 namespace n2d::inline v0 {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 using detail::kClustererStream, detail::kEmbedderStream, detail::kKSelectionStream, detail::kManifoldStream;
 

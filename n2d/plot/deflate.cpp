@@ -6,6 +6,7 @@
 #include <string>
 
 #include "n2d/core/detail/checksum.hpp"
+#include "n2d/core/detail/deflate_tables.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/plot/detail/huffman.hpp"
 
@@ -23,16 +24,8 @@ constexpr std::size_t kTooFar = 4096;  // a 3-byte match this far away costs mor
 constexpr int kMaxCodeBits = 15, kMaxCodeLengthBits = 7;
 constexpr int kLitLenSymbols = 286, kDistSymbols = 30, kCodeLengthSymbols = 19, kEndOfBlock = 256;
 
-// RFC 1951 §3.2.5: base values and extra bits of the length codes 257..285 and distance codes 0..29.
-constexpr std::array<std::uint16_t, 29> kLengthBase = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                                       31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-constexpr std::array<std::uint8_t, 29> kLengthExtra = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                                       2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr std::array<std::uint16_t, 30> kDistBase = {1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
-                                                     33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
-                                                     1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-constexpr std::array<std::uint8_t, 30> kDistExtra = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
-                                                     6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+using detail::kDistBase, detail::kDistExtra, detail::kLengthBase, detail::kLengthExtra;
+
 // Order in which the code-length code lengths are sent.
 constexpr std::array<std::uint8_t, 19> kCodeLengthOrder = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
                                                            11, 4,  12, 3, 13, 2, 14, 1, 15};

@@ -174,21 +174,21 @@ struct SgdKernels {
     ForceBatchFn sample, repel;
     void (*pow)(const float* x, float b, float* out, std::size_t n);
 };
-constexpr SgdKernels kScalar{sample_forces_scalar, repel_forces_scalar, pow_scalar};
+constexpr SgdKernels kSgdScalar{sample_forces_scalar, repel_forces_scalar, pow_scalar};
 #if defined(N2D_ARCH_X86_64)
-constexpr SgdKernels kAvx2{sample_forces_avx2, repel_forces_avx2, pow_avx2};
+constexpr SgdKernels kSgdAvx2{sample_forces_avx2, repel_forces_avx2, pow_avx2};
 #elif defined(N2D_ARCH_AARCH64)
-constexpr SgdKernels kNeon{sample_forces_neon, repel_forces_neon, pow_neon};
+constexpr SgdKernels kSgdNeon{sample_forces_neon, repel_forces_neon, pow_neon};
 #endif
 // AVX-512 runs the AVX2 kernels.
-constexpr simd_detail::KernelTables<SgdKernels> kTables{&kScalar, N2D_IF_X86_64(&kAvx2), N2D_IF_X86_64(&kAvx2),
-                                                        N2D_IF_AARCH64(&kNeon)};
-const SgdKernels& kernels(SimdTarget t) { return simd_detail::pick_kernels(kTables, t, "UMAP SGD"); }
+constexpr simd_detail::KernelTables<SgdKernels> kSgdTables{&kSgdScalar, N2D_IF_X86_64(&kSgdAvx2), N2D_IF_X86_64(&kSgdAvx2),
+                                                        N2D_IF_AARCH64(&kSgdNeon)};
+const SgdKernels& sgd_kernels(SimdTarget t) { return simd_detail::pick_kernels(kSgdTables, t, "UMAP SGD"); }
 
 }  // namespace
 
-ForceBatchFn sample_forces_fn(SimdTarget t) { return kernels(t).sample; }
-ForceBatchFn repel_forces_fn(SimdTarget t) { return kernels(t).repel; }
-void pow_batch(SimdTarget t, const float* x, float b, float* out, std::size_t n) { kernels(t).pow(x, b, out, n); }
+ForceBatchFn sample_forces_fn(SimdTarget t) { return sgd_kernels(t).sample; }
+ForceBatchFn repel_forces_fn(SimdTarget t) { return sgd_kernels(t).repel; }
+void pow_batch(SimdTarget t, const float* x, float b, float* out, std::size_t n) { sgd_kernels(t).pow(x, b, out, n); }
 
 }  // namespace n2d

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -21,7 +22,6 @@ namespace n2d::inline v0 {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // umap-learn jitters a user init that has duplicate rows: normal noise with standard deviation
 // 0.001 × the mean distance to the nearest other row (estimated on up to 1000 rows here).

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace n2d::inline v0 {
@@ -28,5 +29,14 @@ std::string parent_folder(const std::string& path);
 std::FILE* open_file(const std::string& path, const char* mode) noexcept;
 // The running program's own file, or an empty path where the OS does not say.
 std::filesystem::path executable_path();
+// Whether `p` is a regular file / a folder; false on any error (missing, no permission).
+inline bool is_file(const std::filesystem::path& p) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec);
+}
+inline bool is_dir(const std::filesystem::path& p) {
+    std::error_code ec;
+    return std::filesystem::is_directory(p, ec);
+}
 
 }  // namespace n2d

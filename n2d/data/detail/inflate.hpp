@@ -19,6 +19,10 @@ namespace n2d::inline v0 {
 std::size_t inflate_raw(const void* data, std::size_t size, std::vector<unsigned char>& out,
                         const std::string& context, std::size_t offset = 0);
 
+// Throws n2d::Error for damaged compressed data: `context` (the file), the byte offset and the
+// problem (shared by the DEFLATE decoder and the gzip/zlib wrappers).
+[[noreturn]] void fail_compressed(const std::string& context, std::size_t offset, const std::string& problem);
+
 // True when `data` starts with the gzip magic bytes 1f 8b.
 bool is_gzip(const void* data, std::size_t size) noexcept;
 
