@@ -14,12 +14,12 @@ configure = cmake -S . -B $(1) -DN2D_WERROR=$(WERROR) $(CMAKE_FLAGS) $(2) >/dev/
 .PHONY: all test sanitize tsan valgrind static cuda clang fuzz fuzz-seeds fuzz-smoke bench demo deps deps-bench deps-clang clean
 
 all:
-	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release)
+	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_UNITY_BUILD=ON)
 	cmake --build $(BUILD) -j $(JOBS) --target n2d n2d_cli
 
 # N2D_SHARED: also libn2d.so, so the C API's shared-library, symbol and Python tests run.
 test: deps
-	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_TESTS=ON -DN2D_SHARED=ON)
+	@$(call configure,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DN2D_BUILD_TESTS=ON -DN2D_SHARED=ON -DN2D_UNITY_BUILD=ON)
 	cmake --build $(BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure $(CTEST_FLAGS)
 

@@ -10,6 +10,7 @@
 // GCC 12's AVX-512 intrinsics seed unused lanes with a self-initialised _mm512_undefined_ps(),
 // which -Wuninitialized reports at every inlined call (GCC bug 105593, fixed in GCC 13).
 #if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push  // popped at the end: a unity batch's later files keep the warnings
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
@@ -275,4 +276,7 @@ constinit const VectorKernels avx512_table{avx512::bias_add,     avx512::col_sum
 
 }  // namespace n2d::vector_detail
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif  // N2D_ARCH_X86_64

@@ -8,13 +8,7 @@
 
 #include "n2d/core/error.hpp"
 
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "n2d/core/detail/windows.hpp"
 
 namespace n2d::inline v0 {
 

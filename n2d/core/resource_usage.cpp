@@ -1,13 +1,7 @@
 #include "n2d/core/resource_usage.hpp"
 
 #if defined(_WIN32)
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "n2d/core/detail/windows.hpp"
 // Version 2 binds GetProcessMemoryInfo to kernel32 (K32GetProcessMemoryInfo): no psapi.lib to link.
 #ifndef PSAPI_VERSION
 #define PSAPI_VERSION 2
