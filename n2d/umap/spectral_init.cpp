@@ -128,6 +128,36 @@ Matrix connected_layout(const SparseGraph& g, std::size_t dim, const SpectralOpt
     return out;
 }
 
+// The points' (nc × cols, row-major) principal components, nc × dim, the largest coordinate
+// scaled to 1: memory linear in nc, for more components than a dense affinity can hold.
+std::vector<double> principal_layout(const std::vector<double>& points, std::size_t nc, std::size_t cols,
+                                     std::size_t dim) {
+    std::vector<double> mean(cols, 0.0), centred(cols), cov(cols * cols, 0.0);
+    for (std::size_t p = 0; p < nc; ++p)
+        for (std::size_t j = 0; j < cols; ++j) mean[j] += points[p * cols + j] / static_cast<double>(nc);
+    for (std::size_t p = 0; p < nc; ++p) {
+        for (std::size_t j = 0; j < cols; ++j) centred[j] = points[p * cols + j] - mean[j];
+        for (std::size_t i = 0; i < cols; ++i)
+            for (std::size_t j = i; j < cols; ++j) cov[i * cols + j] += centred[i] * centred[j];
+    }
+    for (std::size_t i = 0; i < cols; ++i)
+        for (std::size_t j = 0; j < i; ++j) cov[i * cols + j] = cov[j * cols + i];
+    std::vector<double> values, vectors;
+    jacobi_eigen(cols, std::move(cov), values, vectors);  // ascending: the largest is column cols - 1
+    std::vector<double> meta(nc * dim, 0.0);
+    double largest = 0.0;
+    for (std::size_t p = 0; p < nc; ++p)
+        for (std::size_t c = 0; c < std::min(dim, cols); ++c) {
+            double s = 0.0;
+            for (std::size_t j = 0; j < cols; ++j) s += (points[p * cols + j] - mean[j]) * vectors[j * cols + (cols - 1 - c)];
+            meta[p * dim + c] = s;
+            largest = std::max(largest, std::fabs(s));
+        }
+    if (largest > 0.0)
+        for (double& v : meta) v /= largest;
+    return meta;
+}
+
 // Positions of the components (nc × dim, row-major doubles).
 std::vector<double> component_meta_layout(const std::vector<int>& labels, std::size_t nc, std::size_t dim,
                                           const SpectralOptions& options, ThreadPool& pool) {
@@ -152,8 +182,10 @@ std::vector<double> component_meta_layout(const std::vector<int>& labels, std::s
         for (std::size_t j = 0; j < x.cols; ++j) sums[c * x.cols + j] += x(i, j);
     }
     for (std::size_t c = 0; c < nc; ++c)
-        for (std::size_t j = 0; j < x.cols; ++j)
-            centroids(c, j) = static_cast<float>(sums[c * x.cols + j] / static_cast<double>(counts[c]));
+        for (std::size_t j = 0; j < x.cols; ++j) sums[c * x.cols + j] /= static_cast<double>(counts[c]);
+    if (nc > options.meta_dense_limit) return principal_layout(sums, nc, x.cols, dim);
+    for (std::size_t c = 0; c < nc; ++c)
+        for (std::size_t j = 0; j < x.cols; ++j) centroids(c, j) = static_cast<float>(sums[c * x.cols + j]);
     const knn_detail::Space space(centroids, options.metric, options.minkowski_p, pool);
     std::vector<double> affinity(nc * nc), sqrt_deg(nc);
     for (std::size_t p = 0; p < nc; ++p)

@@ -187,6 +187,37 @@ TEST_CASE("disconnected graphs: components on separate meta positions") {
     }
 }
 
+TEST_CASE("many components: centroids placed by principal components, in order along the data's line") {
+    // 1200 disconnected pairs whose data lie along a line in 5-d (pair c around t = c), more
+    // components than meta_dense_limit: the dense nc × nc affinity would be refused there.
+    constexpr std::size_t kPairs = 1200;
+    SparseGraph g;
+    g.n_rows = g.n_cols = 2 * kPairs;
+    g.indptr.assign(1, 0);
+    Matrix data(2 * kPairs, 5);
+    Rng rng(3);
+    for (std::size_t i = 0; i < 2 * kPairs; ++i) {
+        g.indices.push_back(static_cast<std::int32_t>(i ^ 1));  // i's partner
+        g.weights.push_back(1.0f);
+        g.indptr.push_back(g.indices.size());
+        const double t = static_cast<double>(i / 2);
+        for (std::size_t j = 0; j < 5; ++j) data(i, j) = static_cast<float>((j == 0 ? t : 0.3 * t) + rng.uniform(-0.1, 0.1));
+    }
+    SpectralOptions so;
+    so.n_components = 2;
+    so.data = data.view();
+    so.meta_dense_limit = 1000;
+    const Matrix lay = spectral_layout(g, so);
+    REQUIRE(lay.rows() == 2 * kPairs);
+    for (std::size_t i = 0; i < lay.size(); ++i) REQUIRE(std::isfinite(lay.data()[i]));
+    // The first coordinate follows t (up to sign): pairs 10 apart keep their order.
+    auto at = [&](std::size_t c) { return lay(2 * c, 0) + lay(2 * c + 1, 0); };
+    const double direction = at(kPairs - 1) > at(0) ? 1.0 : -1.0;
+    std::size_t in_order = 0;
+    for (std::size_t c = 0; c + 10 < kPairs; ++c) in_order += direction * (at(c + 10) - at(c)) > 0;
+    CHECK(in_order == kPairs - 10);
+}
+
 TEST_CASE("noisy_scale and rescale_to_box") {
     Matrix m(3, 2);
     m(0, 0) = -1; m(1, 0) = 0.5f; m(2, 0) = 2;

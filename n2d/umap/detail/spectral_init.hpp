@@ -32,6 +32,10 @@ struct SpectralOptions {
     ConstMatrixView data;
     Metric metric = Metric::euclidean;
     float minkowski_p = 2;
+    // More components than this: their centroids are placed by principal components instead of
+    // the spectral embedding, whose dense affinity takes components² memory (near-duplicate
+    // points, e.g. augmented copies, can split a kNN graph into tens of thousands of pieces).
+    std::size_t meta_dense_limit = 4096;
 };
 
 // Connected components of a symmetric graph, labelled 0, 1, … in order of their smallest vertex.
