@@ -18,6 +18,7 @@
 #include "n2d/cli/json.hpp"
 #include "n2d/cli/output.hpp"
 #include "n2d/cli/progress_printer.hpp"
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/n2d.hpp"
 
 namespace n2d::inline v0::cli {
@@ -198,7 +199,7 @@ int run_fit(int argc, const char* const* argv) {
     const auto t_load = std::chrono::steady_clock::now();
     Dataset data = load_data(args);
     if (auto lab = args.value("--labels")) attach_labels(data, load_labels(*lab), *lab);
-    const double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
+    const double load_seconds = seconds_since(t_load);
     const std::size_t load_peak_bytes = peak_resident_bytes();
     const bool labelled = !data.labels.empty();
     if (!args.has("--clusters") && !labelled)

@@ -6,6 +6,7 @@
 #include "n2d/cli/commands.hpp"
 #include "n2d/cli/json.hpp"
 #include "n2d/cli/output.hpp"
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/n2d.hpp"
 
 namespace n2d::inline v0::cli {
@@ -52,7 +53,7 @@ int run_predict(int argc, const char* const* argv) {
                     std::to_string(data.x.cols()) + " columns; predict data with the training data's features");
 
     const N2DOutput out = model.predict_all(data.x);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds = seconds_since(t0);
     const bool json = args.has("--json");
     const bool proba = args.has("--proba");
     const std::string text = proba ? proba_csv(out.probabilities) : labels_text(out.labels);

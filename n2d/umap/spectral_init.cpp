@@ -173,7 +173,6 @@ std::vector<double> component_meta_layout(const std::vector<int>& labels, std::s
     // Spectral embedding of the component centroids under affinity exp(-d²) (sklearn's
     // SpectralEmbedding(affinity = "precomputed") as umap-learn's component_layout calls it).
     const ConstMatrixView& x = options.data;
-    Matrix centroids(nc, x.cols);
     std::vector<double> sums(nc * x.cols, 0.0);
     std::vector<std::size_t> counts(nc, 0);
     for (std::size_t i = 0; i < x.rows; ++i) {
@@ -184,6 +183,7 @@ std::vector<double> component_meta_layout(const std::vector<int>& labels, std::s
     for (std::size_t c = 0; c < nc; ++c)
         for (std::size_t j = 0; j < x.cols; ++j) sums[c * x.cols + j] /= static_cast<double>(counts[c]);
     if (nc > options.meta_dense_limit) return principal_layout(sums, nc, x.cols, dim);
+    Matrix centroids(nc, x.cols);
     for (std::size_t c = 0; c < nc; ++c)
         for (std::size_t j = 0; j < x.cols; ++j) centroids(c, j) = static_cast<float>(sums[c * x.cols + j]);
     const knn_detail::Space space(centroids, options.metric, options.minkowski_p, pool);
