@@ -11,6 +11,7 @@
 
 #include "n2d/cluster/detail/gmm_internal.hpp"
 #include "n2d/cluster/kmeans.hpp"
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/device/detail/offload.hpp"
@@ -288,7 +289,7 @@ GaussianMixture& GaussianMixture::fit(ConstMatrixView x) {
                 pr.step = ++step;
                 pr.total = n_init * options_.max_iter;
                 pr.loss = lb;
-                pr.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                pr.elapsed_seconds = seconds_since(t0);
                 pr.items_per_second = pr.elapsed_seconds > 0 ? double(step) * double(n) / pr.elapsed_seconds : 0.0;
                 if (!options_.progress(pr)) ::n2d::detail::throw_cancelled("gmm");
             }

@@ -14,6 +14,7 @@
 
 #include "n2d/blas/gemm.hpp"
 #include "n2d/blas/detail/vector.hpp"
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/knn/detail/common.hpp"
 
 namespace n2d::inline v0::knn_detail {
@@ -59,7 +60,7 @@ void ProgressReporter::report(std::size_t step, std::size_t total, double loss) 
     p.step = step;
     p.total = total;
     p.loss = loss;
-    p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    p.elapsed_seconds = seconds_since(start_);
     p.eta_seconds = step ? p.elapsed_seconds * double(total - std::min(step, total)) / double(step) : 0.0;
     p.items_per_second = p.elapsed_seconds > 0 ? double(step) / p.elapsed_seconds : 0.0;
     if (!cb_(p)) ::n2d::detail::throw_cancelled("knn");

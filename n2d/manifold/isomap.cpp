@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -28,7 +29,7 @@ public:
         p.step = done;
         p.total = total_;
         p.loss = std::nan("");
-        p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+        p.elapsed_seconds = seconds_since(t0_);
         p.items_per_second = p.elapsed_seconds > 0 ? double(done) / p.elapsed_seconds : 0.0;
         p.eta_seconds = done ? p.elapsed_seconds / double(done) * double(total_ - done) : 0.0;
         if (!cb_(p)) ::n2d::detail::throw_cancelled("isomap");

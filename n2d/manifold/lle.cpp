@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/manifold/detail/lle_detail.hpp"
@@ -36,7 +37,7 @@ public:
         p.step = step;
         p.total = 0;
         p.loss = loss;
-        p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        p.elapsed_seconds = seconds_since(start_);
         p.items_per_second = p.elapsed_seconds > 0 ? double(step) / p.elapsed_seconds : 0.0;
         if (!cb_(p)) detail::throw_cancelled("lle");
     }

@@ -8,6 +8,7 @@
 #include <limits>
 #include <string>
 
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/manifold/detail/tsne.hpp"
@@ -71,7 +72,7 @@ struct Descent {
         p.step = i + 1;
         p.total = o.n_iter;
         p.loss = error;
-        p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        p.elapsed_seconds = seconds_since(start);
         p.items_per_second = p.elapsed_seconds > 0 ? double(i + 1) / p.elapsed_seconds : 0.0;
         p.eta_seconds = p.elapsed_seconds / double(i + 1) * double(o.n_iter - std::min(o.n_iter, i + 1));
         if (!o.progress(p)) ::n2d::detail::throw_cancelled("tsne");

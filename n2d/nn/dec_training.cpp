@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "n2d/cluster/kmeans.hpp"
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -213,7 +214,7 @@ DecResult fit_dec(Autoencoder& ae, ConstMatrixView x, const DecOptions& options)
                 pr.step = ite;
                 pr.total = o.max_iter;
                 pr.loss = loss;
-                pr.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                pr.elapsed_seconds = seconds_since(t0);
                 pr.items_per_second = ite ? static_cast<double>(ite * batch) / std::max(1e-9, pr.elapsed_seconds) : 0.0;
                 pr.eta_seconds = ite ? pr.elapsed_seconds / static_cast<double>(ite) * static_cast<double>(o.max_iter - ite) : 0.0;
                 if (!o.progress(pr)) ::n2d::detail::throw_cancelled("DEC fine-tuning");

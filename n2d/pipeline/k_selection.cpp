@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/metrics/metrics.hpp"
@@ -111,7 +112,7 @@ KSearchResult search_k(ConstMatrixView embedding, const N2DOptions& options, con
             p.step = k - ks.min_k + 1;
             p.total = total;
             p.loss = value;
-            p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            p.elapsed_seconds = seconds_since(t0);
             p.items_per_second = p.elapsed_seconds > 0 ? double(p.step) / p.elapsed_seconds : 0.0;
             p.eta_seconds = p.items_per_second > 0 ? double(total - p.step) / p.items_per_second : 0.0;
             if (!ctx.progress(p)) detail::throw_cancelled("k-selection");
