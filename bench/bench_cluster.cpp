@@ -222,8 +222,9 @@ void print_summary() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    const bool listing = listing_only(argc, argv);
     make_data();
-    run_sklearn();
+    if (!listing) run_sklearn();
     benchmark::Initialize(&argc, argv);
     run_benchmarks(default_pool().num_threads());
     print_summary();

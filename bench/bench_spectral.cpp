@@ -118,9 +118,10 @@ void print_summary() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    const bool listing = listing_only(argc, argv);
     benchmark::Initialize(&argc, argv);
     if (!load_inputs(argc, argv)) return 1;
-    run_sklearn();
+    if (!listing) run_sklearn();
     run_benchmarks(kThreads);
     print_summary();
     return 0;

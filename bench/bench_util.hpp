@@ -16,6 +16,7 @@
 
 #include "n2d/blas/gemm.hpp"
 #include "n2d/blas/simd.hpp"
+#include "n2d/core/detail/timing.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/matrix.hpp"
 #include "n2d/core/rng.hpp"
@@ -28,11 +29,6 @@ inline double process_cpu_seconds() {
     timespec t{};
     ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
-
-// Wall-clock seconds since `t0`.
-inline double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // Wall-clock and process CPU seconds elapsed since construction.
@@ -55,6 +51,18 @@ inline std::string json_string(const std::string& json, const std::string& key) 
     if (pos == std::string::npos) return "";
     const auto b = pos + key.size() + 5;
     return json.substr(b, json.find('"', b) - b);
+}
+
+// True when the command line asks Google Benchmark only to list the benchmarks: the peers are
+// not run then (checked before benchmark::Initialize, which removes the flag from argv).
+inline bool listing_only(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--benchmark_list_tests" || (a.rfind("--benchmark_list_tests=", 0) == 0 && a != "--benchmark_list_tests=false" &&
+                                              a != "--benchmark_list_tests=0"))
+            return true;
+    }
+    return false;
 }
 
 // True when N2D_BENCH_NO_SKLEARN is set to anything but "" or "0": skip the Python peer.
