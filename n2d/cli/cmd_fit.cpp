@@ -181,6 +181,15 @@ std::optional<std::pair<const char*, double>> manifold_quality(const N2D& model)
     return std::nullopt;
 }
 
+// What ran, for the text summary: the paper's N2D, DEC alone (its clustering layer labels the
+// codes) or N2D after DEC/IDEC fine-tuning.
+std::string pipeline_title(const N2DOptions& o) {
+    if (o.clusterer == ClustererKind::dec) return "DEC";
+    if (o.finetune == FinetuneKind::dec) return "N2D+DEC";
+    if (o.finetune == FinetuneKind::idec) return "N2D+IDEC";
+    return "N2D";
+}
+
 }  // namespace
 
 int run_fit(int argc, const char* const* argv) {
@@ -357,10 +366,11 @@ int run_fit(int argc, const char* const* argv) {
     // HDBSCAN chooses its own number of clusters; the others have k.
     const KSelection& chosen = model.k_selection();
     const std::string by = chosen.scores.empty() ? "" : ", chosen by " + std::string(to_string(chosen.criterion));
-    std::printf("N2D on %s (%zu x %zu, %zu clusters%s)\n", data.name.c_str(), data.x.rows(), data.x.cols(),
+    const std::string title = pipeline_title(options);
+    std::printf("%s on %s (%zu x %zu, %zu clusters%s)\n", title.c_str(), data.name.c_str(), data.x.rows(), data.x.cols(),
                 model.n_clusters(), by.c_str());
     if (!chosen.scores.empty()) print_k_selection(chosen);
-    if (labelled) std::printf("  %-22s %s\n", "N2D", score_line(score).c_str());
+    if (labelled) std::printf("  %-22s %s\n", title.c_str(), score_line(score).c_str());
     if (const auto q = manifold_quality(model)) std::printf("  %-22s %s %.6g\n", to_string(options.manifold), q->first, q->second);
     if (!ablation.empty()) print_ablation(ablation, data);
     if (const FinetuneReport& ft = model.finetune_report(); ft.ran)
