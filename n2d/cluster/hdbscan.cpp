@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -65,9 +66,14 @@ void Hdbscan::fit_fresh(ConstMatrixView x) {
     require_finite(x, "Hdbscan::fit input");
     ThreadPool& pool = pool_or_default(options_.pool);
     const auto data = detail::to_double(x);
-    core_ = detail::core_distances(data, min_samples(), pool);
+    std::optional<detail::HdbscanKdTree> kdtree;
+    if (detail::hdbscan_use_kdtree(data.n, data.d)) kdtree.emplace(data);
+    const detail::HdbscanKdTree* index = kdtree ? &*kdtree : nullptr;
+    std::size_t knn_distances = 0;
+    core_ = detail::core_distances(data, min_samples(), index, pool, &knn_distances);
+    if (!detail::hdbscan_prim_by_kdtree(data.n, knn_distances)) index = nullptr;
     report(options_, 1, t0);
-    const auto tree = detail::mutual_reachability_tree(data, core_, pool);
+    const auto tree = detail::mutual_reachability_tree(data, core_, index, pool);
     report(options_, 2, t0);
     auto ex = detail::extract_clusters(tree, options_.min_cluster_size);
     labels_ = std::move(ex.labels);

@@ -13,10 +13,13 @@
 // and each edge joins (newly added vertex, previously added vertex) — R 1.1-11's "Prim chain",
 // whose single-linkage partitions equal the true MST's at every level.
 //
-// Cost: O(n² d) time, O(n) memory besides the kept copy of the data (distances are recomputed,
-// never stored). All arithmetic is in double, core distances included (an exact scan rather than
-// build_knn, whose float32 distances would round apart or together values R sees as ties). Rows of the core-distance and Prim scans are split into fixed chunks, so the result is
-// identical at any thread count.
+// Cost: O(n² d) time at worst, O(n) memory besides the kept copy of the data (distances are
+// recomputed, never stored). All arithmetic is in double, core distances included (exact
+// searches rather than build_knn, whose float32 distances would round apart or together values R
+// sees as ties). Up to 16 dimensions a kd-tree finds the core distances, and Prim's nearest
+// outside points where it prunes well (low intrinsic dimension, as a UMAP manifold); elsewhere
+// both scan all pairs. Both ways compute the same distances and break ties the same way, so the
+// result does not depend on the path, nor on the thread count (scans split rows into fixed chunks).
 #pragma once
 #include <cstddef>
 #include <vector>

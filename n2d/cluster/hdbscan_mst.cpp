@@ -18,10 +18,13 @@ HdbscanData to_double(ConstMatrixView x) {
     return data;
 }
 
-std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, ThreadPool& pool) {
+std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, const HdbscanKdTree* tree,
+                                   ThreadPool& pool, std::size_t* distances) {
     const std::size_t n = data.n;
+    if (distances) *distances = 0;
     std::vector<double> core(n, 0.0);
     if (min_samples <= 1) return core;
+    if (tree) return core_distances_kdtree(*tree, min_samples, pool, distances);
     // One heap per worker, allocated once; the point itself is the first of min_samples.
     const std::size_t k = min_samples - 1;
     std::vector<std::vector<double>> scratch(pool.num_threads(), std::vector<double>(k));
@@ -38,15 +41,7 @@ std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samp
     return core;
 }
 
-namespace {
-
-// Prim from vertex 0: edge s joins (vertex added at step s + 1, vertex added at step s).
-struct PrimChain {
-    std::vector<std::size_t> added, previous;
-    std::vector<double> weight;
-};
-
-PrimChain prim_chain(const HdbscanData& data, const std::vector<double>& core, ThreadPool& pool) {
+PrimChain prim_chain_scan(const HdbscanData& data, const std::vector<double>& core, ThreadPool& pool) {
     const std::size_t n = data.n, inf_index = std::numeric_limits<std::size_t>::max();
     constexpr double inf = std::numeric_limits<double>::infinity();
     std::vector<double> key(n, inf);
@@ -85,6 +80,8 @@ PrimChain prim_chain(const HdbscanData& data, const std::vector<double>& core, T
     return chain;
 }
 
+namespace {
+
 struct UnionFind {
     std::vector<std::size_t> parent, node;  // node: the tree id currently naming each set root
     explicit UnionFind(std::size_t n) : parent(n), node(n) {
@@ -99,11 +96,9 @@ struct UnionFind {
 
 }  // namespace
 
-MergeTree mutual_reachability_tree(const HdbscanData& data, const std::vector<double>& core, ThreadPool& pool) {
-    const std::size_t n = data.n;
+MergeTree merge_tree_of(const PrimChain& chain, std::size_t n) {
     MergeTree tree;
     if (n < 2) return tree;
-    const PrimChain chain = prim_chain(data, core, pool);
     std::vector<std::size_t> order(n - 1);
     std::iota(order.begin(), order.end(), std::size_t(0));
     std::stable_sort(order.begin(), order.end(),
@@ -120,6 +115,18 @@ MergeTree mutual_reachability_tree(const HdbscanData& data, const std::vector<do
         uf.parent[b] = a, uf.node[a] = n + k, set_size[a] = tree.size[k];
     }
     return tree;
+}
+
+MergeTree mutual_reachability_tree(const HdbscanData& data, const std::vector<double>& core, const HdbscanKdTree* tree,
+                                   ThreadPool& pool) {
+    const std::size_t n = data.n;
+    if (n < 2) return {};
+    if (tree) {
+        // Half the scan's distances: beyond that the searches are losing to it.
+        auto chain = prim_chain_kdtree(*tree, core, n / 2 * (n - 1) / 2);
+        if (chain) return merge_tree_of(*chain, n);
+    }
+    return merge_tree_of(prim_chain_scan(data, core, pool), n);
 }
 
 }  // namespace n2d::detail

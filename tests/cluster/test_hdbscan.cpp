@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -113,6 +114,52 @@ TEST_CASE("R's cluster tree keeps undersized parts inside the cluster") {
     for (std::size_t i = 0; i < 8; ++i) {
         CHECK(none.labels[i] == -1);
         CHECK(none.outlier_scores[i] == 1.0);
+    }
+}
+
+// The kd-tree searches must reproduce the scans exactly, equal keys included: uniform points,
+// an integer grid (ties everywhere), blobs, and a grid with a fifth of the rows set to one point
+// (duplicates), over dimensions 1-12 and min_samples 1-12.
+TEST_CASE("Hdbscan kd-tree core distances and Prim chain equal the scans' bit for bit") {
+    std::mt19937_64 rng(7);
+    ThreadPool pool(2);
+    for (int trial = 0; trial < 64; ++trial) {
+        const std::size_t n = 2 + rng() % 500, d = 1 + rng() % 12, min_samples = std::min<std::size_t>(n, 1 + rng() % 12);
+        const int kind = trial % 4;
+        CAPTURE(trial);
+        CAPTURE(n);
+        CAPTURE(d);
+        CAPTURE(min_samples);
+        CAPTURE(kind);
+        std::uniform_real_distribution<float> uniform(-5.0f, 5.0f);
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        Matrix x(n, d);
+        for (std::size_t i = 0; i < n; ++i) {
+            const float centre = float(rng() % 4) * 3.0f;
+            for (std::size_t j = 0; j < d; ++j)
+                x(i, j) = kind == 0 ? uniform(rng) : kind == 2 ? centre + normal(rng) : float(rng() % 4);
+        }
+        if (kind == 3)
+            for (std::size_t i = 0; i < n / 5; ++i) std::fill_n(x.row(rng() % n), d, 0.5f);
+        const auto data = detail::to_double(x.view());
+        const detail::HdbscanKdTree tree(data);
+        std::size_t searched = 0;
+        const auto core = detail::core_distances(data, min_samples, nullptr, pool);
+        CHECK(detail::core_distances(data, min_samples, &tree, pool, &searched) == core);
+        CHECK(searched <= (min_samples > 1 ? n * n : 0));
+        const auto scan = detail::prim_chain_scan(data, core, pool);
+        const auto kd = detail::prim_chain_kdtree(tree, core, std::numeric_limits<std::size_t>::max());
+        REQUIRE(kd);
+        CHECK(kd->added == scan.added);
+        CHECK(kd->previous == scan.previous);
+        CHECK(kd->weight == scan.weight);
+        // Out of budget it gives up rather than returning a partial chain.
+        CHECK_FALSE(detail::prim_chain_kdtree(tree, core, 0));
+        const auto a = detail::mutual_reachability_tree(data, core, &tree, pool);
+        const auto b = detail::mutual_reachability_tree(data, core, nullptr, pool);
+        CHECK(a.left == b.left);
+        CHECK(a.right == b.right);
+        CHECK(a.height == b.height);
     }
 }
 
