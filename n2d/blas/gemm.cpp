@@ -151,6 +151,17 @@ void pack_b_t_portable(std::size_t cols, std::size_t nr, std::size_t k, const fl
         for (std::size_t p = 0; p < k; ++p) dst[p * nr + j] = 0.0f;
 }
 
+// The epilogue on rows [i0, i0 + rows) × columns [j0, j0 + cols) of C, in GemmEpilogue's
+// order: bias first, then the activation into act_out.
+void apply_epilogue(const GemmEpilogue& e, float* C, std::size_t ldc, std::size_t i0, std::size_t rows,
+                    std::size_t j0, std::size_t cols) {
+    float* c = C + i0 * ldc + j0;
+    if (e.bias) bias_add(c, rows, cols, ldc, e.bias + j0);
+    if (!e.act_out) return;
+    for (std::size_t i = 0; i < rows; ++i)
+        activation_forward(e.act, cols, c + i * ldc, e.act_out + (i0 + i) * e.ld_act + j0, e.act_alpha);
+}
+
 // One GEMM problem. C(i, j) lives at C[i*rs_c + j*cs_c]; cs_c != 1 only when the problem was
 // transposed (C^T = op(B)^T op(A)^T) to put a tiny n on the MR side.
 struct Problem {
@@ -166,6 +177,10 @@ struct Problem {
     float* C;
     std::size_t rs_c, cs_c;
     std::size_t kc;  // k block, from k alone
+    // Applied to each MR-row strip of a column block after its last k block (only for cs_c == 1);
+    // epi_col is the column of C(0, 0) in the caller's C (the bias and act_out offset).
+    const GemmEpilogue* epi = nullptr;
+    std::size_t epi_col = 0;
 
     void pack_a(std::size_t i0, std::size_t p0, std::size_t rows, std::size_t kc_len, float* dst) const {
         const std::size_t mr = kr->mr;
@@ -205,6 +220,7 @@ struct Problem {
         for (std::size_t pc = 0; pc < k; pc += kc) {
             const std::size_t kc_len = std::min(kc, k - pc);
             const float beta_k = pc == 0 ? beta : 1.0f;
+            const GemmEpilogue* finish = pc + kc_len == k ? epi : nullptr;
             for (std::size_t jc = j0; jc < j1; jc += nc_max) {
                 const std::size_t nc = std::min(nc_max, j1 - jc);
                 if (!direct_b) {
@@ -236,9 +252,19 @@ struct Problem {
                             merge_tile(tile, rows, cols, c, beta_k);
                         }
                     }
+                    // The strip (MR rows × NC columns) was just written and is still in L1.
+                    if (finish) apply_epilogue_at(*finish, ic, rows, jc, nc);
                 }
             }
         }
+    }
+
+    void apply_epilogue_at(const GemmEpilogue& e, std::size_t i0, std::size_t rows, std::size_t j0,
+                           std::size_t cols) const {
+        GemmEpilogue shifted = e;
+        if (shifted.bias) shifted.bias += epi_col;
+        if (shifted.act_out) shifted.act_out += epi_col;
+        apply_epilogue(shifted, C, rs_c, i0, rows, j0, cols);
     }
 
     void merge_tile(const float* tile, std::size_t rows, std::size_t cols, float* c, float beta_k) const {
@@ -331,11 +357,20 @@ void run(const Problem& P, ThreadPool& pool) {
     }
 }
 
-}  // namespace
+// The epilogue as a separate pass over C (the paths that do not fuse it), in row blocks of about
+// 16384 floats; element-wise, so the split does not change the bits.
+void epilogue_pass(const GemmEpilogue& e, std::size_t m, std::size_t n, float* C, std::size_t ldc,
+                   ThreadPool& pool) {
+    const std::size_t grain = std::max<std::size_t>(1, 16384 / n);
+    if (m <= grain) return apply_epilogue(e, C, ldc, 0, m, 0, n);
+    pool.parallel_for(0, m, grain, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        apply_epilogue(e, C, ldc, lo, hi - lo, 0, n);
+    });
+}
 
-void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
-           float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
-           std::size_t ldc) {
+void sgemm_impl(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n,
+                std::size_t k, float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb,
+                float beta, float* C, std::size_t ldc, const GemmEpilogue* epi) {
     if (m == 0 || n == 0) return;
     N2D_REQUIRE(C != nullptr && (k == 0 || alpha == 0.0f || (A != nullptr && B != nullptr)),
                 "sgemm: null matrix pointer (A, B or C); pass valid arrays for the m×k, k×n and m×n operands");
@@ -348,8 +383,14 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
         N2D_REQUIRE(ldb >= b_cols, "sgemm: ldb (" + std::to_string(ldb) + ") is smaller than the " +
                                        std::to_string(b_cols) + " columns of B as stored");
     }
+    if (epi && !epi->bias && !epi->act_out) epi = nullptr;
+    if (epi && epi->act_out)
+        N2D_REQUIRE(epi->ld_act >= n, "sgemm: the epilogue's ld_act (" + std::to_string(epi->ld_act) +
+                                          ") is smaller than n (" + std::to_string(n) +
+                                          "); ld_act is the row stride of act_out in floats");
     if (k == 0 || alpha == 0.0f) {
         scale_c(m, n, beta, C, ldc);
+        if (epi) epilogue_pass(*epi, m, n, C, ldc, pool);
         return;
     }
     const gemm_detail::GemmKernels& kernels = simd_detail::pick_kernels(kGemmTables, target, "sgemm");
@@ -358,7 +399,11 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
     // A tiny n would waste most of each NR-wide tile: compute C^T = op(B)^T op(A)^T instead, so the
     // tiny side meets the narrower MR.
     if (n < kr.nr / 2 && m > n) P = Problem{&kr, flip(tb), flip(ta), n, m, k, alpha, B, ldb, A, lda, beta, C, 1, ldc, 0};
-    if (P.m <= kGemvRows) return run_gemv(vector_kernels(target), P, pool);
+    if (P.m <= kGemvRows) {
+        run_gemv(vector_kernels(target), P, pool);
+        if (epi) epilogue_pass(*epi, m, n, C, ldc, pool);
+        return;
+    }
     // Where the AVX-512 8×32 tiles would be mostly padding (a few rows or columns) the AVX2 6×16
     // tile, which runs at the same arithmetic rate on Zen 4, wastes less. Every element is still
     // one FMA chain over p, so the tile shape does not change the bits.
@@ -366,6 +411,9 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
     if (&narrow != P.kr && tile_fill(narrow, P.m, P.n) > 1.2 * tile_fill(*P.kr, P.m, P.n)) P.kr = &narrow;
     const std::size_t k_blocks = (k + kKc - 1) / kKc;
     P.kc = (k + k_blocks - 1) / k_blocks;
+    // The transposed problem's strips are columns of C: its epilogue runs as a pass afterwards.
+    const bool fused = epi && P.cs_c == 1;
+    if (fused) P.epi = epi;
 
     // A last column panel at most half full goes to the narrow tile instead (n = 100 on AVX-512:
     // 96 columns of 8×32 tiles and 4 columns of 6×16 ones rather than a 4/32-full 8×32 panel).
@@ -377,12 +425,28 @@ void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t 
         T.n = tail;
         T.B = P.tb == Trans::N ? P.B + n_main : P.B + n_main * P.ldb;
         T.C = P.C + n_main * P.cs_c;
+        T.epi_col = n_main;
         P.n = n_main;
         run(P, pool);
         run(T, pool);
-        return;
+    } else {
+        run(P, pool);
     }
-    run(P, pool);
+    if (epi && !fused) epilogue_pass(*epi, m, n, C, ldc, pool);
+}
+
+}  // namespace
+
+void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
+           float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
+           std::size_t ldc) {
+    sgemm_impl(target, pool, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr);
+}
+
+void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
+           float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
+           std::size_t ldc, const GemmEpilogue& epilogue) {
+    sgemm_impl(target, pool, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, &epilogue);
 }
 
 void sgemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* A,

@@ -21,6 +21,7 @@
 #pragma once
 #include <cstddef>
 
+#include "n2d/blas/activation.hpp"
 #include "n2d/blas/simd.hpp"
 
 namespace n2d::inline v0 {
@@ -37,6 +38,23 @@ void sgemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, floa
 void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n,
            std::size_t k, float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb,
            float beta, float* C, std::size_t ldc);
+
+// What a dense layer does with the product, applied by sgemm to each block of C as soon as its
+// k sum is complete (while the block is still in cache) instead of in passes over all of C:
+//   C += bias (n floats, one per column), when bias is given; then
+//   act_out = act(C) (m × n, row stride ld_act; may be C itself when ld_act == ldc), when act_out
+//   is given.
+// The bits equal those of sgemm followed by n2d::bias_add and n2d::activation_forward.
+struct GemmEpilogue {
+    const float* bias = nullptr;
+    Activation act = Activation::linear;
+    float act_alpha = 0.01f;
+    float* act_out = nullptr;
+    std::size_t ld_act = 0;
+};
+void sgemm(SimdTarget target, ThreadPool& pool, Trans ta, Trans tb, std::size_t m, std::size_t n,
+           std::size_t k, float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb,
+           float beta, float* C, std::size_t ldc, const GemmEpilogue& epilogue);
 
 // Plain triple-loop reference (double accumulation) for tests.
 void sgemm_reference(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "n2d/blas/detail/vector.hpp"
 #include "n2d/n2d.hpp"
 #include "test_util.hpp"
 
@@ -153,4 +154,86 @@ TEST_CASE("simd targets parse and the scalar target is always usable") {
         for (SimdTarget c : compiled_targets()) compiled |= c == t;
         CHECK(compiled);
     }
+}
+
+TEST_CASE("the fused epilogue gives the bits of sgemm followed by bias_add and activation_forward") {
+    // Partial tiles on both sides, k over one KC block (several k blocks: the epilogue must wait
+    // for the last), n over one NC block, tiny n (computed transposed, epilogue as a pass), one or
+    // two rows (vector-matrix path), k == 0, and shapes large enough to run on two threads.
+    const std::size_t shapes[][3] = {{7, 13, 5},   {17, 31, 29},  {37, 70, 401}, {13, 530, 50}, {600, 5, 40},
+                                     {2, 90, 33},  {97, 129, 255}, {11, 20, 0},  {256, 500, 40}, {301, 130, 130}};
+    const Activation acts[] = {Activation::linear, Activation::relu, Activation::sigmoid, Activation::tanh,
+                               Activation::leaky_relu, Activation::elu, Activation::gelu};
+    ThreadPool p1(1), p2(2);
+    for (SimdTarget t : usable_targets())
+        for (const auto& s : shapes) {
+            const std::size_t m = s[0], n = s[1], k = s[2];
+            const std::size_t ldc = n + (m % 3), lda = k + 1, ldb = n + 2;
+            const auto A = test::random_floats(m * lda + 1, 21 + m, -1.0, 1.0);
+            const auto B = test::random_floats(k * ldb + 1, 22 + n, -1.0, 1.0);
+            const auto bias = test::random_floats(n, 23 + k, -1.0, 1.0);
+            const auto C0 = test::random_floats(m * ldc, 24, -1.0, 1.0);
+            for (Activation act : acts)
+                for (int mode = 0; mode < 4; ++mode) {  // bias + separate act_out, bias only, in place, act only
+                    const bool with_bias = mode != 3, with_act = mode != 1, in_place = mode == 2 && ldc == n;
+                    const float beta = mode == 1 ? 0.5f : 0.0f;
+                    // The reference: sgemm, then the two element-wise passes over all of C.
+                    std::vector<float> want_c = C0, want_y(m * n, -7.0f);
+                    sgemm(t, p1, Trans::N, Trans::N, m, n, k, 1.0f, A.data(), lda, B.data(), ldb, beta,
+                          want_c.data(), ldc);
+                    if (with_bias) bias_add(want_c.data(), m, n, ldc, bias.data());
+                    if (with_act)
+                        for (std::size_t i = 0; i < m; ++i)
+                            activation_forward(act, n, want_c.data() + i * ldc,
+                                               in_place ? want_c.data() + i * ldc : want_y.data() + i * n, 0.2f);
+                    for (ThreadPool* pool : {&p1, &p2}) {
+                        std::vector<float> c = C0, y(m * n, -7.0f);
+                        GemmEpilogue e;
+                        e.bias = with_bias ? bias.data() : nullptr;
+                        e.act = act;
+                        e.act_alpha = 0.2f;
+                        e.act_out = !with_act ? nullptr : in_place ? c.data() : y.data();
+                        e.ld_act = in_place ? ldc : n;
+                        sgemm(t, *pool, Trans::N, Trans::N, m, n, k, 1.0f, A.data(), lda, B.data(), ldb, beta,
+                              c.data(), ldc, e);
+                        const std::string target_name = to_string(t), act_name = to_string(act);
+                        CAPTURE(target_name);
+                        CAPTURE(act_name);
+                        CAPTURE(mode);
+                        CAPTURE(m);
+                        CAPTURE(n);
+                        CAPTURE(k);
+                        CAPTURE(pool->num_threads());
+                        CHECK(std::memcmp(c.data(), want_c.data(), c.size() * sizeof(float)) == 0);
+                        CHECK(std::memcmp(y.data(), want_y.data(), y.size() * sizeof(float)) == 0);
+                    }
+                }
+        }
+}
+
+TEST_CASE("the fused epilogue also applies with transposed operands and rejects a short ld_act") {
+    ThreadPool pool(2);
+    const std::size_t m = 45, n = 37, k = 390;
+    const auto A = test::random_floats(m * k, 31, -1.0, 1.0), B = test::random_floats(k * n, 32, -1.0, 1.0);
+    const auto bias = test::random_floats(n, 33, -1.0, 1.0);
+    for (auto ta : {Trans::N, Trans::T})
+        for (auto tb : {Trans::N, Trans::T}) {
+            const std::size_t lda = ta == Trans::N ? k : m, ldb = tb == Trans::N ? n : k;
+            std::vector<float> want(m * n), got(m * n), y(m * n);
+            sgemm(active_target(), pool, ta, tb, m, n, k, 0.5f, A.data(), lda, B.data(), ldb, 0.0f, want.data(), n);
+            bias_add(want.data(), m, n, n, bias.data());
+            activation_forward(Activation::elu, m * n, want.data(), want.data(), 0.7f);
+            GemmEpilogue e;
+            e.bias = bias.data();
+            e.act = Activation::elu;
+            e.act_alpha = 0.7f;
+            e.act_out = y.data();
+            e.ld_act = n;
+            sgemm(active_target(), pool, ta, tb, m, n, k, 0.5f, A.data(), lda, B.data(), ldb, 0.0f, got.data(), n, e);
+            CHECK(std::memcmp(want.data(), y.data(), y.size() * sizeof(float)) == 0);
+            e.ld_act = n - 1;
+            CHECK_THROWS_AS(sgemm(active_target(), pool, ta, tb, m, n, k, 0.5f, A.data(), lda, B.data(), ldb, 0.0f,
+                                  got.data(), n, e),
+                            Error);
+        }
 }

@@ -55,25 +55,15 @@ public:
     void synchronize() override {}
 
     void gemm(const GemmArgs& g) override {
-        float* c = g.c.host<float>();
+        // Bias and activation run inside sgemm on each block of C as its sum completes.
+        GemmEpilogue e;
+        e.bias = g.bias.empty() ? nullptr : g.bias.host<float>();
+        e.act = g.act;
+        e.act_alpha = g.act_alpha;
+        e.act_out = g.act_out.empty() ? nullptr : g.act_out.host<float>();
+        e.ld_act = g.n;
         sgemm(active_target(), pool(), g.ta, g.tb, g.m, g.n, g.k, g.alpha, g.a.host<float>(), g.lda,
-              g.b.host<float>(), g.ldb, g.beta, c, g.ldc);
-        const bool bias = !g.bias.empty(), act = !g.act_out.empty();
-        if (!bias && !act) return;
-        // Bias and activation per row block: the block is still in cache for the second op.
-        float* out = act ? g.act_out.host<float>() : nullptr;
-        const float* b = bias ? g.bias.host<float>() : nullptr;
-        chunks(g.m, rows_per_chunk(g.n), [&](std::size_t lo, std::size_t hi) {
-            float* p = c + lo * g.ldc;
-            if (b) n2d::bias_add(p, hi - lo, g.n, g.ldc, b);
-            if (!out) return;
-            if (g.ldc == g.n) {
-                n2d::activation_forward(g.act, (hi - lo) * g.n, p, out + lo * g.n, g.act_alpha);
-            } else {
-                for (std::size_t r = lo; r < hi; ++r)
-                    n2d::activation_forward(g.act, g.n, c + r * g.ldc, out + r * g.n, g.act_alpha);
-            }
-        });
+              g.b.host<float>(), g.ldb, g.beta, g.c.host<float>(), g.ldc, e);
     }
     void activation_backward(const ActivationBackwardArgs& a) override {
         const float* z = a.z.empty() ? a.y.host<float>() : a.z.host<float>();
