@@ -104,6 +104,12 @@ float max_weight(const SparseGraph& graph);
 void optimize_layout(MatrixView embedding, const SparseGraph& graph, const LayoutParams& params, std::uint64_t seed,
                      const ProgressCallback& progress = {}, ThreadPool* pool = nullptr, Device* device = nullptr);
 
+// optimize_layout over edges already laid out by layout_edges(graph, params) (graph n × n, n the
+// embedding's rows): fit builds them first so the graph can be freed before the epochs run.
+// `edges` keeps the sampling counters of the last epoch.
+void optimize_edges(MatrixView embedding, LayoutEdges& edges, const LayoutParams& params, std::uint64_t seed,
+                    const ProgressCallback& progress = {}, ThreadPool* pool = nullptr, Device* device = nullptr);
+
 // transform: optimises each row i of `points` (its initial positions) along row i of `graph`
 // (n_points × n_tail) against the fixed `tail` embedding; negatives are tail points drawn from a
 // stream seeded by row_seeds[i]. Each row uses its own max weight for the sampling periods and
