@@ -363,8 +363,18 @@ float layout_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
 // rows in order, at its task's next slot, lists every task's edges in CSR order as
 // schedule_edges' `order` does, without that permutation, its head array or a separate
 // schedule — the edge arrays are the largest allocation of a fit, so no second copy is made.
-LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params) {
-    const std::size_t n = graph.n_rows, m = graph.nnz(), P = params.sgd_blocks;
+LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params, float min_weight) {
+    const std::size_t n = graph.n_rows, P = params.sgd_blocks;
+    // The edges prune_edges(graph, min_weight) keeps, and their largest weight.
+    // (min_weight <= 0: every edge, a non-positive weight getting period -1, never sampled.)
+    auto kept = [&](std::size_t e) { return !(min_weight > 0.0f) || graph.weights[e] >= min_weight; };
+    std::size_t m = 0;
+    float max_w = 0.0f;
+    for (std::size_t e = 0; e < graph.nnz(); ++e)
+        if (kept(e)) {
+            ++m;
+            max_w = std::max(max_w, graph.weights[e]);
+        }
     check_schedule(n, m, P);
     auto block = [&](std::size_t v) { return static_cast<std::size_t>(std::uint64_t(v) * P / n); };
     std::vector<std::uint32_t> task_of;
@@ -374,9 +384,9 @@ LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params) {
     out.task_begin.assign(tasks + 1, 0);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e)
-            ++out.task_begin[task_of[block(i) * P + block(static_cast<std::size_t>(graph.indices[e]))] + 1];
+            if (kept(e)) ++out.task_begin[task_of[block(i) * P + block(static_cast<std::size_t>(graph.indices[e]))] + 1];
     for (std::size_t t = 0; t < tasks; ++t) out.task_begin[t + 1] += out.task_begin[t];
-    const float max_w = max_weight(graph), rate = params.negative_sample_rate;
+    const float rate = params.negative_sample_rate;
     out.head.resize(m);
     out.tail.resize(m);
     out.eps.resize(m);
@@ -386,6 +396,7 @@ LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params) {
     std::vector<std::uint32_t> fill(out.task_begin.begin(), out.task_begin.end() - 1);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e) {
+            if (!kept(e)) continue;
             const auto col = static_cast<std::size_t>(graph.indices[e]);
             const std::size_t slot = fill[task_of[block(i) * P + block(col)]]++;
             // umap-learn's epochs_per_sample and its counters, as Schedule::init has them.

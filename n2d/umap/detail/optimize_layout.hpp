@@ -70,7 +70,9 @@ struct LayoutEdges {
     std::vector<std::uint32_t> task_begin, round_begin;
     std::size_t size() const noexcept { return head.size(); }
 };
-LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params);
+// min_weight > 0 lays out the edges prune_edges(graph, min_weight) would keep, as if that graph
+// were passed (without making it).
+LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params, float min_weight = 0.0f);
 
 // Learning rate of `epoch` (umap-learn decays α after each epoch: epoch e ≥ 1 runs with
 // α0·(1 − (e − 1)/n_epochs)).
