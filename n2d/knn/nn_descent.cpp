@@ -38,11 +38,13 @@ struct Update {
     std::int32_t target, other;
     float d;
 };
-// A reverse candidate: `other` is offered to `target`'s new (flag 1) or old list.
-struct Offer {
-    std::int32_t target, other;
-    std::uint32_t priority;
-    std::uint32_t is_new;
+// The reverse candidates of an iteration in CSR form: target t is offered the sources
+// src[begin[t], begin[t + 1]) in ascending (source, slot) order — the order the pushes always had —
+// each stored as source << 1 | its "new" flag; priorities are recomputed where they are pushed.
+struct ReverseLists {
+    std::vector<std::size_t> begin;
+    std::vector<std::uint32_t> src;
+    ReverseLists(std::size_t n, std::size_t k) : begin(n + 1), src(n * k) {}
 };
 
 // The neighbour heaps: per vertex k slots (max-heap on distance, slot 0 = worst), with the
@@ -87,19 +89,19 @@ struct Graph {
     }
 };
 
-// Per-vertex candidate lists keeping the `cap` lowest (priority, id), no duplicates.
+// Per-vertex candidate lists keeping the `cap` lowest (priority, id), no duplicates. The
+// priorities are only needed while a list is built: the caller passes that vertex's `cap` slots
+// of scratch (P), so they are not kept for every vertex.
 struct Candidates {
     std::size_t cap;
     std::vector<std::int32_t> idx;
-    std::vector<std::uint32_t> prio;
     std::vector<std::uint32_t> count;
-    Candidates(std::size_t n, std::size_t c) : cap(c), idx(n * c), prio(n * c), count(n) {}
+    Candidates(std::size_t n, std::size_t c) : cap(c), idx(n * c), count(n) {}
     static bool above(std::uint32_t pa, std::int32_t ia, std::uint32_t pb, std::int32_t ib) noexcept {
         return pa > pb || (pa == pb && ia > ib);
     }
-    void push(std::size_t v, std::int32_t j, std::uint32_t p) noexcept {
+    void push(std::size_t v, std::int32_t j, std::uint32_t p, std::uint32_t* P) noexcept {
         std::int32_t* I = idx.data() + v * cap;
-        std::uint32_t* P = prio.data() + v * cap;
         std::uint32_t& m = count[v];
         if (m == cap && !above(P[0], I[0], p, j)) return;
         for (std::size_t s = 0; s < m; ++s)
@@ -244,37 +246,54 @@ void random_fill(Graph& g, std::uint64_t seed, const Space& space, ThreadPool& p
 }
 
 // Samples candidates for iteration `iter` and clears the "new" flag of sampled entries.
-void build_candidates(Graph& g, Candidates& fresh, Candidates& old, Buckets<Offer>& ob, std::uint64_t iter_seed,
+void build_candidates(Graph& g, Candidates& fresh, Candidates& old, ReverseLists& rev,
+                      std::vector<std::vector<std::uint32_t>>& prio_scratch, std::uint64_t iter_seed,
                       ThreadPool& pool) {
-    const std::size_t n = g.n, k = g.k, chunks = (n + kChunk - 1) / kChunk;
+    const std::size_t n = g.n, k = g.k, cap = fresh.cap;
     auto priority = [iter_seed](std::size_t v, std::int32_t j) {
         return static_cast<std::uint32_t>(mix64(iter_seed ^ (v * 0x9E3779B97F4A7C15ull) ^
                                                 (static_cast<std::uint64_t>(j) * 0xD1B54A32D192ED03ull)) >> 32);
     };
-    ob.reset(chunks);
-    pool.parallel_for(0, chunks, 1, [&](std::size_t lo, std::size_t hi, std::size_t) {
-        for (std::size_t c = lo; c < hi; ++c)
-            for (std::size_t v = c * kChunk; v < std::min(n, (c + 1) * kChunk); ++v)
-                for (std::size_t s = 0; s < k; ++s) {
-                    const std::int32_t j = g.idx[v * k + s];
-                    if (j < 0) continue;
-                    ob.add(c, {j, static_cast<std::int32_t>(v), priority(v, j), g.flag[v * k + s]});
-                }
-    });
-    pool.parallel_for(0, kPartitions, 1, [&](std::size_t lo, std::size_t hi, std::size_t) {
+    // Reverse lists, counted then filled in (source, slot) order, with the flags as they are now.
+    std::fill(rev.begin.begin(), rev.begin.end(), std::size_t(0));
+    for (std::size_t e = 0; e < n * k; ++e)
+        if (g.idx[e] >= 0) ++rev.begin[static_cast<std::size_t>(g.idx[e]) + 1];
+    for (std::size_t t = 0; t < n; ++t) rev.begin[t + 1] += rev.begin[t];
+    for (std::size_t v = 0; v < n; ++v)
+        for (std::size_t s = 0; s < k; ++s) {
+            const std::int32_t j = g.idx[v * k + s];
+            if (j >= 0)
+                rev.src[rev.begin[static_cast<std::size_t>(j)]++] =
+                    static_cast<std::uint32_t>(v << 1) | (g.flag[v * k + s] ? 1u : 0u);
+        }
+    for (std::size_t t = n; t > 0; --t) rev.begin[t] = rev.begin[t - 1];  // back to the starts
+    rev.begin[0] = 0;
+    const std::size_t part_size = (n + kPartitions - 1) / kPartitions;
+    pool.parallel_for(0, kPartitions, 1, [&](std::size_t lo, std::size_t hi, std::size_t w) {
+        std::vector<std::uint32_t>& prio = prio_scratch[w];
+        prio.resize(2 * part_size * cap);
         for (std::size_t p = lo; p < hi; ++p) {
-            const std::size_t v0 = std::min(n, p * ob.part_size), v1 = std::min(n, v0 + ob.part_size);
+            const std::size_t v0 = std::min(n, p * part_size), v1 = std::min(n, v0 + part_size);
+            auto push = [&](std::size_t v, std::int32_t j, std::uint32_t pr, bool is_new) {
+                std::uint32_t* P = prio.data() + (2 * (v - v0) + (is_new ? 0 : 1)) * cap;
+                (is_new ? fresh : old).push(v, j, pr, P);
+            };
             for (std::size_t v = v0; v < v1; ++v) {
                 fresh.count[v] = old.count[v] = 0;
                 for (std::size_t s = 0; s < k; ++s) {
                     const std::int32_t j = g.idx[v * k + s];
                     if (j < 0) continue;
-                    (g.flag[v * k + s] ? fresh : old).push(v, j, priority(v, j));
+                    push(v, j, priority(v, j), g.flag[v * k + s] != 0);
                 }
             }
-            for (std::size_t c = 0; c < chunks; ++c)
-                for (const Offer& o : ob.at(c, p))
-                    (o.is_new ? fresh : old).push(static_cast<std::size_t>(o.target), o.other, o.priority);
+            // Offers of the partition's targets in ascending target order: each list belongs to
+            // one target, and a target's pushes keep their (source, slot) order.
+            for (std::size_t v = v0; v < v1; ++v)
+                for (std::size_t r = rev.begin[v]; r < rev.begin[v + 1]; ++r) {
+                    const std::size_t source = rev.src[r] >> 1;
+                    push(v, static_cast<std::int32_t>(source), priority(source, static_cast<std::int32_t>(v)),
+                         (rev.src[r] & 1u) != 0);
+                }
             for (std::size_t v = v0; v < v1; ++v)
                 for (std::size_t s = 0; s < k; ++s)
                     if (g.flag[v * k + s] && fresh.contains(v, g.idx[v * k + s])) g.flag[v * k + s] = 0;
@@ -335,10 +354,11 @@ Neighbors nn_descent(const Space& space, const NnDescentParams& prm, ThreadPool&
 
     // 2. Iterations.
     Candidates fresh(n, mc), old(n, mc);
-    Buckets<Offer> ob(n);
+    ReverseLists rev(n, k);
+    std::vector<std::vector<std::uint32_t>> prio_scratch(pool.num_threads());
     const double stop_at = double(prm.delta) * double(n) * double(k);
     for (std::size_t iter = 0; iter < prm.n_iters; ++iter) {
-        build_candidates(g, fresh, old, ob, derive_seed(prm.seed, 0x49544552ull, iter), pool);
+        build_candidates(g, fresh, old, rev, prio_scratch, derive_seed(prm.seed, 0x49544552ull, iter), pool);
         std::size_t updates = 0;
         for (std::size_t b0 = 0; b0 < n; b0 += kJoinBlock) {
             const std::size_t b1 = std::min(n, b0 + kJoinBlock);

@@ -40,31 +40,40 @@ constexpr std::uint32_t kKnnIndexVersion = 1;
 void build_search_graph(KnnIndex::State& st, const knn_detail::Neighbors& nb, ThreadPool& pool) {
     using knn_detail::Cand;
     const std::size_t n = nb.n, k = nb.k;
-    std::vector<std::vector<Cand>> all(n);
+    // Every point's forward and reverse entries in one CSR array (exact size, no per-point
+    // vectors); the sort below orders each row by (distance, id), whatever order it was filled in.
+    std::vector<std::size_t> start(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t s = 0; s < k; ++s) {
-            const std::int32_t j = nb.idx[i * k + s];
-            if (j < 0) break;
-            all[i].push_back({nb.dist[i * k + s], j});
+        for (std::size_t s = 0; s < k && nb.idx[i * k + s] >= 0; ++s) {
+            ++start[i + 1];
+            ++start[static_cast<std::size_t>(nb.idx[i * k + s]) + 1];
         }
+    for (std::size_t i = 0; i < n; ++i) start[i + 1] += start[i];
+    std::vector<Cand> all(start[n]);
+    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t s = 0; s < k && nb.idx[i * k + s] >= 0; ++s)
-            all[static_cast<std::size_t>(nb.idx[i * k + s])].push_back({nb.dist[i * k + s], static_cast<std::int32_t>(i)});
+        for (std::size_t s = 0; s < k && nb.idx[i * k + s] >= 0; ++s) {
+            const auto j = static_cast<std::size_t>(nb.idx[i * k + s]);
+            all[fill[i]++] = {nb.dist[i * k + s], nb.idx[i * k + s]};
+            all[fill[j]++] = {nb.dist[i * k + s], static_cast<std::int32_t>(i)};
+        }
     const auto max_degree = static_cast<std::size_t>(std::nearbyint(1.5 * double(k + 1)));
-    st.adj_start.assign(n + 1, 0);
+    std::vector<std::size_t>& degree = fill;  // reused: each row's kept length
     pool.parallel_for(0, n, 1024, [&](std::size_t lo, std::size_t hi, std::size_t) {
         for (std::size_t i = lo; i < hi; ++i) {
-            auto& a = all[i];
-            std::sort(a.begin(), a.end(), knn_detail::better);
-            a.erase(std::unique(a.begin(), a.end(), [](const Cand& x, const Cand& y) { return x.i == y.i; }), a.end());
-            if (a.size() > max_degree) a.resize(max_degree);
+            Cand* first = all.data() + start[i];
+            Cand* last = all.data() + start[i + 1];
+            std::sort(first, last, knn_detail::better);
+            last = std::unique(first, last, [](const Cand& x, const Cand& y) { return x.i == y.i; });
+            degree[i] = std::min<std::size_t>(static_cast<std::size_t>(last - first), max_degree);
         }
     });
-    for (std::size_t i = 0; i < n; ++i) st.adj_start[i + 1] = st.adj_start[i] + static_cast<std::int32_t>(all[i].size());
+    st.adj_start.assign(n + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) st.adj_start[i + 1] = st.adj_start[i] + static_cast<std::int32_t>(degree[i]);
     st.adj.resize(static_cast<std::size_t>(st.adj_start[n]));
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t s = 0; s < all[i].size(); ++s)
-            st.adj[static_cast<std::size_t>(st.adj_start[i]) + s] = all[i][s].i;
+        for (std::size_t s = 0; s < degree[i]; ++s)
+            st.adj[static_cast<std::size_t>(st.adj_start[i]) + s] = all[start[i] + s].i;
 }
 
 // Per-thread search scratch: visit stamps avoid clearing a bitset per query.

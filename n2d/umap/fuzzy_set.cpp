@@ -173,35 +173,46 @@ SparseGraph symmetrize(const SparseGraph& a, float set_op_mix_ratio) {
                 "set_op_mix_ratio " + std::to_string(set_op_mix_ratio) + " is outside [0, 1]");
     const SparseGraph t = transpose(a);
     const float mix = set_op_mix_ratio;
-    SparseGraph s;
-    s.n_rows = s.n_cols = a.n_rows;
-    s.indptr.assign(a.n_rows + 1, 0);
-    s.indices.reserve(a.nnz() * 2);
-    s.weights.reserve(a.nnz() * 2);
-    auto emit = [&](std::int32_t c, float x, float y) {
-        const float prod = x * y;
-        const float w = mix * (x + y - prod) + (1.0f - mix) * prod;
-        if (w != 0.0f) {
-            s.indices.push_back(c);
-            s.weights.push_back(w);
-        }
-    };
-    for (std::size_t i = 0; i < a.n_rows; ++i) {  // merge row i of A with row i of Aᵀ
+    // Row i of A merged with row i of Aᵀ; emit(column, weight) for each non-zero result, columns
+    // ascending. Run twice, counting then filling, so the result is allocated at its exact size
+    // (the fit keeps it as graph_).
+    auto merge_row = [&](std::size_t i, auto&& emit) {
+        auto put = [&](std::int32_t c, float x, float y) {
+            const float prod = x * y;
+            const float w = mix * (x + y - prod) + (1.0f - mix) * prod;
+            if (w != 0.0f) emit(c, w);
+        };
         std::size_t p = a.indptr[i], pe = a.indptr[i + 1], q = t.indptr[i], qe = t.indptr[i + 1];
         while (p < pe || q < qe) {
             if (q == qe || (p < pe && a.indices[p] < t.indices[q])) {
-                emit(a.indices[p], a.weights[p], 0.0f);
+                put(a.indices[p], a.weights[p], 0.0f);
                 ++p;
             } else if (p == pe || t.indices[q] < a.indices[p]) {
-                emit(t.indices[q], 0.0f, t.weights[q]);
+                put(t.indices[q], 0.0f, t.weights[q]);
                 ++q;
             } else {
-                emit(a.indices[p], a.weights[p], t.weights[q]);
+                put(a.indices[p], a.weights[p], t.weights[q]);
                 ++p;
                 ++q;
             }
         }
-        s.indptr[i + 1] = s.indices.size();
+    };
+    SparseGraph s;
+    s.n_rows = s.n_cols = a.n_rows;
+    s.indptr.assign(a.n_rows + 1, 0);
+    for (std::size_t i = 0; i < a.n_rows; ++i) {
+        std::size_t count = 0;
+        merge_row(i, [&](std::int32_t, float) { ++count; });
+        s.indptr[i + 1] = s.indptr[i] + count;
+    }
+    s.indices.resize(s.indptr[a.n_rows]);
+    s.weights.resize(s.indptr[a.n_rows]);
+    for (std::size_t i = 0; i < a.n_rows; ++i) {
+        std::size_t e = s.indptr[i];
+        merge_row(i, [&](std::int32_t c, float w) {
+            s.indices[e] = c;
+            s.weights[e++] = w;
+        });
     }
     return s;
 }

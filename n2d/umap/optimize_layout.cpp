@@ -22,15 +22,19 @@ SparseGraph prune_edges(const SparseGraph& graph, float threshold) {
     out.n_rows = graph.n_rows;
     out.n_cols = graph.n_cols;
     out.indptr.assign(graph.n_rows + 1, 0);
-    out.indices.reserve(graph.nnz());
-    out.weights.reserve(graph.nnz());
+    auto kept = [&](std::size_t e) { return graph.weights[e] >= threshold && graph.weights[e] > 0.0f; };
+    std::size_t count = 0;  // counted first: allocated at its exact size
+    for (std::size_t e = 0; e < graph.nnz(); ++e) count += kept(e);
+    out.indices.resize(count);
+    out.weights.resize(count);
+    std::size_t slot = 0;
     for (std::size_t i = 0; i < graph.n_rows; ++i) {
         for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e)
-            if (graph.weights[e] >= threshold && graph.weights[e] > 0.0f) {
-                out.indices.push_back(graph.indices[e]);
-                out.weights.push_back(graph.weights[e]);
+            if (kept(e)) {
+                out.indices[slot] = graph.indices[e];
+                out.weights[slot++] = graph.weights[e];
             }
-        out.indptr[i + 1] = out.indices.size();
+        out.indptr[i + 1] = slot;
     }
     return out;
 }
@@ -293,18 +297,15 @@ void check_params(const LayoutParams& p) {
 
 }  // namespace
 
-EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks) {
-    const std::size_t n = graph.n_rows, nnz = graph.nnz();
-    N2D_REQUIRE(nnz < (std::size_t(1) << 32), "UMAP graph has too many edges (" + std::to_string(nnz) + ")");
-    N2D_ASSERT(n_blocks >= 2 && n_blocks % 2 == 0, "schedule_edges: n_blocks must be even and >= 2");
-    const std::size_t P = n_blocks;
-    N2D_ASSERT(n <= std::numeric_limits<std::uint64_t>::max() / P, "schedule_edges: n * n_blocks overflows 64 bits");
-    auto block = [&](std::size_t v) { return static_cast<std::size_t>(std::uint64_t(v) * P / n); };
-    // Tasks: rounds 0..P-2 pair the blocks by the circle method (P/2 pairs each), round P-1
-    // holds the P within-block tasks. task_of[a * P + b] = task index of block pair {a, b}.
-    std::vector<std::uint32_t> task_of(P * P);
-    EdgeRounds out;
-    out.round_begin.push_back(0);
+namespace {
+
+// The tournament of schedule_edges: task_of[a * P + b] = task index of block pair {a, b};
+// rounds 0..P-2 pair the blocks by the circle method (P/2 pairs each), round P-1 holds the P
+// within-block tasks. Returns the rounds' first tasks (P + 1 entries, the last = task count).
+template <class Index>
+std::vector<Index> block_tasks(std::size_t P, std::vector<std::uint32_t>& task_of) {
+    task_of.assign(P * P, 0);
+    std::vector<Index> round_begin{0};
     std::uint32_t task = 0;
     for (std::size_t r = 0; r + 1 < P; ++r) {
         auto pair = [&](std::size_t a, std::size_t b) {
@@ -312,13 +313,34 @@ EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks) {
         };
         pair(P - 1, r);
         for (std::size_t k = 1; k < P / 2; ++k) pair((r + k) % (P - 1), (r + (P - 1) - k) % (P - 1));
-        out.round_begin.push_back(task);
+        round_begin.push_back(task);
     }
     for (std::size_t b = 0; b < P; ++b) task_of[b * P + b] = task++;
-    out.round_begin.push_back(task);
+    round_begin.push_back(task);
+    return round_begin;
+}
+
+void check_schedule(std::size_t n, std::size_t nnz, std::size_t n_blocks) {
+    N2D_REQUIRE(nnz < (std::size_t(1) << 32), "UMAP graph has too many edges (" + std::to_string(nnz) + ")");
+    N2D_ASSERT(n_blocks >= 2 && n_blocks % 2 == 0, "schedule_edges: n_blocks must be even and >= 2");
+    N2D_ASSERT(n <= std::numeric_limits<std::uint64_t>::max() / n_blocks,
+               "schedule_edges: n * n_blocks overflows 64 bits");
+}
+
+}  // namespace
+
+EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks) {
+    const std::size_t n = graph.n_rows, nnz = graph.nnz();
+    check_schedule(n, nnz, n_blocks);
+    const std::size_t P = n_blocks;
+    auto block = [&](std::size_t v) { return static_cast<std::size_t>(std::uint64_t(v) * P / n); };
+    std::vector<std::uint32_t> task_of;
+    EdgeRounds out;
+    out.round_begin = block_tasks<std::size_t>(P, task_of);
+    const std::size_t task = out.round_begin.back();
     out.head.resize(nnz);
     std::vector<std::uint32_t> task_of_edge(nnz);
-    out.task_begin.assign(static_cast<std::size_t>(task) + 1, 0);
+    out.task_begin.assign(task + 1, 0);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e) {
             out.head[e] = static_cast<std::uint32_t>(i);
@@ -337,30 +359,57 @@ float layout_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
                       : alpha0 * (1.0f - static_cast<float>(epoch - 1) / static_cast<float>(n_epochs));
 }
 
-LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params) {
-    const EdgeRounds rounds = schedule_edges(graph, params.sgd_blocks);
-    Schedule s;
-    s.init(graph.weights.data(), graph.nnz(), max_weight(graph), params.negative_sample_rate);
-    const std::size_t m = graph.nnz();
+// schedule_edges' order filled in place: counting the edges per task, then writing each edge,
+// rows in order, at its task's next slot, lists every task's edges in CSR order as
+// schedule_edges' `order` does, without that permutation, its head array or a separate
+// schedule — the edge arrays are the largest allocation of a fit, so no second copy is made.
+LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params, float min_weight) {
+    const std::size_t n = graph.n_rows, P = params.sgd_blocks;
+    // The edges prune_edges(graph, min_weight) keeps, and their largest weight.
+    // (min_weight <= 0: every edge, a non-positive weight getting period -1, never sampled.)
+    auto kept = [&](std::size_t e) { return !(min_weight > 0.0f) || graph.weights[e] >= min_weight; };
+    std::size_t m = 0;
+    float max_w = 0.0f;
+    for (std::size_t e = 0; e < graph.nnz(); ++e)
+        if (kept(e)) {
+            ++m;
+            max_w = std::max(max_w, graph.weights[e]);
+        }
+    check_schedule(n, m, P);
+    auto block = [&](std::size_t v) { return static_cast<std::size_t>(std::uint64_t(v) * P / n); };
+    std::vector<std::uint32_t> task_of;
     LayoutEdges out;
+    out.round_begin = block_tasks<std::uint32_t>(P, task_of);
+    const std::size_t tasks = out.round_begin.back();
+    out.task_begin.assign(tasks + 1, 0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e)
+            if (kept(e)) ++out.task_begin[task_of[block(i) * P + block(static_cast<std::size_t>(graph.indices[e]))] + 1];
+    for (std::size_t t = 0; t < tasks; ++t) out.task_begin[t + 1] += out.task_begin[t];
+    const float rate = params.negative_sample_rate;
     out.head.resize(m);
     out.tail.resize(m);
     out.eps.resize(m);
     out.eps_neg.resize(m);
     out.next.resize(m);
     out.next_neg.resize(m);
-    for (std::size_t i = 0; i < m; ++i) {
-        const std::size_t e = rounds.order[i];
-        out.head[i] = rounds.head[e];
-        out.tail[i] = static_cast<std::uint32_t>(graph.indices[e]);
-        out.eps[i] = s.eps[e];
-        out.eps_neg[i] = s.eps_neg[e];
-        out.next[i] = s.next[e];
-        out.next_neg[i] = s.next_neg[e];
-    }
-    // schedule_edges checked nnz < 2^32, and there are sgd_blocks · (sgd_blocks + 1) / 2 tasks.
-    out.task_begin.assign(rounds.task_begin.begin(), rounds.task_begin.end());
-    out.round_begin.assign(rounds.round_begin.begin(), rounds.round_begin.end());
+    std::vector<std::uint32_t> fill(out.task_begin.begin(), out.task_begin.end() - 1);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t e = graph.row_begin(i); e < graph.row_end(i); ++e) {
+            if (!kept(e)) continue;
+            const auto col = static_cast<std::size_t>(graph.indices[e]);
+            const std::size_t slot = fill[task_of[block(i) * P + block(col)]]++;
+            // umap-learn's epochs_per_sample and its counters, as Schedule::init has them.
+            const float w = graph.weights[e];
+            const float eps = w > 0.0f ? max_w / w : -1.0f;
+            const float eps_neg = rate > 0.0f ? eps / rate : 0.0f;
+            out.head[slot] = static_cast<std::uint32_t>(i);
+            out.tail[slot] = static_cast<std::uint32_t>(col);
+            out.eps[slot] = eps;
+            out.eps_neg[slot] = eps_neg;
+            out.next[slot] = eps;
+            out.next_neg[slot] = eps_neg;
+        }
     return out;
 }
 
@@ -474,13 +523,21 @@ void DeviceLayout::epoch(std::size_t e, float alpha) {
 
 void optimize_layout(MatrixView embedding, const SparseGraph& graph, const LayoutParams& params, std::uint64_t seed,
                      const ProgressCallback& progress, ThreadPool* pool_ptr, Device* device) {
+    N2D_ASSERT(graph.n_rows == embedding.rows && graph.n_cols == embedding.rows,
+                "optimize_layout: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
+                    " for an embedding of " + std::to_string(embedding.rows) + " rows");
+    LayoutEdges edges = layout_edges(graph, params);
+    optimize_edges(embedding, edges, params, seed, progress, pool_ptr, device);
+}
+
+void optimize_edges(MatrixView embedding, LayoutEdges& edges, const LayoutParams& params, std::uint64_t seed,
+                    const ProgressCallback& progress, ThreadPool* pool_ptr, Device* device) {
     check_params(params);
     const std::size_t n = embedding.rows, dim = embedding.cols;
-    N2D_ASSERT(graph.n_rows == n && graph.n_cols == n,
-                "optimize_layout: graph of " + std::to_string(graph.n_rows) + " x " + std::to_string(graph.n_cols) +
-                    " for an embedding of " + std::to_string(n) + " rows");
     N2D_ASSERT(embedding.contiguous(), "optimize_layout: the embedding must be contiguous");
-    LayoutEdges edges = layout_edges(graph, params);
+    N2D_ASSERT(edges.task_begin.size() == (params.sgd_blocks * (params.sgd_blocks + 1)) / 2 + 1 &&
+                   edges.round_begin.size() == params.sgd_blocks + 1 && edges.task_begin.back() == edges.size(),
+               "optimize_edges: the edges were not scheduled with these parameters");
     if (device && device->type() != DeviceType::cpu && device->supports(DeviceOp::umap_epoch) && n > 0 && dim > 0 &&
         edges.size() > 0)
         return optimize_on_device(*device, embedding, edges, params, seed, progress);

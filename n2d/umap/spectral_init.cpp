@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "n2d/core/error.hpp"
@@ -223,6 +224,145 @@ std::vector<double> component_meta_layout(const std::vector<int>& labels, std::s
     return meta;
 }
 
+// A kd-tree over distinct points for nearest_positive_distances: node ranges of `order`, split at
+// the median of the widest axis (std::nth_element), leaves of up to kSpectralLeaf points; each
+// node keeps its points' bounding box (lo, hi per axis) for the search's lower bounds.
+constexpr std::size_t kSpectralLeaf = 8;
+struct SpectralKdNode {
+    std::size_t lo, hi;     // order[lo, hi)
+    std::size_t left = 0;   // children (0: a leaf); the right child is left + 1
+};
+
+// Squared distance as spectral_layout has always summed it (axis by axis, in double).
+inline double spectral_d2(const double* p, const double* q, std::size_t dim) noexcept {
+    double d2 = 0.0;
+    for (std::size_t j = 0; j < dim; ++j) {
+        const double t = p[j] - q[j];
+        d2 += t * t;
+    }
+    return d2;
+}
+
+}  // namespace
+
+std::vector<double> nearest_positive_distances(const std::vector<double>& points, std::size_t n, std::size_t dim,
+                                               ThreadPool* pool_ptr) {
+    N2D_REQUIRE(points.size() == n * dim, "nearest_positive_distances: " + std::to_string(points.size()) +
+                                              " coordinates for " + std::to_string(n) + " x " + std::to_string(dim));
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<double> out(n, inf);
+    auto row = [&](std::size_t i) { return points.data() + i * dim; };
+    auto brute = [&](std::size_t c) {
+        double best = inf;
+        for (std::size_t o = 0; o < n; ++o) {
+            const double d2 = spectral_d2(row(c), row(o), dim);
+            if (d2 > 0.0) best = std::min(best, d2);
+        }
+        return best;
+    };
+    ThreadPool& pool = pool_or_default(pool_ptr);
+    bool finite = true;
+    for (double v : points) finite = finite && std::isfinite(v);
+    if (!finite || dim == 0) {  // the tree's ordering needs finite coordinates
+        pool.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            for (std::size_t c = lo; c < hi; ++c) out[c] = std::sqrt(brute(c));
+        });
+        return out;
+    }
+    // Equal points have equal distances to everything: one representative each, so a point's
+    // many duplicates (skipped, at distance 0) are not searched over and over.
+    std::vector<std::size_t> by_coords(n), rep(n);
+    for (std::size_t i = 0; i < n; ++i) by_coords[i] = i;
+    std::sort(by_coords.begin(), by_coords.end(), [&](std::size_t p, std::size_t q) {
+        return std::lexicographical_compare(row(p), row(p) + dim, row(q), row(q) + dim);
+    });
+    std::vector<std::size_t> order;  // the representatives
+    order.reserve(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        const std::size_t i = by_coords[r];
+        if (r == 0 || !std::equal(row(i), row(i) + dim, row(order.back()))) order.push_back(i);
+        rep[i] = order.size() - 1;
+    }
+    by_coords = std::vector<std::size_t>();
+    const std::size_t m = order.size();
+    std::vector<std::size_t> points_of = order;  // representative slot → point, before reordering
+    std::vector<SpectralKdNode> nodes{{0, m}};
+    std::vector<double> box;  // node v: box[v * 2 * dim + j] = lowest, [... + dim + j] = highest coordinate j
+    for (std::size_t v = 0; v < nodes.size(); ++v) {
+        const std::size_t lo = nodes[v].lo, hi = nodes[v].hi;
+        box.resize((v + 1) * 2 * dim);
+        double* b_lo = box.data() + v * 2 * dim;
+        double* b_hi = b_lo + dim;
+        std::size_t axis = 0;
+        for (std::size_t j = 0; j < dim; ++j) {
+            b_lo[j] = inf;
+            b_hi[j] = -inf;
+            for (std::size_t i = lo; i < hi; ++i) {
+                b_lo[j] = std::min(b_lo[j], row(order[i])[j]);
+                b_hi[j] = std::max(b_hi[j], row(order[i])[j]);
+            }
+            if (b_hi[j] - b_lo[j] > b_hi[axis] - b_lo[axis]) axis = j;
+        }
+        if (hi - lo <= kSpectralLeaf) continue;
+        const std::size_t mid = lo + (hi - lo) / 2;
+        std::nth_element(order.begin() + std::ptrdiff_t(lo), order.begin() + std::ptrdiff_t(mid),
+                         order.begin() + std::ptrdiff_t(hi),
+                         [&](std::size_t p, std::size_t q) { return row(p)[axis] < row(q)[axis]; });
+        nodes[v].left = nodes.size();
+        nodes.push_back({lo, mid});
+        nodes.push_back({mid, hi});
+    }
+    // A node is skipped when its box's squared gap to the query, summed axis by axis as
+    // spectral_d2 sums, exceeds the best squared distance so far: rounding is monotone, so every
+    // point in the box has a computed d2 at least that large, and the minimum found is exactly
+    // the brute-force one.
+    auto box_bound = [&](std::size_t v, const double* q) {
+        const double* b_lo = box.data() + v * 2 * dim;
+        const double* b_hi = b_lo + dim;
+        double d2 = 0.0;
+        for (std::size_t j = 0; j < dim; ++j) {
+            const double t = q[j] < b_lo[j] ? q[j] - b_lo[j] : (q[j] > b_hi[j] ? q[j] - b_hi[j] : 0.0);
+            d2 += t * t;
+        }
+        return d2;
+    };
+    std::vector<double> best_of(m, inf);
+    pool.parallel_for(0, m, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        std::vector<std::pair<std::size_t, double>> stack;  // node, lower bound of its squared distances
+        for (std::size_t r = lo; r < hi; ++r) {
+            const double* q = row(points_of[r]);
+            double best = inf;
+            stack.assign(1, {0, 0.0});
+            while (!stack.empty()) {
+                const auto [v, bound] = stack.back();
+                stack.pop_back();
+                if (bound > best) continue;
+                const SpectralKdNode& node = nodes[v];
+                if (node.left == 0) {
+                    for (std::size_t i = node.lo; i < node.hi; ++i) {
+                        const double d2 = spectral_d2(q, row(order[i]), dim);
+                        if (d2 > 0.0) best = std::min(best, d2);
+                    }
+                    continue;
+                }
+                const double bl = box_bound(node.left, q), br = box_bound(node.left + 1, q);
+                if (bl <= br) {  // the nearer child is searched first
+                    stack.emplace_back(node.left + 1, br);
+                    stack.emplace_back(node.left, bl);
+                } else {
+                    stack.emplace_back(node.left, bl);
+                    stack.emplace_back(node.left + 1, br);
+                }
+            }
+            best_of[r] = best;
+        }
+    });
+    for (std::size_t c = 0; c < n; ++c) out[c] = std::sqrt(best_of[rep[c]]);
+    return out;
+}
+
+namespace {
+
 // The subgraph induced by `members` (ascending vertex ids), relabelled 0..size-1.
 SparseGraph induced_subgraph(const SparseGraph& g, const std::vector<std::size_t>& members,
                              std::vector<std::int32_t>& local_id) {
@@ -264,17 +404,10 @@ Matrix spectral_layout(const SparseGraph& graph, const SpectralOptions& options,
         for (std::size_t i = 0; i < n; ++i) members[static_cast<std::size_t>(labels[i])].push_back(i);
         out = Matrix(n, dim);
         std::vector<std::int32_t> local_id(n, -1);
+        const std::vector<double> nearest_centre = nearest_positive_distances(meta, nc, dim, &pool);
         for (std::size_t c = 0; c < nc; ++c) {
             // Half the distance to the nearest other component centre.
-            double nearest = std::numeric_limits<double>::infinity();
-            for (std::size_t o = 0; o < nc; ++o) {
-                double d2 = 0.0;
-                for (std::size_t j = 0; j < dim; ++j) {
-                    const double t = meta[c * dim + j] - meta[o * dim + j];
-                    d2 += t * t;
-                }
-                if (d2 > 0.0) nearest = std::min(nearest, std::sqrt(d2));
-            }
+            const double nearest = nearest_centre[c];
             const double range = std::isfinite(nearest) ? nearest / 2.0 : 1.0;
             const std::vector<std::size_t>& mem = members[c];
             const std::uint64_t seed = derive_seed(options.seed, 0x436F6D70ull, c);

@@ -189,7 +189,8 @@ void Umap::fit_fresh(ConstMatrixView x) {
     n_epochs_used_ = options_.n_epochs.value_or(default_epochs);
     const float top = max_weight(graph_);
     const std::size_t prune_epochs = n_epochs_used_ > 10 ? n_epochs_used_ : default_epochs;
-    const SparseGraph pruned = prune_edges(graph_, top / static_cast<float>(prune_epochs));
+    const float prune_below = top / static_cast<float>(prune_epochs);
+    SparseGraph pruned = prune_edges(graph_, prune_below);
     timings_.fuzzy_set = seconds_since(t);
 
     t = Clock::now();
@@ -205,8 +206,12 @@ void Umap::fit_fresh(ConstMatrixView x) {
     lp.negative_sample_rate = options_.negative_sample_rate;
     lp.n_epochs = n_epochs_used_;
     lp.sgd_blocks = options_.sgd_blocks;
-    optimize_layout(embedding_, pruned, lp, derive_seed(options_.seed, 0x53474400ull), options_.progress,
-                    options_.pool, options_.device);
+    // The pruned graph only serves the initialisation: freed before the SGD's edges (the same
+    // edges, taken from graph_ with the same threshold) are laid out.
+    pruned = SparseGraph();
+    LayoutEdges edges = layout_edges(graph_, lp, prune_below);
+    optimize_edges(embedding_, edges, lp, derive_seed(options_.seed, 0x53474400ull), options_.progress,
+                   options_.pool, options_.device);
     timings_.optimize = seconds_since(t);
 }
 

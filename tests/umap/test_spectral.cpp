@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "n2d/core/rng.hpp"
@@ -216,6 +217,47 @@ TEST_CASE("many components: centroids placed by principal components, in order a
     std::size_t in_order = 0;
     for (std::size_t c = 0; c + 10 < kPairs; ++c) in_order += direction * (at(c + 10) - at(c)) > 0;
     CHECK(in_order == kPairs - 10);
+}
+
+TEST_CASE("nearest_positive_distances equals brute force, duplicates and zero distances skipped") {
+    // Random points on a coarse grid (many exact duplicates, ties and equal coordinates on an
+    // axis) and continuous ones, in 1..5 dimensions; brute force as spectral_layout did it.
+    ThreadPool pool(3);
+    for (std::size_t dim = 1; dim <= 5; ++dim)
+        for (int grid = 0; grid < 2; ++grid) {
+            const std::size_t n = 50 + 211 * dim;
+            Rng rng(17 * dim + static_cast<std::uint64_t>(grid));
+            std::vector<double> pts(n * dim);
+            for (double& v : pts) v = grid ? static_cast<double>(rng.below(4)) * 0.25 - 0.5 : rng.uniform(-1.0, 1.0);
+            for (std::size_t i = 0; i < n / 5; ++i)  // exact copies of earlier points
+                std::copy_n(pts.begin() + std::ptrdiff_t(rng.below(n) * dim), dim, pts.begin() + std::ptrdiff_t(i * dim));
+            const std::vector<double> fast = nearest_positive_distances(pts, n, dim, &pool);
+            REQUIRE(fast.size() == n);
+            std::size_t mismatches = 0;
+            for (std::size_t c = 0; c < n; ++c) {
+                double nearest = std::numeric_limits<double>::infinity();
+                for (std::size_t o = 0; o < n; ++o) {
+                    double d2 = 0.0;
+                    for (std::size_t j = 0; j < dim; ++j) {
+                        const double t = pts[c * dim + j] - pts[o * dim + j];
+                        d2 += t * t;
+                    }
+                    if (d2 > 0.0) nearest = std::min(nearest, std::sqrt(d2));
+                }
+                mismatches += fast[c] != nearest;  // exact: the same sums
+            }
+            CHECK(mismatches == 0);
+        }
+    // No other distinct point: +inf, as the brute force has it; one point, and a single location.
+    CHECK(std::isinf(nearest_positive_distances({1.0, 2.0}, 1, 2)[0]));
+    const std::vector<double> same = nearest_positive_distances(std::vector<double>(40, 0.5), 20, 2);
+    for (double d : same) CHECK(std::isinf(d));
+    // Non-finite coordinates take the brute-force path.
+    const double inf = std::numeric_limits<double>::infinity();
+    const std::vector<double> odd = nearest_positive_distances({0.0, inf, 3.0}, 3, 1);
+    CHECK(odd[0] == 3.0);
+    CHECK(std::isinf(odd[1]));  // inf - inf is NaN, inf - x is inf: never a finite nearest
+    CHECK(odd[2] == 3.0);
 }
 
 TEST_CASE("noisy_scale and rescale_to_box") {

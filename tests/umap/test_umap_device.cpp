@@ -173,6 +173,42 @@ TEST_CASE("umap_epoch on the CPU device is optimize_layout's epoch, bit for bit,
     }
 }
 
+TEST_CASE("layout_edges: schedule_edges' order, umap-learn's periods, and pruning without the pruned copy") {
+    const std::size_t n = 300;
+    const SparseGraph g = random_graph(n, 6, 5);
+    LayoutParams p;
+    p.sgd_blocks = 8;
+    p.negative_sample_rate = 3.0f;
+    const EdgeRounds rounds = schedule_edges(g, p.sgd_blocks);
+    const LayoutEdges all = layout_edges(g, p);
+    REQUIRE(all.size() == g.nnz());
+    const float max_w = max_weight(g);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const std::size_t e = rounds.order[i];
+        const float eps = max_w / g.weights[e];
+        wrong += all.head[i] != rounds.head[e] || all.tail[i] != static_cast<std::uint32_t>(g.indices[e]) ||
+                 all.eps[i] != eps || all.next[i] != eps || all.eps_neg[i] != eps / 3.0f || all.next_neg[i] != eps / 3.0f;
+    }
+    CHECK(wrong == 0);
+    CHECK(std::equal(all.task_begin.begin(), all.task_begin.end(), rounds.task_begin.begin()));
+    CHECK(std::equal(all.round_begin.begin(), all.round_begin.end(), rounds.round_begin.begin()));
+    // A threshold lays out exactly the edges (and periods) of the pruned graph.
+    const float threshold = 0.5f * max_w;
+    const SparseGraph pruned = prune_edges(g, threshold);
+    REQUIRE(pruned.nnz() > 0);
+    REQUIRE(pruned.nnz() < g.nnz());
+    const LayoutEdges a = layout_edges(pruned, p), b = layout_edges(g, p, threshold);
+    CHECK(a.head == b.head);
+    CHECK(a.tail == b.tail);
+    CHECK(a.eps == b.eps);
+    CHECK(a.eps_neg == b.eps_neg);
+    CHECK(a.next == b.next);
+    CHECK(a.next_neg == b.next_neg);
+    CHECK(a.task_begin == b.task_begin);
+    CHECK(a.round_begin == b.round_begin);
+}
+
 TEST_CASE("optimize_layout's device path: upload once, one umap_epoch per epoch, progress and cancel") {
     const std::size_t n = 400, n_epochs = 12;
     const SparseGraph g = random_graph(n, 8, 5);

@@ -70,7 +70,9 @@ struct LayoutEdges {
     std::vector<std::uint32_t> task_begin, round_begin;
     std::size_t size() const noexcept { return head.size(); }
 };
-LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params);
+// min_weight > 0 lays out the edges prune_edges(graph, min_weight) would keep, as if that graph
+// were passed (without making it).
+LayoutEdges layout_edges(const SparseGraph& graph, const LayoutParams& params, float min_weight = 0.0f);
 
 // Learning rate of `epoch` (umap-learn decays α after each epoch: epoch e ≥ 1 runs with
 // α0·(1 − (e − 1)/n_epochs)).
@@ -103,6 +105,12 @@ float max_weight(const SparseGraph& graph);
 // runs on the CPU.
 void optimize_layout(MatrixView embedding, const SparseGraph& graph, const LayoutParams& params, std::uint64_t seed,
                      const ProgressCallback& progress = {}, ThreadPool* pool = nullptr, Device* device = nullptr);
+
+// optimize_layout over edges already laid out by layout_edges(graph, params) (graph n × n, n the
+// embedding's rows): fit builds them first so the graph can be freed before the epochs run.
+// `edges` keeps the sampling counters of the last epoch.
+void optimize_edges(MatrixView embedding, LayoutEdges& edges, const LayoutParams& params, std::uint64_t seed,
+                    const ProgressCallback& progress = {}, ThreadPool* pool = nullptr, Device* device = nullptr);
 
 // transform: optimises each row i of `points` (its initial positions) along row i of `graph`
 // (n_points × n_tail) against the fixed `tail` embedding; negatives are tail points drawn from a

@@ -12,6 +12,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "n2d/core/matrix.hpp"
 #include "n2d/knn/knn.hpp"
@@ -40,6 +41,13 @@ struct SpectralOptions {
 
 // Connected components of a symmetric graph, labelled 0, 1, … in order of their smallest vertex.
 std::vector<int> connected_components(const SparseGraph& graph, std::size_t& n_components);
+
+// For each of the n points (row-major n × dim), the distance to its nearest point at a positive
+// (squared, computed) distance, +inf when there is none: spectral_layout's brute-force
+// min over o of sqrt(Σ_j (p_j − o_j)²) with d² > 0, exactly (same sums), found with a kd-tree
+// over the distinct points in about n log n instead of n².
+std::vector<double> nearest_positive_distances(const std::vector<double>& points, std::size_t n, std::size_t dim,
+                                               ThreadPool* pool = nullptr);
 
 // Spectral layout (n × n_components) before scaling. Never fails: a connected graph too small
 // for its eigenvectors (n <= n_components + 1) gets uniform(-10, 10) coordinates as umap-learn's
