@@ -13,6 +13,7 @@
 #include "n2d/knn/detail/metric.hpp"
 #include "n2d/linalg/detail/lanczos.hpp"
 #include "n2d/linalg/detail/normalized_adjacency.hpp"
+#include "n2d/linalg/detail/squared_distance.hpp"
 
 namespace n2d::inline v0 {
 
@@ -233,16 +234,6 @@ struct SpectralKdNode {
     std::size_t left = 0;   // children (0: a leaf); the right child is left + 1
 };
 
-// Squared distance as spectral_layout has always summed it (axis by axis, in double).
-inline double spectral_d2(const double* p, const double* q, std::size_t dim) noexcept {
-    double d2 = 0.0;
-    for (std::size_t j = 0; j < dim; ++j) {
-        const double t = p[j] - q[j];
-        d2 += t * t;
-    }
-    return d2;
-}
-
 }  // namespace
 
 std::vector<double> nearest_positive_distances(const std::vector<double>& points, std::size_t n, std::size_t dim,
@@ -255,7 +246,7 @@ std::vector<double> nearest_positive_distances(const std::vector<double>& points
     auto brute = [&](std::size_t c) {
         double best = inf;
         for (std::size_t o = 0; o < n; ++o) {
-            const double d2 = spectral_d2(row(c), row(o), dim);
+            const double d2 = detail::squared_euclidean(row(c), row(o), dim);
             if (d2 > 0.0) best = std::min(best, d2);
         }
         return best;
@@ -313,7 +304,7 @@ std::vector<double> nearest_positive_distances(const std::vector<double>& points
         nodes.push_back({mid, hi});
     }
     // A node is skipped when its box's squared gap to the query, summed axis by axis as
-    // spectral_d2 sums, exceeds the best squared distance so far: rounding is monotone, so every
+    // squared_euclidean sums, exceeds the best squared distance so far: rounding is monotone, so every
     // point in the box has a computed d2 at least that large, and the minimum found is exactly
     // the brute-force one.
     auto box_bound = [&](std::size_t v, const double* q) {
@@ -340,7 +331,7 @@ std::vector<double> nearest_positive_distances(const std::vector<double>& points
                 const SpectralKdNode& node = nodes[v];
                 if (node.left == 0) {
                     for (std::size_t i = node.lo; i < node.hi; ++i) {
-                        const double d2 = spectral_d2(q, row(order[i]), dim);
+                        const double d2 = detail::squared_euclidean(q, row(order[i]), dim);
                         if (d2 > 0.0) best = std::min(best, d2);
                     }
                     continue;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "n2d/core/matrix.hpp"
+#include "n2d/linalg/detail/squared_distance.hpp"
 
 namespace n2d::inline v0 {
 class ThreadPool;
@@ -27,14 +28,6 @@ struct HdbscanData {
 };
 HdbscanData to_double(ConstMatrixView x);
 
-inline double squared_euclidean(const double* a, const double* b, std::size_t d) noexcept {
-    double s = 0.0;
-    for (std::size_t j = 0; j < d; ++j) {
-        const double t = a[j] - b[j];
-        s += t * t;
-    }
-    return s;
-}
 inline double euclidean(const double* a, const double* b, std::size_t d) noexcept {
     return std::sqrt(squared_euclidean(a, b, d));
 }
