@@ -23,6 +23,9 @@ test: deps
 	cmake --build $(BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure $(CTEST_FLAGS)
 
+# Every build but this one compiles the library as unity batches (fast clean builds, as CI's
+# are); the sanitizer build stays file by file, so CI still checks that each .cpp compiles on
+# its own (its includes, and internal names that only clash or resolve inside a batch).
 # PoCL (the CPU OpenCL the device tests run on) compiles kernels with an embedded clang that
 # frees operator-new memory, and keeps its allocations until exit: neither is ours.
 POCL_ASAN = alloc_dealloc_mismatch=0
@@ -34,13 +37,13 @@ sanitize: deps
 
 # The tests under ThreadSanitizer (clang, quick mode); part of .ci/run.
 tsan: deps deps-clang
-	@$(call configure,$(BUILD)-tsan,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_SANITIZE_THREAD=ON -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	@$(call configure,$(BUILD)-tsan,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_SANITIZE_THREAD=ON -DN2D_UNITY_BUILD=ON -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
 	cmake --build $(BUILD)-tsan -j $(JOBS)
 	N2D_TEST_QUICK=1 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(BUILD)-tsan --output-on-failure $(CTEST_FLAGS)
 
 # A fully static CLI (no shared library at all, libc included) at build-static/n2d, checked.
 static:
-	@$(call configure,build-static,-DCMAKE_BUILD_TYPE=Release -DN2D_STATIC_CLI=ON -DN2D_BUILD_TESTS=OFF -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	@$(call configure,build-static,-DCMAKE_BUILD_TYPE=Release -DN2D_STATIC_CLI=ON -DN2D_UNITY_BUILD=ON -DN2D_BUILD_TESTS=OFF -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
 	cmake --build build-static -j $(JOBS) --target n2d_cli
 	@ldd build-static/n2d 2>&1 | grep -q "not a dynamic executable" || { echo "build-static/n2d is not fully static:"; ldd build-static/n2d; exit 1; }
 	./build-static/n2d fit synthetic --epochs 1 --json > build-static/fit.json 2> build-static/fit.log || { cat build-static/fit.log; exit 1; }
@@ -53,7 +56,7 @@ static:
 NVCC ?= $(firstword $(wildcard /usr/local/cuda/bin/nvcc) $(shell command -v nvcc))
 cuda: deps
 	@test -n "$(NVCC)" || { echo "make cuda: nvcc not found (set NVCC=/path/to/nvcc)"; exit 1; }
-	@$(call configure,build-cuda,-DCMAKE_BUILD_TYPE=Release -DN2D_CUDA=ON -DCMAKE_CUDA_COMPILER=$(NVCC) -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	@$(call configure,build-cuda,-DCMAKE_BUILD_TYPE=Release -DN2D_CUDA=ON -DCMAKE_CUDA_COMPILER=$(NVCC) -DN2D_UNITY_BUILD=ON -DN2D_BUILD_TESTS=ON -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
 	cmake --build build-cuda -j $(JOBS) --target n2d_cli test_device
 	@! ldd build-cuda/n2d | grep -Ei 'libcuda|libcudart|libnvrtc' || { echo "build-cuda/n2d links a CUDA library"; exit 1; }
 	./build-cuda/n2d info | grep -E '^ +cuda'
@@ -81,7 +84,7 @@ valgrind: deps
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 fuzz: deps-clang
-	@$(call configure,$(FUZZ_BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_BUILD_FUZZ=ON -DN2D_BUILD_TESTS=OFF -DN2D_BUILD_CLI=OFF -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
+	@$(call configure,$(FUZZ_BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DN2D_BUILD_FUZZ=ON -DN2D_UNITY_BUILD=ON -DN2D_BUILD_TESTS=OFF -DN2D_BUILD_CLI=OFF -DN2D_BUILD_EXAMPLES=OFF -DN2D_INSTALL=OFF)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 
 # Rewrites the committed seed corpora (only needed when a file format changes).

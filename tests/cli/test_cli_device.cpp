@@ -48,7 +48,7 @@ TEST_CASE("--device cpu and auto run and report the device in --json") {
     CHECK(r.out.find("\"device\": \"") != std::string::npos);
 }
 
-TEST_CASE("n2d fit pendigits --device opencl --epochs 5 reaches the CPU run's ACC within 0.01") {
+TEST_CASE("n2d fit pendigits --device opencl --epochs 2 reaches the CPU run's ACC within 0.01") {
     if (!have_tool()) return;
     bool opencl = false;
     for (const auto& d : n2d::list_devices()) opencl = opencl || (d.available && d.type == n2d::DeviceType::opencl);
@@ -61,7 +61,8 @@ TEST_CASE("n2d fit pendigits --device opencl --epochs 5 reaches the CPU run's AC
         MESSAGE("skipped in quick mode: runs in the full suite (make test)");
         return;
     }
-    const std::string common = "fit pendigits --epochs 5 --quiet --json --data-dir " + q(dir);
+    // Two epochs: PoCL runs the GPU-shaped kernels slowly, and two already give a structured code.
+    const std::string common = "fit pendigits --epochs 2 --quiet --json --data-dir " + q(dir);
     const auto acc = [](const std::string& json) {
         const auto at = json.find("\"acc\": ");
         REQUIRE(at != std::string::npos);
