@@ -58,16 +58,12 @@ std::vector<double> core_distances_kdtree(const KdTree& tree, std::size_t min_sa
         for (std::size_t pos = lo; pos < hi; ++pos) {
             KthSmallest kth(sc.heap.data(), k);
             const double* q = tree.point(pos);
-            tree.search(
-                sc.stack, [&](std::size_t id) { return std::optional<double>(tree.box_lower_bound(q, id)); },
-                // A point at exactly the k-th distance changes nothing.
-                [&](const KdTree::Pending& p) { return p.bound > kth.kth(); },
-                [&](const KdTree::Node& nd) {
-                    for (std::size_t p = nd.begin; p < nd.end; ++p)
-                        if (p != pos) kth.push(squared_euclidean(q, tree.point(p), d));
-                    sc.distances += nd.end - nd.begin;
-                },
-                [](const KdTree::Pending& l, const KdTree::Pending& r) { return l.bound <= r.bound; });
+            // A point at exactly the k-th distance changes nothing.
+            tree.search_nearest(sc.stack, q, [&] { return kth.kth(); }, [&](const KdTree::Node& nd) {
+                for (std::size_t p = nd.begin; p < nd.end; ++p)
+                    if (p != pos) kth.push(squared_euclidean(q, tree.point(p), d));
+                sc.distances += nd.end - nd.begin;
+            });
             core[tree.row(pos)] = std::sqrt(kth.kth());  // as the scan: the root of the k-th square
         }
     });

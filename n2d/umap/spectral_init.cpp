@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -282,17 +281,12 @@ std::vector<double> nearest_positive_distances(const std::vector<double>& points
         for (std::size_t pos = lo; pos < hi; ++pos) {
             const double* q = tree.point(pos);
             double best = inf;
-            tree.search(
-                stack, [&](std::size_t v) { return std::optional<double>(tree.box_lower_bound(q, v)); },
-                [&](const detail::KdTree::Pending& p) { return p.bound > best; },
-                [&](const detail::KdTree::Node& node) {
-                    for (std::size_t i = node.begin; i < node.end; ++i) {
-                        const double d2 = detail::squared_euclidean(q, tree.point(i), dim);
-                        if (d2 > 0.0) best = std::min(best, d2);
-                    }
-                },
-                // The nearer child is searched first.
-                [](const detail::KdTree::Pending& l, const detail::KdTree::Pending& r) { return l.bound <= r.bound; });
+            tree.search_nearest(stack, q, [&] { return best; }, [&](const detail::KdTree::Node& node) {
+                for (std::size_t i = node.begin; i < node.end; ++i) {
+                    const double d2 = detail::squared_euclidean(q, tree.point(i), dim);
+                    if (d2 > 0.0) best = std::min(best, d2);
+                }
+            });
             best_of[tree.row(pos)] = best;
         }
     });

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <random>
 #include <vector>
@@ -96,7 +97,7 @@ TEST_CASE("KdTree box bound never exceeds squared_euclidean to a point in the bo
     }
 }
 
-TEST_CASE("KdTree search hands out leaves in the order asked, skipping what bound leaves out or prune cuts") {
+TEST_CASE("KdTree search hands out leaves in the order asked, skipping what bound leaves out or prune cuts; search_nearest") {
     std::mt19937_64 rng(3);
     std::vector<double> x(300 * 2);
     for (double& v : x) v = double(rng() % 100);
@@ -131,6 +132,16 @@ TEST_CASE("KdTree search hands out leaves in the order asked, skipping what boun
     CHECK(leaves(true, tree.node(0).left, false) == right_only);
     CHECK(leaves(true, 0, false).empty());
     CHECK(leaves(true, KdTree::kNoNode, true).empty());
+    // search_nearest from queries off the points: the nearest squared distance, as a scan finds it.
+    for (int t = 0; t < 50; ++t) {
+        const double q[2] = {double(rng() % 1000) / 9.0 - 5.0, double(rng() % 1000) / 9.0 - 5.0};
+        double best = std::numeric_limits<double>::infinity(), scan = best;
+        tree.search_nearest(stack, q, [&] { return best; }, [&](const KdTree::Node& nd) {
+            for (std::size_t p = nd.begin; p < nd.end; ++p) best = std::min(best, detail::squared_euclidean(q, tree.point(p), 2));
+        });
+        for (std::size_t i = 0; i < 300; ++i) scan = std::min(scan, detail::squared_euclidean(q, x.data() + 2 * i, 2));
+        CHECK(best == scan);
+    }
 }
 
 }  // namespace n2d::inline v0::test

@@ -83,6 +83,17 @@ public:
         }
     }
 
+    // search() by distance to q: box_lower_bound bounds, the nearer child first (the left one on
+    // ties), and a node skipped once its bound exceeds worst(), the squared distance a point in it
+    // would have to beat or equal.
+    template <class Worst, class Leaf>
+    void search_nearest(std::vector<Pending>& stack, const double* q, Worst&& worst, Leaf&& leaf) const {
+        search(
+            stack, [&](std::size_t id) { return std::optional<double>(box_lower_bound(q, id)); },
+            [&](const Pending& p) { return p.bound > worst(); }, leaf,
+            [](const Pending& l, const Pending& r) { return l.bound <= r.bound; });
+    }
+
 private:
     std::size_t build(const double* x, std::size_t begin, std::size_t end, std::size_t parent);
 
