@@ -66,9 +66,9 @@ void Hdbscan::fit_fresh(ConstMatrixView x) {
     require_finite(x, "Hdbscan::fit input");
     ThreadPool& pool = pool_or_default(options_.pool);
     const auto data = detail::to_double(x);
-    std::optional<detail::HdbscanKdTree> kdtree;
-    if (detail::hdbscan_use_kdtree(data.n, data.d)) kdtree.emplace(data);
-    const detail::HdbscanKdTree* index = kdtree ? &*kdtree : nullptr;
+    std::optional<detail::KdTree> kdtree;
+    if (detail::hdbscan_use_kdtree(data.n, data.d)) kdtree.emplace(detail::hdbscan_kdtree(data));
+    const detail::KdTree* index = kdtree ? &*kdtree : nullptr;
     std::size_t knn_distances = 0;
     core_ = detail::core_distances(data, min_samples(), index, pool, &knn_distances);
     if (!detail::hdbscan_prim_by_kdtree(data.n, knn_distances)) index = nullptr;

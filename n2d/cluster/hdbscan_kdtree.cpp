@@ -1,13 +1,11 @@
 // Exact kd-tree searches for HDBSCAN's core distances and Prim chain. Every search computes the
 // same double distances as the all-pairs scans in hdbscan_mst.cpp and breaks ties by point
 // index, so the results are the scans', bit for bit; the tree only skips boxes that cannot hold
-// a better point.
+// a better point. The tree itself (build, boxes, traversal) is linalg/detail/kd_tree.hpp.
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <optional>
-#include <utility>
 #include <vector>
 
 #include "n2d/cluster/detail/hdbscan_internal.hpp"
@@ -20,9 +18,6 @@ namespace {
 
 constexpr std::size_t kHkdLeafSize = 16;
 constexpr std::size_t kHkdNone = std::numeric_limits<std::size_t>::max();
-// The box bound is rounded down by this factor: far more than the rounding of a sum of d
-// squares can move it, far less than any gap between boxes that pruning relies on.
-constexpr double kHkdSlack = 1.0 - 1e-12;
 // Below this many points a scan is as quick as building and searching the tree.
 constexpr std::size_t kHkdMinPoints = 256;
 // Prim's searches need far more pruning than the core-distance searches to beat its scan (it
@@ -34,38 +29,6 @@ constexpr std::size_t kHkdListSize = 8;
 // Above this many dimensions boxes rarely prune and repeated searches would cost more than scans.
 constexpr std::size_t kHkdMaxDims = 16;
 
-// Builds the node over positions [begin, end) of tree.index and returns its id: a tight box,
-// split at the median of its widest side (ties by point index) until a leaf is small.
-std::size_t hkd_build(HdbscanKdTree& tree, const HdbscanData& data, std::size_t begin, std::size_t end,
-                      std::size_t parent) {
-    const std::size_t d = data.d, id = tree.nodes.size();
-    tree.nodes.push_back({begin, end, HdbscanKdTree::kNoNode, HdbscanKdTree::kNoNode, parent});
-    tree.lo.resize((id + 1) * d, std::numeric_limits<double>::infinity());
-    tree.hi.resize((id + 1) * d, -std::numeric_limits<double>::infinity());
-    double* lo = tree.lo.data() + id * d;
-    double* hi = tree.hi.data() + id * d;
-    for (std::size_t p = begin; p < end; ++p) {
-        const double* x = data.row(tree.index[p]);
-        for (std::size_t j = 0; j < d; ++j) lo[j] = std::min(lo[j], x[j]), hi[j] = std::max(hi[j], x[j]);
-    }
-    // A flat node (duplicates) splits too, by index, so that ties still prune by index.
-    std::size_t split = 0;
-    for (std::size_t j = 1; j < d; ++j)
-        if (hi[j] - lo[j] > hi[split] - lo[split]) split = j;
-    if (end - begin <= kHkdLeafSize) return id;
-    const std::size_t mid = begin + (end - begin) / 2;
-    const auto first = tree.index.begin();
-    std::nth_element(first + std::ptrdiff_t(begin), first + std::ptrdiff_t(mid), first + std::ptrdiff_t(end),
-                     [&](std::size_t a, std::size_t b) {
-                         const double xa = data.row(a)[split], xb = data.row(b)[split];
-                         return xa < xb || (xa == xb && a < b);
-                     });
-    const std::size_t left = hkd_build(tree, data, begin, mid, id);
-    const std::size_t right = hkd_build(tree, data, mid, end, id);
-    tree.nodes[id].left = left, tree.nodes[id].right = right;
-    return id;
-}
-
 }  // namespace
 
 bool hdbscan_use_kdtree(std::size_t n, std::size_t d) noexcept { return n >= kHkdMinPoints && d <= kHkdMaxDims; }
@@ -74,76 +37,34 @@ bool hdbscan_prim_by_kdtree(std::size_t n, std::size_t knn_distances) noexcept {
     return knn_distances <= n * (n / kHkdPrimPruning);
 }
 
-HdbscanKdTree::HdbscanKdTree(const HdbscanData& data) : n(data.n), d(data.d), index(data.n), leaf(data.n) {
-    std::iota(index.begin(), index.end(), std::size_t(0));
-    nodes.reserve(4 * (n / kHkdLeafSize + 1));
-    if (n > 0) hkd_build(*this, data, 0, n, kNoNode);
-    points.resize(n * d);
-    for (std::size_t pos = 0; pos < n; ++pos) std::copy_n(data.row(index[pos]), d, points.data() + pos * d);
-    for (std::size_t id = 0; id < nodes.size(); ++id)
-        if (nodes[id].left == kNoNode) std::fill(leaf.begin() + std::ptrdiff_t(nodes[id].begin), leaf.begin() + std::ptrdiff_t(nodes[id].end), id);
-}
+KdTree hdbscan_kdtree(const HdbscanData& data) { return KdTree(data.x.data(), data.n, data.d, kHkdLeafSize); }
 
-double HdbscanKdTree::box_lower_bound(const double* q, std::size_t node) const noexcept {
-    const double* l = lo.data() + node * d;
-    const double* h = hi.data() + node * d;
-    // Two sums and no branches (at most one of the gaps is positive): the order of the terms
-    // only moves the rounding, which the slack covers.
-    double s0 = 0.0, s1 = 0.0;
-    std::size_t j = 0;
-    for (; j + 2 <= d; j += 2) {
-        const double g0 = std::max(l[j] - q[j], 0.0) + std::max(q[j] - h[j], 0.0);
-        const double g1 = std::max(l[j + 1] - q[j + 1], 0.0) + std::max(q[j + 1] - h[j + 1], 0.0);
-        s0 += g0 * g0, s1 += g1 * g1;
-    }
-    if (j < d) {
-        const double g = std::max(l[j] - q[j], 0.0) + std::max(q[j] - h[j], 0.0);
-        s0 += g * g;
-    }
-    return (s0 + s1) * kHkdSlack;
-}
-
-std::vector<double> core_distances_kdtree(const HdbscanKdTree& tree, std::size_t min_samples, ThreadPool& pool,
+std::vector<double> core_distances_kdtree(const KdTree& tree, std::size_t min_samples, ThreadPool& pool,
                                           std::size_t* distances) {
-    const std::size_t n = tree.n, d = tree.d;
+    const std::size_t n = tree.size(), d = tree.dims();
     std::vector<double> core(n, 0.0);
     if (min_samples <= 1 || n == 0) return core;
     const std::size_t k = min_samples - 1;  // the point itself is the first of min_samples
     struct Scratch {
         std::vector<double> heap;
-        std::vector<std::pair<std::size_t, double>> stack;  // node, squared lower bound
+        std::vector<KdTree::Pending> stack;  // bounds: squared distances
         std::size_t distances = 0;
     };
     std::vector<Scratch> scratch(pool.num_threads());
     for (auto& s : scratch) s.heap.resize(k), s.stack.reserve(128);
     // By tree position, so neighbouring queries share their boxes in cache.
     pool.parallel_for(0, n, kHdbscanChunk / 8, [&](std::size_t lo, std::size_t hi, std::size_t w) {
-        auto& stack = scratch[w].stack;
+        Scratch& sc = scratch[w];
         for (std::size_t pos = lo; pos < hi; ++pos) {
-            KthSmallest kth(scratch[w].heap.data(), k);
+            KthSmallest kth(sc.heap.data(), k);
             const double* q = tree.point(pos);
-            stack.clear();
-            stack.emplace_back(0, 0.0);
-            while (!stack.empty()) {
-                const auto [node, bound] = stack.back();
-                stack.pop_back();
-                if (bound > kth.kth()) continue;  // a point at exactly the k-th distance changes nothing
-                const auto& nd = tree.nodes[node];
-                if (nd.left == HdbscanKdTree::kNoNode) {
-                    for (std::size_t p = nd.begin; p < nd.end; ++p)
-                        if (p != pos) kth.push(squared_euclidean(q, tree.point(p), d));
-                    scratch[w].distances += nd.end - nd.begin;
-                    continue;
-                }
-                const double bl = tree.box_lower_bound(q, nd.left), br = tree.box_lower_bound(q, nd.right);
-                // The nearer child last, so it is searched first.
-                if (bl <= br) {
-                    stack.emplace_back(nd.right, br), stack.emplace_back(nd.left, bl);
-                } else {
-                    stack.emplace_back(nd.left, bl), stack.emplace_back(nd.right, br);
-                }
-            }
-            core[tree.index[pos]] = std::sqrt(kth.kth());  // as the scan: the root of the k-th square
+            // A point at exactly the k-th distance changes nothing.
+            tree.search_nearest(sc.stack, q, [&] { return kth.kth(); }, [&](const KdTree::Node& nd) {
+                for (std::size_t p = nd.begin; p < nd.end; ++p)
+                    if (p != pos) kth.push(squared_euclidean(q, tree.point(p), d));
+                sc.distances += nd.end - nd.begin;
+            });
+            core[tree.row(pos)] = std::sqrt(kth.kth());  // as the scan: the root of the k-th square
         }
     });
     if (distances) {
@@ -153,9 +74,9 @@ std::vector<double> core_distances_kdtree(const HdbscanKdTree& tree, std::size_t
     return core;
 }
 
-std::optional<PrimChain> prim_chain_kdtree(const HdbscanKdTree& tree, const std::vector<double>& core,
+std::optional<PrimChain> prim_chain_kdtree(const KdTree& tree, const std::vector<double>& core,
                                            std::size_t max_work) {
-    const std::size_t n = tree.n, d = tree.d, n_nodes = tree.nodes.size();
+    const std::size_t n = tree.size(), d = tree.dims(), n_nodes = tree.nodes().size();
     constexpr double inf = std::numeric_limits<double>::infinity();
     PrimChain chain;
     if (n < 2) return chain;
@@ -163,18 +84,18 @@ std::optional<PrimChain> prim_chain_kdtree(const HdbscanKdTree& tree, const std:
 
     std::vector<double> core_at(n);      // by position
     std::vector<std::size_t> pos_of(n);  // position of each point
-    for (std::size_t pos = 0; pos < n; ++pos) core_at[pos] = core[tree.index[pos]], pos_of[tree.index[pos]] = pos;
+    for (std::size_t pos = 0; pos < n; ++pos) core_at[pos] = core[tree.row(pos)], pos_of[tree.row(pos)] = pos;
     // Per node: the smallest core distance in it (a floor under every mutual reachability into
     // it) and the smallest index among its points still outside the Prim tree (kHkdNone: none).
     std::vector<double> min_core(n_nodes);
     std::vector<std::size_t> min_index(n_nodes);
     std::vector<char> taken(n, 0);  // by position: in the Prim tree
     for (std::size_t id = n_nodes; id-- > 0;) {  // preorder ids: children first
-        const auto& nd = tree.nodes[id];
-        if (nd.left == HdbscanKdTree::kNoNode) {
+        const auto& nd = tree.node(id);
+        if (nd.left == KdTree::kNoNode) {
             min_core[id] = inf, min_index[id] = kHkdNone;
             for (std::size_t p = nd.begin; p < nd.end; ++p)
-                min_core[id] = std::min(min_core[id], core_at[p]), min_index[id] = std::min(min_index[id], tree.index[p]);
+                min_core[id] = std::min(min_core[id], core_at[p]), min_index[id] = std::min(min_index[id], tree.row(p));
         } else {
             min_core[id] = std::min(min_core[nd.left], min_core[nd.right]);
             min_index[id] = std::min(min_index[nd.left], min_index[nd.right]);
@@ -182,14 +103,14 @@ std::optional<PrimChain> prim_chain_kdtree(const HdbscanKdTree& tree, const std:
     }
     auto take = [&](std::size_t pos) {
         taken[pos] = 1;
-        std::size_t id = tree.leaf[pos];
-        const auto& lf = tree.nodes[id];
+        std::size_t id = tree.leaf_of(pos);
+        const auto& lf = tree.node(id);
         std::size_t m = kHkdNone;
         for (std::size_t p = lf.begin; p < lf.end; ++p)
-            if (!taken[p]) m = std::min(m, tree.index[p]);
+            if (!taken[p]) m = std::min(m, tree.row(p));
         min_index[id] = m;
-        for (id = lf.parent; id != HdbscanKdTree::kNoNode; id = tree.nodes[id].parent) {
-            const std::size_t up = std::min(min_index[tree.nodes[id].left], min_index[tree.nodes[id].right]);
+        for (id = lf.parent; id != KdTree::kNoNode; id = tree.node(id).parent) {
+            const std::size_t up = std::min(min_index[tree.node(id).left], min_index[tree.node(id).right]);
             if (up == min_index[id]) break;  // unchanged here, so unchanged above
             min_index[id] = up;
         }
@@ -211,48 +132,31 @@ std::optional<PrimChain> prim_chain_kdtree(const HdbscanKdTree& tree, const std:
     std::vector<std::size_t> list_pos(n * L), list_end(n, 0), list_next(n, 0);
     std::vector<Found> found;  // max-heap by `before`: the worst of the best so far on top
     found.reserve(L);
-    std::vector<std::pair<std::size_t, double>> stack;  // node, lower bound on its reachabilities
+    std::vector<KdTree::Pending> stack;  // bounds: mutual reachabilities
     stack.reserve(128);
     std::size_t work = 0;  // nodes opened and distances computed
     auto search = [&](std::size_t u) {
         found.clear();
         const double* q = tree.point(u);
         const double core_u = core_at[u];
-        auto bound_of = [&](std::size_t id) {
+        // Nodes with no point outside are left out.
+        auto bound_of = [&](std::size_t id) -> std::optional<double> {
+            if (min_index[id] == kHkdNone) return std::nullopt;
             return std::max({std::sqrt(tree.box_lower_bound(q, id)), core_u, min_core[id]});
         };
         // Nothing in a node can enter a full list whose worst is below the node's bound, or
         // equal to it with a lower index than any of the node's.
-        auto hopeless = [&](std::size_t id, double bound) {
-            return found.size() == L &&
-                   (bound > found[0].weight || (bound == found[0].weight && min_index[id] > found[0].index));
-        };
-        auto push_child = [&](std::size_t id) {
-            if (min_index[id] != kHkdNone) stack.emplace_back(id, bound_of(id));
-        };
-        stack.clear();
-        push_child(0);
-        while (!stack.empty()) {
-            const auto [id, bound] = stack.back();
-            stack.pop_back();
-            if (hopeless(id, bound)) continue;
+        auto hopeless = [&](const KdTree::Pending& pd) {
+            if (found.size() == L && (pd.bound > found[0].weight ||
+                                      (pd.bound == found[0].weight && min_index[pd.node] > found[0].index)))
+                return true;
             ++work;
-            const auto& nd = tree.nodes[id];
-            if (nd.left != HdbscanKdTree::kNoNode) {
-                // The more promising child last, so it is searched first.
-                const std::size_t size_before = stack.size();
-                push_child(nd.left), push_child(nd.right);
-                if (stack.size() == size_before + 2) {
-                    const auto& a = stack[size_before];
-                    const auto& b = stack[size_before + 1];
-                    if (a.second < b.second || (a.second == b.second && min_index[a.first] < min_index[b.first]))
-                        std::swap(stack[size_before], stack[size_before + 1]);
-                }
-                continue;
-            }
+            return false;
+        };
+        auto scan_leaf = [&](const KdTree::Node& nd) {
             for (std::size_t p = nd.begin; p < nd.end; ++p) {
                 if (taken[p]) continue;
-                const std::size_t i = tree.index[p];
+                const std::size_t i = tree.row(p);
                 // As the scan: max(distance, floor), where the floor alone may already lose.
                 const double floor = std::max(core_u, core_at[p]);
                 const bool full = found.size() == L;
@@ -268,7 +172,12 @@ std::optional<PrimChain> prim_chain_kdtree(const HdbscanKdTree& tree, const std:
                     std::push_heap(found.begin(), found.end(), before);
                 }
             }
-        }
+        };
+        // The more promising child first: lower bound, then lower index.
+        auto left_first = [&](const KdTree::Pending& l, const KdTree::Pending& r) {
+            return l.bound < r.bound || (l.bound == r.bound && min_index[l.node] < min_index[r.node]);
+        };
+        tree.search(stack, bound_of, hopeless, scan_leaf, left_first);
         std::sort_heap(found.begin(), found.end(), before);
         for (std::size_t k = 0; k < found.size(); ++k)
             list_weight[u * L + k] = found[k].weight, list_pos[u * L + k] = found[k].pos;
@@ -294,7 +203,7 @@ std::optional<PrimChain> prim_chain_kdtree(const HdbscanKdTree& tree, const std:
             if (list_end[u] == 0) return;  // nothing left outside
         }
         const std::size_t k = u * L + list_next[u];
-        heap.push_back({list_weight[k], tree.index[list_pos[k]], list_pos[k], u});
+        heap.push_back({list_weight[k], tree.row(list_pos[k]), list_pos[k], u});
         std::push_heap(heap.begin(), heap.end(), later);
     };
     std::size_t current = 0;

@@ -18,7 +18,7 @@ HdbscanData to_double(ConstMatrixView x) {
     return data;
 }
 
-std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, const HdbscanKdTree* tree,
+std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, const KdTree* tree,
                                    ThreadPool& pool, std::size_t* distances) {
     const std::size_t n = data.n;
     if (distances) *distances = 0;
@@ -117,7 +117,7 @@ MergeTree merge_tree_of(const PrimChain& chain, std::size_t n) {
     return tree;
 }
 
-MergeTree mutual_reachability_tree(const HdbscanData& data, const std::vector<double>& core, const HdbscanKdTree* tree,
+MergeTree mutual_reachability_tree(const HdbscanData& data, const std::vector<double>& core, const KdTree* tree,
                                    ThreadPool& pool) {
     const std::size_t n = data.n;
     if (n < 2) return {};

@@ -11,6 +11,7 @@
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
 #include "n2d/knn/detail/metric.hpp"
+#include "n2d/linalg/detail/kd_tree.hpp"
 #include "n2d/linalg/detail/lanczos.hpp"
 #include "n2d/linalg/detail/normalized_adjacency.hpp"
 #include "n2d/linalg/detail/squared_distance.hpp"
@@ -225,14 +226,8 @@ std::vector<double> component_meta_layout(const std::vector<int>& labels, std::s
     return meta;
 }
 
-// A kd-tree over distinct points for nearest_positive_distances: node ranges of `order`, split at
-// the median of the widest axis (std::nth_element), leaves of up to kSpectralLeaf points; each
-// node keeps its points' bounding box (lo, hi per axis) for the search's lower bounds.
+// Points per leaf of nearest_positive_distances' kd-tree.
 constexpr std::size_t kSpectralLeaf = 8;
-struct SpectralKdNode {
-    std::size_t lo, hi;     // order[lo, hi)
-    std::size_t left = 0;   // children (0: a leaf); the right child is left + 1
-};
 
 }  // namespace
 
@@ -254,7 +249,8 @@ std::vector<double> nearest_positive_distances(const std::vector<double>& points
     ThreadPool& pool = pool_or_default(pool_ptr);
     bool finite = true;
     for (double v : points) finite = finite && std::isfinite(v);
-    if (!finite || dim == 0) {  // the tree's ordering needs finite coordinates
+    // The tree's ordering needs finite coordinates, its box bound at most KdTree::kMaxDims.
+    if (!finite || dim == 0 || dim > detail::KdTree::kMaxDims) {
         pool.parallel_for(0, n, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
             for (std::size_t c = lo; c < hi; ++c) out[c] = std::sqrt(brute(c));
         });
@@ -272,80 +268,26 @@ std::vector<double> nearest_positive_distances(const std::vector<double>& points
     for (std::size_t r = 0; r < n; ++r) {
         const std::size_t i = by_coords[r];
         if (r == 0 || !std::equal(row(i), row(i) + dim, row(order.back()))) order.push_back(i);
-        rep[i] = order.size() - 1;
+        rep[i] = order.back();
     }
     by_coords = std::vector<std::size_t>();
-    const std::size_t m = order.size();
-    std::vector<std::size_t> points_of = order;  // representative slot → point, before reordering
-    std::vector<SpectralKdNode> nodes{{0, m}};
-    std::vector<double> box;  // node v: box[v * 2 * dim + j] = lowest, [... + dim + j] = highest coordinate j
-    for (std::size_t v = 0; v < nodes.size(); ++v) {
-        const std::size_t lo = nodes[v].lo, hi = nodes[v].hi;
-        box.resize((v + 1) * 2 * dim);
-        double* b_lo = box.data() + v * 2 * dim;
-        double* b_hi = b_lo + dim;
-        std::size_t axis = 0;
-        for (std::size_t j = 0; j < dim; ++j) {
-            b_lo[j] = inf;
-            b_hi[j] = -inf;
-            for (std::size_t i = lo; i < hi; ++i) {
-                b_lo[j] = std::min(b_lo[j], row(order[i])[j]);
-                b_hi[j] = std::max(b_hi[j], row(order[i])[j]);
-            }
-            if (b_hi[j] - b_lo[j] > b_hi[axis] - b_lo[axis]) axis = j;
-        }
-        if (hi - lo <= kSpectralLeaf) continue;
-        const std::size_t mid = lo + (hi - lo) / 2;
-        std::nth_element(order.begin() + std::ptrdiff_t(lo), order.begin() + std::ptrdiff_t(mid),
-                         order.begin() + std::ptrdiff_t(hi),
-                         [&](std::size_t p, std::size_t q) { return row(p)[axis] < row(q)[axis]; });
-        nodes[v].left = nodes.size();
-        nodes.push_back({lo, mid});
-        nodes.push_back({mid, hi});
-    }
-    // A node is skipped when its box's squared gap to the query, summed axis by axis as
-    // squared_euclidean sums, exceeds the best squared distance so far: rounding is monotone, so every
-    // point in the box has a computed d2 at least that large, and the minimum found is exactly
-    // the brute-force one.
-    auto box_bound = [&](std::size_t v, const double* q) {
-        const double* b_lo = box.data() + v * 2 * dim;
-        const double* b_hi = b_lo + dim;
-        double d2 = 0.0;
-        for (std::size_t j = 0; j < dim; ++j) {
-            const double t = q[j] < b_lo[j] ? q[j] - b_lo[j] : (q[j] > b_hi[j] ? q[j] - b_hi[j] : 0.0);
-            d2 += t * t;
-        }
-        return d2;
-    };
-    std::vector<double> best_of(m, inf);
-    pool.parallel_for(0, m, 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
-        std::vector<std::pair<std::size_t, double>> stack;  // node, lower bound of its squared distances
-        for (std::size_t r = lo; r < hi; ++r) {
-            const double* q = row(points_of[r]);
+    // A node is skipped when its box's squared gap to the query (rounded down below every
+    // squared_euclidean in it) exceeds the best squared distance so far, so the minimum found
+    // is exactly the brute-force one.
+    const detail::KdTree tree(points.data(), dim, std::move(order), kSpectralLeaf);
+    std::vector<double> best_of(n, inf);  // set at the representatives
+    pool.parallel_for(0, tree.size(), 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        std::vector<detail::KdTree::Pending> stack;  // bounds: squared distances
+        for (std::size_t pos = lo; pos < hi; ++pos) {
+            const double* q = tree.point(pos);
             double best = inf;
-            stack.assign(1, {0, 0.0});
-            while (!stack.empty()) {
-                const auto [v, bound] = stack.back();
-                stack.pop_back();
-                if (bound > best) continue;
-                const SpectralKdNode& node = nodes[v];
-                if (node.left == 0) {
-                    for (std::size_t i = node.lo; i < node.hi; ++i) {
-                        const double d2 = detail::squared_euclidean(q, row(order[i]), dim);
-                        if (d2 > 0.0) best = std::min(best, d2);
-                    }
-                    continue;
+            tree.search_nearest(stack, q, [&] { return best; }, [&](const detail::KdTree::Node& node) {
+                for (std::size_t i = node.begin; i < node.end; ++i) {
+                    const double d2 = detail::squared_euclidean(q, tree.point(i), dim);
+                    if (d2 > 0.0) best = std::min(best, d2);
                 }
-                const double bl = box_bound(node.left, q), br = box_bound(node.left + 1, q);
-                if (bl <= br) {  // the nearer child is searched first
-                    stack.emplace_back(node.left + 1, br);
-                    stack.emplace_back(node.left, bl);
-                } else {
-                    stack.emplace_back(node.left, bl);
-                    stack.emplace_back(node.left + 1, br);
-                }
-            }
-            best_of[r] = best;
+            });
+            best_of[tree.row(pos)] = best;
         }
     });
     for (std::size_t c = 0; c < n; ++c) out[c] = std::sqrt(best_of[rep[c]]);

@@ -142,7 +142,7 @@ TEST_CASE("Hdbscan kd-tree core distances and Prim chain equal the scans' bit fo
         if (kind == 3)
             for (std::size_t i = 0; i < n / 5; ++i) std::fill_n(x.row(rng() % n), d, 0.5f);
         const auto data = detail::to_double(x.view());
-        const detail::HdbscanKdTree tree(data);
+        const detail::KdTree tree = detail::hdbscan_kdtree(data);
         std::size_t searched = 0;
         const auto core = detail::core_distances(data, min_samples, nullptr, pool);
         CHECK(detail::core_distances(data, min_samples, &tree, pool, &searched) == core);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "n2d/core/matrix.hpp"
+#include "n2d/linalg/detail/kd_tree.hpp"
 #include "n2d/linalg/detail/squared_distance.hpp"
 
 namespace n2d::inline v0 {
@@ -57,28 +58,8 @@ private:
     std::size_t k_, size_ = 0;
 };
 
-// A kd-tree over the points for exact searches in the same double arithmetic as the scans: the
-// points are copied in tree order (each leaf contiguous) and every node keeps its tight box.
-// Its shape never changes a result, only how many distances a search computes.
-struct HdbscanKdTree {
-    static constexpr std::size_t kNoNode = std::numeric_limits<std::size_t>::max();
-    struct Node {
-        std::size_t begin, end;             // positions of its points
-        std::size_t left, right, parent;    // left == kNoNode for a leaf
-    };
-    std::size_t n = 0, d = 0;
-    std::vector<Node> nodes;                // preorder: children after their parent
-    std::vector<double> lo, hi;             // nodes × d: the box of each node
-    std::vector<double> points;             // n × d in tree order
-    std::vector<std::size_t> index;         // the point at each position
-    std::vector<std::size_t> leaf;          // the leaf holding each position
-
-    explicit HdbscanKdTree(const HdbscanData& data);
-    const double* point(std::size_t pos) const noexcept { return points.data() + pos * d; }
-    // Squared distance from q to the node's box, rounded down a little so that it stays below
-    // every point's squared_euclidean in the box however the compiler rounds or contracts.
-    double box_lower_bound(const double* q, std::size_t node) const noexcept;
-};
+// HDBSCAN's kd-tree over all the points (linalg/detail/kd_tree.hpp).
+KdTree hdbscan_kdtree(const HdbscanData& data);
 
 // The kd-tree pays for itself where its boxes prune: few dimensions and enough points.
 bool hdbscan_use_kdtree(std::size_t n, std::size_t d) noexcept;
@@ -90,10 +71,10 @@ bool hdbscan_prim_by_kdtree(std::size_t n, std::size_t knn_distances) noexcept;
 // Core distance of every point: the min_samples-th nearest point, the point itself counted first.
 // tree: nullptr scans all pairs, else searches it (identical values; distances, if given,
 // receives how many the searches computed).
-std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, const HdbscanKdTree* tree,
+std::vector<double> core_distances(const HdbscanData& data, std::size_t min_samples, const KdTree* tree,
                                    ThreadPool& pool, std::size_t* distances = nullptr);
 // distances (optional): how many the searches computed, a measure of how well the tree prunes.
-std::vector<double> core_distances_kdtree(const HdbscanKdTree& tree, std::size_t min_samples, ThreadPool& pool,
+std::vector<double> core_distances_kdtree(const KdTree& tree, std::size_t min_samples, ThreadPool& pool,
                                           std::size_t* distances = nullptr);
 
 // Prim from vertex 0 on the mutual reachability max(d(a, b), core a, core b), the lowest index
@@ -109,7 +90,7 @@ PrimChain prim_chain_scan(const HdbscanData& data, const std::vector<double>& co
 // whose nearest were all taken searches again when it reaches the top. Inputs with many equal
 // keys (duplicates) can make these searches outgrow a scan: once the nodes opened and
 // distances computed exceed max_work it gives up (nullopt).
-std::optional<PrimChain> prim_chain_kdtree(const HdbscanKdTree& tree, const std::vector<double>& core,
+std::optional<PrimChain> prim_chain_kdtree(const KdTree& tree, const std::vector<double>& core,
                                            std::size_t max_work);
 
 // Single-linkage merges, lowest first (an hclust): merge k joins left[k] and right[k], where an id
@@ -122,7 +103,7 @@ struct MergeTree {
 // Prim's algorithm on the mutual reachability (by the kd-tree when given, else by scans), then
 // the stable sort and union that R's prims + hclustMergeOrder perform (ties as the public header
 // describes).
-MergeTree mutual_reachability_tree(const HdbscanData& data, const std::vector<double>& core, const HdbscanKdTree* tree,
+MergeTree mutual_reachability_tree(const HdbscanData& data, const std::vector<double>& core, const KdTree* tree,
                                    ThreadPool& pool);
 // The merges of a Prim chain over n points.
 MergeTree merge_tree_of(const PrimChain& chain, std::size_t n);
