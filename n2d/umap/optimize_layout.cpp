@@ -286,11 +286,11 @@ TaskFn task_function(std::size_t dim) {
 }
 
 // One epoch (umap_epoch's semantics): snapshot ← embedding, then the tasks. With `blocks` (the
-// tournament's dataflow, block_graph) each task starts as soon as the previous tasks on its two
-// blocks have finished; without it (a schedule known only by its rounds, as the umap_epoch op
-// gets it) the rounds run in order, each round's tasks concurrently. Either way every task sees
-// exactly the writes of the tasks before it that share its vertices (the tasks of a round are
-// vertex-disjoint): the same result as running the tasks in order, at any thread count.
+// tournament's dataflow, schedule_block_uses) each task starts as soon as the previous tasks on
+// its two blocks have finished; without it (a schedule known only by its rounds, as the
+// umap_epoch op gets it) the rounds run in order, each round's tasks concurrently. Either way
+// every task sees exactly the writes of the tasks before it that share its vertices (the tasks
+// of a round are vertex-disjoint): the result of running the tasks in order, at any thread count.
 void run_epoch(ThreadPool& pool, const EpochTasks& c, float* snapshot, const std::uint32_t* round_begin,
                std::size_t n_rounds, TaskFn task_fn, TaskGraph* blocks = nullptr) {
     std::memcpy(snapshot, c.emb, c.n * c.dim * sizeof(float));
