@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "n2d/core/detail/per_thread.hpp"
+#include "n2d/core/detail/task_graph.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -155,7 +157,7 @@ T* host_or_null(const BufView& v) {
 }
 
 // One epoch's view of the fit state (edges in schedule order, one array per field, as the
-// umap_epoch op has them), shared by the concurrent tasks of a round.
+// umap_epoch op has them), shared by the concurrent tasks.
 struct EpochTasks {
     float* emb;
     const float* snapshot;
@@ -223,6 +225,12 @@ inline void sample_edge(const EpochTasks& c, std::size_t dim_rt, std::size_t i, 
     c.next_neg[i] += static_cast<float>(n_neg) * c.eps_neg[i];
 }
 
+// A thread's negative picks of one window (run_tasks_fixed): kept between tasks and epochs so
+// the SGD allocates only when a window first needs more than any before.
+struct SgdWindowPicks {
+    std::vector<std::uint32_t> picks;
+};
+
 // Runs tasks [lo, hi); D > 0 fixes the embedding dimension at compile time (unrolled loops).
 // A task's edges go in windows of kWindow: the first pass finds the due edges, draws their
 // negatives (the same stream order as drawing them edge by edge) and prefetches the rows the
@@ -233,8 +241,8 @@ void run_tasks_fixed(const EpochTasks& c, std::size_t lo, std::size_t hi) {
     constexpr std::size_t kWindow = 16;
     const std::size_t dim = D ? D : c.dim;
     const float ep = static_cast<float>(c.epoch);
-    std::vector<std::uint32_t> picks;
-    picks.reserve(kWindow * 8);
+    std::vector<std::uint32_t>& picks = per_thread<SgdWindowPicks>().picks;
+    if (picks.capacity() < kWindow * 8) picks.reserve(kWindow * 8);
     int n_neg[kWindow];
     for (std::size_t t = lo; t < hi; ++t) {
         SampleStream rng{derive_seed(c.seed, c.epoch, t)};
@@ -277,11 +285,19 @@ TaskFn task_function(std::size_t dim) {
     }
 }
 
-// One epoch (umap_epoch's semantics): snapshot ← embedding, then the rounds in order, the tasks
-// of a round concurrently (they are vertex-disjoint: same result at any thread count).
+// One epoch (umap_epoch's semantics): snapshot ← embedding, then the tasks. With `blocks` (the
+// tournament's dataflow, schedule_block_uses) each task starts as soon as the previous tasks on
+// its two blocks have finished; without it (a schedule known only by its rounds, as the
+// umap_epoch op gets it) the rounds run in order, each round's tasks concurrently. Either way
+// every task sees exactly the writes of the tasks before it that share its vertices (the tasks
+// of a round are vertex-disjoint): the result of running the tasks in order, at any thread count.
 void run_epoch(ThreadPool& pool, const EpochTasks& c, float* snapshot, const std::uint32_t* round_begin,
-               std::size_t n_rounds, TaskFn task_fn) {
+               std::size_t n_rounds, TaskFn task_fn, TaskGraph* blocks = nullptr) {
     std::memcpy(snapshot, c.emb, c.n * c.dim * sizeof(float));
+    if (blocks) {
+        blocks->run(pool, [&](std::size_t t, std::size_t) { task_fn(c, t, t + 1); });
+        return;
+    }
     auto run_tasks = [&](std::size_t lo, std::size_t hi, std::size_t) { task_fn(c, lo, hi); };
     for (std::size_t r = 0; r < n_rounds; ++r) pool.parallel_for(round_begin[r], round_begin[r + 1], 1, run_tasks);
 }
@@ -352,6 +368,26 @@ EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks) {
     std::vector<std::size_t> fill(out.task_begin.begin(), out.task_begin.end() - 1);
     for (std::size_t e = 0; e < nnz; ++e) out.order[fill[task_of_edge[e]]++] = static_cast<std::uint32_t>(e);
     return out;
+}
+
+// With these uses a task waits only for the previous tasks, in round order, on its own two
+// blocks (every round uses every block, so those are tasks of the round before): the rounds'
+// order restricted to the pairs of tasks that conflict.
+void schedule_block_uses(std::size_t n_blocks, std::vector<std::uint32_t>& uses_begin,
+                         std::vector<std::uint32_t>& uses) {
+    const std::size_t P = n_blocks;
+    N2D_ASSERT(P >= 2 && P % 2 == 0, "schedule_block_uses: n_blocks must be even and >= 2");
+    std::vector<std::uint32_t> task_of;
+    const std::size_t tasks = block_tasks<std::uint32_t>(P, task_of).back();
+    uses_begin.assign(tasks + 1, 0);
+    uses.assign(2 * tasks, 0);
+    for (std::size_t t = 0; t <= tasks; ++t) uses_begin[t] = static_cast<std::uint32_t>(2 * t);
+    for (std::size_t a = 0; a < P; ++a)
+        for (std::size_t b = a; b < P; ++b) {
+            const std::uint32_t t = task_of[a * P + b];
+            uses[2 * t] = static_cast<std::uint32_t>(a);
+            uses[2 * t + 1] = static_cast<std::uint32_t>(b);
+        }
 }
 
 float layout_alpha(float alpha0, std::size_t epoch, std::size_t n_epochs) {
@@ -546,6 +582,9 @@ void optimize_edges(MatrixView embedding, LayoutEdges& edges, const LayoutParams
     const Forces forces(params);
     Matrix snapshot(n, dim);
     const TaskFn task_fn = task_function(dim);
+    std::vector<std::uint32_t> uses_begin, uses;
+    schedule_block_uses(params.sgd_blocks, uses_begin, uses);
+    TaskGraph blocks(params.sgd_blocks, uses_begin, uses);
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t epoch = 0; epoch < params.n_epochs; ++epoch) {
         if (epoch > 0 && n > 0) {  // epoch 0 samples nothing (every edge first fires at epoch >= 1)
@@ -564,7 +603,7 @@ void optimize_edges(MatrixView embedding, LayoutEdges& edges, const LayoutParams
                                epoch,
                                layout_alpha(params.learning_rate, epoch, params.n_epochs),
                                forces};
-            run_epoch(pool, c, snapshot.data(), edges.round_begin.data(), edges.round_begin.size() - 1, task_fn);
+            run_epoch(pool, c, snapshot.data(), edges.round_begin.data(), edges.round_begin.size() - 1, task_fn, &blocks);
         }
         report_epoch(progress, epoch, params.n_epochs, start);
     }

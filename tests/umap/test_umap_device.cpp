@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "n2d/core/detail/task_graph.hpp"
 #include "n2d/core/error.hpp"
 #include "n2d/core/rng.hpp"
 #include "n2d/core/thread_pool.hpp"
@@ -170,6 +171,13 @@ TEST_CASE("umap_epoch on the CPU device is optimize_layout's epoch, bit for bit,
         Matrix on_cpu = init;
         optimize_layout(on_cpu, g, p, 99, {}, &pool2, &cpu_device());
         CHECK(bit_equal(on_cpu, reference));
+        // Its dataflow (no barrier between rounds) at other thread counts: the rounds' result.
+        for (std::size_t threads : {1, 3}) {
+            ThreadPool pool(threads);
+            Matrix other = init;
+            optimize_layout(other, g, p, 99, {}, &pool);
+            CHECK(bit_equal(other, reference));
+        }
     }
 }
 
@@ -207,6 +215,47 @@ TEST_CASE("layout_edges: schedule_edges' order, umap-learn's periods, and prunin
     CHECK(a.next_neg == b.next_neg);
     CHECK(a.task_begin == b.task_begin);
     CHECK(a.round_begin == b.round_begin);
+}
+
+TEST_CASE("schedule_block_uses names the blocks of each task's edges; the dataflow waits only on the round before") {
+    const std::size_t n = 300;
+    const SparseGraph g = random_graph(n, 6, 5);
+    for (std::size_t blocks : {2, 8, 16}) {
+        CAPTURE(blocks);
+        LayoutParams p;
+        p.sgd_blocks = blocks;
+        const LayoutEdges edges = layout_edges(g, p);
+        std::vector<std::uint32_t> begin, uses;
+        schedule_block_uses(blocks, begin, uses);
+        const std::size_t tasks = edges.task_begin.size() - 1;
+        REQUIRE(begin.size() == tasks + 1);
+        REQUIRE(uses.size() == 2 * tasks);
+        // Every edge of task t joins its two blocks (the conflicts the dataflow orders).
+        auto block = [&](std::uint32_t v) { return static_cast<std::uint32_t>(std::uint64_t(v) * blocks / n); };
+        std::size_t outside = 0;
+        for (std::size_t t = 0; t < tasks; ++t) {
+            CHECK(begin[t] == 2 * t);
+            for (std::size_t i = edges.task_begin[t]; i < edges.task_begin[t + 1]; ++i) {
+                const std::uint32_t a = std::min(block(edges.head[i]), block(edges.tail[i])),
+                                    b = std::max(block(edges.head[i]), block(edges.tail[i]));
+                outside += a != uses[2 * t] || b != uses[2 * t + 1];
+            }
+        }
+        CHECK(outside == 0);
+        // Round 0 starts at once; every later task waits on one or two tasks of the round before.
+        std::vector<std::size_t> round_of(tasks);
+        for (std::size_t r = 0; r + 1 < edges.round_begin.size(); ++r)
+            for (std::size_t t = edges.round_begin[r]; t < edges.round_begin[r + 1]; ++t) round_of[t] = r;
+        const TaskGraph graph(blocks, begin, uses);
+        std::size_t wrong = 0;
+        for (std::size_t t = 0; t < tasks; ++t) {
+            const std::size_t preds = graph.predecessors(t);
+            wrong += round_of[t] == 0 ? preds != 0 : (preds < 1 || preds > 2);
+            for (const std::uint32_t* s = graph.successors_begin(t); s != graph.successors_end(t); ++s)
+                wrong += round_of[*s] != round_of[t] + 1;
+        }
+        CHECK(wrong == 0);
+    }
 }
 
 TEST_CASE("optimize_layout's device path: upload once, one umap_epoch per epoch, progress and cancel") {

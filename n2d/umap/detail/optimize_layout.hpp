@@ -6,21 +6,25 @@
 // Reproducible parallel SGD. The vertices are cut into P fixed index blocks (P = sgd_blocks,
 // default 16); the directed edges are grouped into tasks by the pair of blocks they join, and
 // the tasks into rounds by a round-robin tournament (P − 1 rounds of P/2 block pairs, then one
-// round of the P within-block tasks), so the tasks of a round touch disjoint vertex sets. An epoch runs the rounds in
-// order and the tasks of a round concurrently; each task walks its edges sequentially and
-// moves both ends of each sampled edge as umap-learn's loop does (move_other, Gauss–Seidel
-// from one sample to the next). Within one sample, the attraction and the negatives are all
-// evaluated at the head's position before the sample and their moves summed (umap-learn
-// applies them one after another): the forces of a sample are then independent and are computed
-// together by the SIMD kernels of sgd_kernels.hpp, which roughly halves the SGD's time.
-// Negative samples are read from a snapshot taken at the start of the epoch and drawn from a
-// stream derived from (seed, epoch, task). The blocks do not depend on the thread count and no
-// read depends on scheduling, so the result is bit-identical across runs AND across thread
-// counts (for the same SIMD target and build).
+// round of the P within-block tasks), so the tasks of a round touch disjoint vertex sets. The
+// result is that of running the tasks one by one in round order. An epoch runs them as a
+// dataflow (TaskGraph, n2d/core/detail/task_graph.hpp): task {a, b} starts as soon as the tasks
+// before it on block a and on block b have finished, with no barrier between rounds, so a
+// descheduled thread delays only the tasks that conflict with its own. Each task walks its
+// edges sequentially and moves both ends of each sampled edge as umap-learn's loop does
+// (move_other, Gauss–Seidel from one sample to the next). Within one sample, the attraction and
+// the negatives are all evaluated at the head's position before the sample and their moves
+// summed (umap-learn applies them one after another): the forces of a sample are then
+// independent and are computed together by the SIMD kernels of sgd_kernels.hpp, which roughly
+// halves the SGD's time. Negative samples are read from a snapshot taken at the start of the
+// epoch (the epoch's one barrier) and drawn from a stream derived from (seed, epoch, task). The
+// blocks do not depend on the thread count and no read depends on scheduling, so the result is
+// bit-identical across runs AND across thread counts (for the same SIMD target and build).
 //
 // One epoch is also the device op umap_epoch (n2d/device/detail/device.hpp): the CPU device's
-// cpu_umap_epoch runs the same code as optimize_layout's CPU path; on another device,
-// optimize_layout uploads the edges and the schedule once and runs every epoch there.
+// cpu_umap_epoch runs the same code as optimize_layout's CPU path, round by round with a barrier
+// after each (the op knows a schedule by its rounds only; the result is the same); on another
+// device, optimize_layout uploads the edges and the schedule once and runs every epoch there.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -43,8 +47,8 @@ struct LayoutParams {
     float negative_sample_rate = 5.0f; // negatives per positive sample
     std::size_t n_epochs = 200;
     // Vertex blocks of the parallel schedule (even, >= 2). Up to sgd_blocks / 2 threads work at
-    // once; each epoch has sgd_blocks barriers. The layout depends on this value (never on the
-    // thread count).
+    // once (sgd_blocks in the last round). The layout depends on this value (never on the thread
+    // count).
     std::size_t sgd_blocks = 16;
 };
 
@@ -58,6 +62,11 @@ struct EdgeRounds {
     std::vector<std::uint32_t> head;
 };
 EdgeRounds schedule_edges(const SparseGraph& graph, std::size_t n_blocks = 16);
+
+// The blocks each task of that schedule uses — task t joins blocks uses[2t] <= uses[2t + 1] —
+// as TaskGraph takes them (uses_begin[t] = 2t): the fit's epochs run as that graph.
+void schedule_block_uses(std::size_t n_blocks, std::vector<std::uint32_t>& uses_begin,
+                         std::vector<std::uint32_t>& uses);
 
 // The fit's edges in schedule order as separate arrays (umap_epoch's layout): edge i has ends
 // head[i], tail[i], sampling periods eps[i] = max(w)/w and eps_neg[i] = eps[i] / negative_sample_rate
