@@ -77,7 +77,8 @@ void TaskGraph::work(std::size_t worker, Thunk thunk, void* ctx) {
         const std::uint32_t seen = finished_.load(std::memory_order_acquire);
         const std::uint32_t task = queue_[slot].load(std::memory_order_acquire);
         if (task == kEmpty) {  // nothing ready: every unclaimed task waits on a running one
-            finished_.wait(seen, std::memory_order_acquire);
+            std::unique_lock lock(idle_mutex_);
+            idle_.wait(lock, [&] { return finished_.load(std::memory_order_acquire) != seen; });
             continue;
         }
         if (!claimed_.compare_exchange_weak(slot, slot + 1, std::memory_order_relaxed)) continue;
@@ -85,17 +86,23 @@ void TaskGraph::work(std::size_t worker, Thunk thunk, void* ctx) {
             thunk(ctx, task, worker);
         } catch (...) {
             failed_.store(true, std::memory_order_relaxed);
-            finished_.fetch_add(1, std::memory_order_release);
-            finished_.notify_all();
+            finish_one();
             throw;
         }
         // acq_rel: the last predecessor to finish has seen the others' writes and hands them
         // all (with its own) to the thread that claims the successor from the queue.
         for (std::size_t i = succ_begin_[task]; i < succ_begin_[task + 1]; ++i)
             if (pending_[succ_[i]].fetch_sub(1, std::memory_order_acq_rel) == 1) push(succ_[i]);
-        finished_.fetch_add(1, std::memory_order_release);
-        finished_.notify_all();
+        finish_one();
     }
+}
+
+// Raised before taking the lock, and an idle thread checks it under the lock: a thread about to
+// wait still holds the lock, so the wake cannot fall between its check and its wait.
+void TaskGraph::finish_one() {
+    finished_.fetch_add(1, std::memory_order_release);
+    { const std::lock_guard lock(idle_mutex_); }
+    idle_.notify_all();
 }
 
 }  // namespace n2d

@@ -9,12 +9,15 @@
 // Each task waits for the previous user of each of its resources (its direct predecessors; the
 // rest of the order follows by transitivity). A task becomes ready when its counter of
 // unfinished predecessors reaches zero, and is then appended to a queue that the threads claim
-// from in turn; both are lock-free, and run() allocates nothing.
+// from in turn; both are lock-free (a thread with nothing ready sleeps on a condition
+// variable), and run() allocates nothing.
 #pragma once
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <type_traits>
 #include <vector>
 
@@ -55,6 +58,7 @@ private:
     void run(ThreadPool& pool, Thunk thunk, void* ctx);
     void work(std::size_t worker, Thunk thunk, void* ctx);
     void push(std::uint32_t task) noexcept;
+    void finish_one();
 
     std::size_t n_ = 0;
     std::vector<std::uint32_t> n_pred_, succ_begin_, succ_;
@@ -64,6 +68,10 @@ private:
     std::unique_ptr<std::atomic<std::uint32_t>[]> pending_, queue_;
     std::atomic<std::uint32_t> pushed_{0}, claimed_{0}, finished_{0};
     std::atomic<bool> failed_{false};
+    // Idle threads sleep on a condition variable, not on std::atomic::wait: MinGW's libstdc++
+    // implements the latter without futexes, and under it the SGD's epochs crawled.
+    std::mutex idle_mutex_;
+    std::condition_variable idle_;
 };
 
 }  // namespace n2d
